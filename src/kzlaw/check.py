@@ -1,0 +1,248 @@
+"""Cross-reference checks of a loaded corpus (SPEC sections 2-6): every id an effect, source
+reference or date alternative names must exist, every effect has exactly one kind, changing
+effects point at real, enacted targets. Each problem names its file and line."""
+
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+from .load import RawCorpus
+from .model import (
+    CHANGING, EFFECT_KINDS, ESTABLISHING, VOCAB_SECTIONS, Effect, Measure, SourceRef, is_slug,
+)
+from .problems import Problem, suggest, unknown
+from .yamlfile import LMap, LSeq
+
+_ONLY_WITH = {"liability": "prohibits", "as": "designates", "deadline": "requires",
+              "penalty": "penalizes", "with": "amends"}
+
+
+def _line(raw, *path) -> int:
+    node, line = raw, getattr(raw, "line", 0)
+    for step in path:
+        if isinstance(node, LMap) and step in node:
+            line = node.lines.get(step, line)
+            node = node[step]
+        elif isinstance(node, LSeq) and isinstance(step, int) and step < len(node):
+            line = node.lines[step]
+            node = node[step]
+        else:
+            break
+    return line
+
+
+def vocabulary_ids(corpus: RawCorpus, sections: Iterable[str]) -> dict[str, str]:
+    """id -> section, over the given vocabulary sections."""
+    out = {}
+    for section in sections:
+        for ident in corpus.vocabulary.get(section, {}):
+            out.setdefault(ident, section)
+    return out
+
+
+def check_corpus(corpus: RawCorpus) -> list[Problem]:
+    """All cross-reference problems (the loader's own problems are already in corpus.problems)."""
+    problems: list[Problem] = []
+    _check_vocabulary(corpus, problems)
+    for ident in sorted(corpus.measures):
+        _check_measure(corpus, corpus.measures[ident], problems)
+    for ident in sorted(corpus.rules):
+        rule = corpus.rules[ident]
+        rel, raw = corpus.rule_files[ident]
+        _check_refs(corpus, rule.sources, rel, lambda i: _line(raw, "sources", i), problems)
+    return problems
+
+
+def _check_vocabulary(corpus: RawCorpus, problems: list[Problem]) -> None:
+    rel, raw = corpus.vocabulary_file
+    cats = corpus.vocabulary.get("categories", {})
+    for section in VOCAB_SECTIONS:
+        for ident, entry in corpus.vocabulary.get(section, {}).items():
+            for i, cat in enumerate(entry.categories):
+                if cat not in cats:
+                    problems.append(Problem(rel, _line(raw, section, ident, "categories", i),
+                                            unknown("category", cat, cats)))
+    seen: dict[str, str] = {}
+    for section in VOCAB_SECTIONS:
+        for ident in corpus.vocabulary.get(section, {}):
+            if ident in seen and not {seen[ident], section} <= {"acts", "categories"}:
+                problems.append(Problem(rel, _line(raw, section, ident),
+                                        f"{ident!r} is in both {seen[ident]} and {section}"))
+            seen.setdefault(ident, section)
+
+
+def _check_refs(corpus: RawCorpus, refs: Iterable[SourceRef], rel: str, line_of, problems) -> None:
+    for i, ref in enumerate(refs):
+        if ref.ref not in corpus.sources:
+            problems.append(Problem(rel, line_of(i), unknown("source", ref.ref, corpus.sources,
+                                                             "add it to measures/sources.yaml")))
+
+
+def _check_date_refs(corpus, date, rel, line, problems) -> None:
+    if date is None:
+        return
+    refs = [a.ref for a in date.alternatives] + ([date.ref] if date.ref else [])
+    for ref in refs:
+        if ref not in corpus.sources:
+            problems.append(Problem(rel, line, unknown("source", ref, corpus.sources,
+                                                          "add it to measures/sources.yaml")))
+
+
+def _check_measure(corpus: RawCorpus, m: Measure, problems: list[Problem]) -> None:
+    rel, raw = corpus.measure_files[m.id]
+    if not m.sources:
+        problems.append(Problem(rel, _line(raw, "sources"),
+                                "a measure cites at least one source ({ref: ..., quote: ...})"))
+    _check_refs(corpus, m.sources, rel, lambda i: _line(raw, "sources", i), problems)
+    for field in ("introduced", "adopted", "in_force", "expires", "failed"):
+        _check_date_refs(corpus, getattr(m.dates, field), rel, _line(raw, "dates", field), problems)
+    if m.status == "enacted" and m.dates.adopted is None:
+        problems.append(Problem(rel, _line(raw, "dates"), "an enacted measure needs dates.adopted"))
+    if m.status != "enacted" and m.dates.in_force is not None:
+        problems.append(Problem(rel, _line(raw, "dates", "in_force"),
+                                f"a {m.status} measure is not in force: drop dates.in_force"))
+    seen: dict[str, int] = {}
+    for i, eff in enumerate(m.effects):
+        line = _line(raw, "effects", i)
+        if eff.id is None:
+            problems.append(Problem(rel, line, "effect has no id"))
+        elif eff.id in seen:
+            problems.append(Problem(rel, _line(raw, "effects", i, "id"),
+                                    f"duplicate effect id {eff.id!r} in this measure"))
+        else:
+            seen[eff.id] = i
+        _check_effect(corpus, m, eff, rel, raw, ("effects", i), problems, top=True)
+
+
+def _check_effect(corpus, m, eff: Effect, rel, raw, path, problems, top: bool) -> None:
+    line = _line(raw, *path)
+    kinds = eff.kinds
+    if not kinds:
+        problems.append(Problem(rel, line, "effect has no kind: give exactly one of "
+                                + ", ".join(EFFECT_KINDS)))
+        return
+    if len(kinds) > 1:
+        problems.append(Problem(rel, line, f"effect has {len(kinds)} kinds "
+                                f"({' and '.join(kinds)}): split it into {len(kinds)} effects"))
+        return
+    kind = kinds[0]
+    value = getattr(eff, kind)
+    kline = _line(raw, *path, kind)
+    for attr, owner in _ONLY_WITH.items():
+        present = getattr(eff, {"as": "as_", "with": "with_"}.get(attr, attr)) is not None
+        if present and kind != owner:
+            problems.append(Problem(rel, _line(raw, *path, attr),
+                                    f"'{attr}' belongs to a '{owner}' effect, not '{kind}'"))
+    _check_refs(corpus, eff.sources, rel, lambda i: _line(raw, *path, "sources", i), problems)
+    for field, key in (("from_", "from"), ("until", "until"), ("deadline", "deadline")):
+        _check_date_refs(corpus, getattr(eff, field), rel, _line(raw, *path, key), problems)
+    if not top:
+        for attr in ("id", "from_", "until"):
+            if getattr(eff, attr) is not None:
+                problems.append(Problem(rel, _line(raw, *path, attr.rstrip("_")),
+                                        f"'{attr.rstrip('_')}' goes on the amending effect, "
+                                        "not inside 'with'"))
+        if kind in CHANGING:
+            problems.append(Problem(rel, kline, "'with' holds an establishing effect, not "
+                                    f"'{kind}'"))
+            return
+    if kind in ESTABLISHING:
+        _fact_kind, sections = ESTABLISHING[kind]
+        ids = vocabulary_ids(corpus, sections)
+        if not is_slug(value):
+            problems.append(Problem(rel, kline, f"{kind} {value!r} is not an id"))
+        elif value not in ids:
+            what = " or ".join(s.rstrip("s") if s != "categories" else "category" for s in sections)
+            problems.append(Problem(rel, kline, unknown(what.replace("penaltie", "penalty"),
+                                                        value, ids)))
+        if kind == "penalizes":
+            penalties = corpus.vocabulary.get("penalties", {})
+            if eff.penalty is None:
+                problems.append(Problem(rel, kline, "a 'penalizes' effect needs 'penalty:'"))
+            elif eff.penalty not in penalties:
+                problems.append(Problem(rel, _line(raw, *path, "penalty"),
+                                        unknown("penalty", eff.penalty, penalties)))
+        return
+    _check_target(corpus, m, kind, value, rel, kline, problems)
+    if kind == "amends":
+        if eff.with_ is None:
+            problems.append(Problem(rel, kline, "an 'amends' effect needs 'with:' (the effect "
+                                    "as amended)"))
+        else:
+            _check_effect(corpus, m, eff.with_, rel, raw, path + ("with",), problems, top=False)
+
+
+def _check_target(corpus: RawCorpus, m: Measure, kind: str, value: str, rel: str, line: int,
+                  problems: list[Problem]) -> None:
+    mid, _, eid = value.partition("#")
+    if kind in ("replaces",) and eid:
+        problems.append(Problem(rel, line, f"'replaces' names a whole measure, not an effect "
+                                f"({value!r})"))
+        return
+    if kind == "amends" and not eid:
+        problems.append(Problem(rel, line, f"'amends' names one effect: MEASURE#EFFECT, "
+                                f"not {value!r}"))
+        return
+    if not is_slug(mid) or (eid and not is_slug(eid)):
+        problems.append(Problem(rel, line, f"{kind} target {value!r} is not MEASURE or "
+                                "MEASURE#EFFECT"))
+        return
+    target = corpus.measures.get(mid)
+    if target is None:
+        if mid in corpus.measure_files:
+            return  # the target is broken itself; its own problems are reported
+        problems.append(Problem(rel, line, unknown("measure", mid, corpus.measure_files)))
+        return
+    if mid == m.id:
+        problems.append(Problem(rel, line, f"a measure cannot {kind[:-1]} itself"))
+        return
+    if target.status != "enacted":
+        problems.append(Problem(rel, line, f"{kind} {mid!r}, which is a {target.status} "
+                                "measure and never had effects"))
+        return
+    if eid:
+        effects = {e.id: e for e in target.effects if e.id}
+        if eid not in effects:
+            problems.append(Problem(rel, line, unknown(f"effect of {mid}", eid, effects)))
+            return
+        teff = effects[eid]
+        if kind == "amends" and teff.kind not in tuple(ESTABLISHING) + ("amends",):
+            problems.append(Problem(rel, line, f"amends {value!r}, which is a "
+                                    f"'{teff.kind}' effect: only establishing effects can be "
+                                    "amended"))
+
+
+def date_conflicts(corpus: RawCorpus) -> list[Problem]:
+    """Every date the sources disagree on (SPEC 3), as informational lines."""
+    out = []
+    for ident in sorted(corpus.measures):
+        m = corpus.measures[ident]
+        rel, raw = corpus.measure_files[ident]
+        for field in ("introduced", "adopted", "in_force", "expires", "failed"):
+            d = getattr(m.dates, field)
+            if d is not None and d.alternatives:
+                alts = "; ".join(f"{a.date.text}{a.date.flag} ({a.ref})" for a in d.alternatives)
+                out.append(Problem(rel, _line(raw, "dates", field),
+                                   f"sources disagree on {field}: {alts}; using "
+                                   f"{d.range_text()}", "note"))
+        for i, eff in enumerate(m.effects):
+            for field, key in (("from_", "from"), ("until", "until")):
+                d = getattr(eff, field)
+                if d is not None and d.alternatives:
+                    alts = "; ".join(f"{a.date.text} ({a.ref})" for a in d.alternatives)
+                    out.append(Problem(rel, _line(raw, "effects", i, key),
+                                       f"sources disagree on {m.id}#{eff.id} {key}: {alts}",
+                                       "note"))
+    return out
+
+
+def problem_line(corpus: RawCorpus, measure_id: str, *path) -> tuple[str, int]:
+    rel, raw = corpus.measure_files.get(measure_id, ("?", None))
+    return rel, _line(raw, *path) if raw is not None else 0
+
+
+def effect_index(m: Measure, effect_id: Optional[str]) -> Optional[int]:
+    for i, e in enumerate(m.effects):
+        if e.id == effect_id:
+            return i
+    return None

@@ -1,0 +1,89 @@
+"""One function per command: parsed arguments -> (text, exit code), through the Python API."""
+
+from __future__ import annotations
+
+from . import report
+from .corpus import load, resolve_path, to_day, validate
+from .load import load_raw
+from .model import FACT_KINDS
+from .output import check_writable
+from .problems import KzlawError, Problem, suggest
+
+
+def run(args, fmt: str) -> tuple[str, int]:
+    if getattr(args, "output", None) and args.command != "reports":
+        check_writable(args.output)
+    handler = globals()["cmd_" + args.command.replace("-", "_")]
+    return handler(args, fmt)
+
+
+def _load(args):
+    return load(args.data, cache=not getattr(args, "no_cache", False))
+
+
+def cmd_in_force(args, fmt):
+    day = to_day(args.date)
+    if args.kind is not None and args.kind not in FACT_KINDS:
+        raise KzlawError([Problem("question", 0, f"unknown kind {args.kind!r}"
+                                  + suggest(args.kind, FACT_KINDS))])
+    corpus = _load(args)
+    data = report.in_force_data(corpus.at(day), args.kind)
+    return report.render_in_force(data, fmt), 0
+
+
+def cmd_diff(args, fmt):
+    a, b = to_day(args.date_a), to_day(args.date_b)
+    corpus = _load(args)
+    return report.render_diff(corpus.diff(a, b), fmt), 0
+
+
+def cmd_timeline(args, fmt):
+    start = to_day(args.start) if args.start else None
+    end = to_day(args.end) if args.end else None
+    corpus = _load(args)
+    return report.render_timeline(corpus.timeline(start, end), fmt), 0
+
+
+def cmd_history(args, fmt):
+    corpus = _load(args)
+    return report.render_history(corpus.history(args.id), fmt), 0
+
+
+def cmd_explain(args, fmt):
+    day = to_day(args.at)
+    corpus = _load(args)
+    return report.render_explain(corpus.explain(args.kind, args.target, args.about, at=day), fmt), 0
+
+
+def cmd_show(args, fmt):
+    day = to_day(args.at) if args.at else None
+    corpus = _load(args)
+    return report.render_show(corpus.show(args.measure, day), fmt), 0
+
+
+def cmd_check(args, fmt):
+    """Errors go to stderr with exit 1; warnings and date conflicts are listed on stdout."""
+    root = resolve_path(args.data)
+    raw = load_raw(root)
+    problems = validate(raw)
+    if problems:
+        raise KzlawError(problems)
+    from .corpus import Corpus
+    corpus = Corpus(raw)
+    lines = corpus.warnings() + corpus.notes()
+    summary = (f"ok: {len(raw.measures)} measures, {len(raw.rules)} rules, "
+               f"{len(raw.sources)} sources, {sum(len(v) for v in raw.vocabulary.values())} "
+               f"vocabulary ids; {sum(1 for p in lines if p.severity == 'warning')} warnings, "
+               f"{sum(1 for p in lines if p.severity == 'note')} date conflicts")
+    if fmt == "json":
+        data = {"ok": True, "summary": summary,
+                "problems": [{"path": p.path, "line": p.line, "severity": p.severity,
+                              "message": p.message} for p in lines]}
+        return report.to_json(data), 0
+    return report.render_problems(lines, fmt) + summary + "\n", 0
+
+
+def cmd_reports(args, fmt):
+    from .reports import write_reports
+    corpus = _load(args)
+    return write_reports(corpus, args.dir, check=args.check)

@@ -1,0 +1,174 @@
+"""The Python API: ``kzlaw.load(path=None) -> Corpus``.
+
+A Corpus is the whole pipeline run once: files -> load -> check -> engine -> rules -> compiled
+timeline. Its methods answer questions; the command line is a thin layer over them.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from typing import Optional, Union
+
+from . import daysets as ds
+from .check import check_corpus, date_conflicts
+from .dates import DateError, parse_day
+from .engine import build_holdings, certain_set
+from .load import RawCorpus, load_raw
+from .problems import KzlawError, Problem, UsageError, unknown
+from .rules import FactIndex, check_rules, evaluate, integrity
+from .timeline import Compiled, FactValue, State, segments_for
+
+DayLike = Union[str, date, int]
+
+
+def bundled_path() -> str:
+    """The corpus shipped with kzlaw: inside the installed package, or the repository root
+    when running from a source checkout (an editable install)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    packaged = os.path.join(here, "corpus")
+    if os.path.isdir(os.path.join(packaged, "measures")):
+        return packaged
+    repo = os.path.dirname(os.path.dirname(here))
+    return repo
+
+
+def resolve_path(path: Optional[str]) -> str:
+    if path is None:
+        path = os.environ.get("KZLAW_DATA") or bundled_path()
+    if not os.path.isdir(path):
+        raise KzlawError([Problem(str(path), 0, "no such corpus folder")])
+    return path
+
+
+def to_day(value: DayLike) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    try:
+        return parse_day(value)
+    except DateError as e:
+        raise KzlawError([Problem("question", 0, str(e))]) from None
+
+
+class Corpus:
+    """A loaded, checked and compiled corpus."""
+
+    def __init__(self, raw: RawCorpus):
+        self.raw = raw
+        self.root = raw.root
+        self.measures = raw.measures
+        self.rules = raw.rules
+        self.sources = raw.sources
+        self.vocabulary = raw.vocabulary
+        self.holdings, self.events, self.changes = build_holdings(raw.measures.values())
+        self.holdings_by_fact: dict[tuple, list] = {}
+        for h in self.holdings:
+            self.holdings_by_fact.setdefault(h.fact, []).append(h)
+        base = FactIndex()
+        for key in sorted(self.holdings_by_fact, key=_sk):
+            hs = self.holdings_by_fact[key]
+            possible = ds.union(*(h.possible for h in hs))
+            if possible:
+                base.add(key, certain_set(hs), possible)
+        self.base_keys = set(base.sets)
+        for section, entries in sorted(self.vocabulary.items()):
+            for ident in sorted(entries):
+                for cat in entries[ident].categories:
+                    base.add(("category", cat, ident), ds.ALWAYS, ds.ALWAYS)
+        self.derivations = evaluate(self.rules, base)
+        self.facts = base
+        self.integrity = integrity(self.rules, base)
+        self.compiled = self._compile()
+
+    def _compile(self) -> Compiled:
+        segments = {}
+        for key, (certain, possible) in self.facts.sets.items():
+            if key[0] == "category" or not possible:
+                continue
+            parts = [(h.possible, h.attributes, (h.by,), h.sources)
+                     for h in self.holdings_by_fact.get(key, ())]
+            for d in self.derivations.get(key, ()):
+                rule = self.rules[d.rule]
+                parts.append((d.possible, (), (f"rule:{d.rule}",),
+                              tuple(sorted({s.ref for s in rule.sources}))))
+            segments[key] = segments_for(certain, possible, parts)
+        return Compiled(segments)
+
+    # --- questions -----------------------------------------------------------------------
+
+    def at(self, day: DayLike) -> State:
+        """The state on one day: facts in force or uncertain, with attributes, by and sources."""
+        return self.compiled.at(to_day(day))
+
+    def diff(self, a: DayLike, b: DayLike):
+        from .queries import diff
+        return diff(self, to_day(a), to_day(b))
+
+    def timeline(self, start: Optional[DayLike] = None, end: Optional[DayLike] = None):
+        from .queries import timeline
+        return timeline(self, None if start is None else to_day(start),
+                        None if end is None else to_day(end))
+
+    def explain(self, kind: str, target: str, about: Optional[str] = None, *, at: DayLike):
+        from .queries import explain
+        return explain(self, kind, target, about, to_day(at))
+
+    def history(self, ident: str):
+        from .queries import history
+        return history(self, ident)
+
+    def show(self, measure: str, at: Optional[DayLike] = None):
+        from .queries import show
+        return show(self, measure, None if at is None else to_day(at))
+
+    def day_sets(self, kind: str, target: str, about: Optional[str] = None):
+        """``(certain, possible)``: the fact's days as sorted half-open ordinal ranges."""
+        return self.facts.sets.get((kind, target, about), (ds.EMPTY, ds.EMPTY))
+
+    def value(self, key: tuple, day: int) -> Optional[FactValue]:
+        return self.compiled.value(key, day)
+
+    def warnings(self) -> list[Problem]:
+        from .queries import integrity_warnings
+        return integrity_warnings(self)
+
+    def notes(self) -> list[Problem]:
+        return date_conflicts(self.raw)
+
+    def known_ids(self) -> dict[str, str]:
+        """Every id a question may name -> what it is."""
+        out = {}
+        for section, entries in self.vocabulary.items():
+            for ident in entries:
+                out.setdefault(ident, section)
+        for ident in self.measures:
+            out.setdefault(ident, "measure")
+        for ident in self.rules:
+            out.setdefault(ident, "rule")
+        return out
+
+
+def _sk(key):
+    return tuple("" if x is None else x for x in key)
+
+
+def validate(raw: RawCorpus) -> list[Problem]:
+    """Every error of the corpus: the loader's, the cross-references', the rules'."""
+    problems = list(raw.problems)
+    problems += check_corpus(raw)
+    problems += check_rules(raw.rules, raw.vocabulary)
+    return sorted(set(problems))
+
+
+def load(path: Optional[str] = None, cache: bool = False) -> Corpus:
+    """Load, check and compile the corpus at ``path`` (default: ``$KZLAW_DATA`` or the bundled
+    corpus). Raises ``KzlawError`` listing every problem if the corpus is invalid."""
+    root = resolve_path(path)
+    raw = load_raw(root)
+    problems = validate(raw)
+    if problems:
+        raise KzlawError(problems)
+    return Corpus(raw)
+
+
+__all__ = ["Corpus", "load", "KzlawError", "UsageError", "unknown"]

@@ -1,0 +1,194 @@
+"""Uncertain dates: the EDTF subset of SPEC section 3, as ranges of day ordinals.
+
+A day is an ``int`` (``date.toordinal()``); the engine never touches ``datetime.date`` except at
+the edges. An unbounded end is a sentinel: ``NEG`` (before every day) or ``POS`` (after every
+day), so that interval arithmetic needs no special cases.
+
+Seasons (EDTF 21–24) are northern-hemisphere meteorological seasons: spring = March–May,
+summer = June–August, autumn = September–November, winter of year Y = December Y to
+February Y+1 (the winter that *begins* in Y).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+from typing import Optional
+
+import attrs
+
+NEG = -(10**7)  # before every day
+POS = 10**7  # after every day
+
+_SEASONS = {21: (3, 5), 22: (6, 8), 23: (9, 11), 24: (12, 14)}
+_SEASON_NAMES = {21: "spring", 22: "summer", 23: "autumn", 24: "winter"}
+
+_SIMPLE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([?~])?$")
+
+
+class DateError(ValueError):
+    """A date that does not parse or does not exist. The message says why."""
+
+
+@attrs.frozen
+class Alternative:
+    """One source's version of a date that the sources disagree on."""
+
+    date: "UncertainDate"
+    ref: str
+    quote: Optional[str] = None
+    as_written: Optional[str] = None
+    note: Optional[str] = None
+
+
+@attrs.frozen
+class UncertainDate:
+    """A day known to lie in ``[earliest, latest]`` (inclusive ordinals; NEG/POS if open)."""
+
+    earliest: int
+    latest: int
+    text: str
+    flag: str = ""
+    as_written: Optional[str] = None
+    alternatives: tuple = ()
+    note: Optional[str] = None
+    ref: Optional[str] = None
+    quote: Optional[str] = None
+
+    @property
+    def exact(self) -> bool:
+        return self.earliest == self.latest
+
+    @property
+    def conflicting(self) -> bool:
+        return bool(self.alternatives)
+
+    def range_text(self) -> str:
+        """The range in plain ISO days, e.g. ``2011-10-01..2011-10-31``."""
+        return format_range(self.earliest, self.latest)
+
+    def describe(self) -> str:
+        """The notation, its range when not a single day, the source's words, the conflict."""
+        parts = [self.text + self.flag if not self.alternatives else self.text]
+        if not self.exact:
+            parts.append(f"({self.range_text()})")
+        if self.as_written:
+            parts.append(f'"{self.as_written}"')
+        if self.alternatives:
+            alts = "; ".join(f"{a.date.text}{a.date.flag} per {a.ref}" for a in self.alternatives)
+            parts.append(f"[sources disagree: {alts}]")
+        return " ".join(parts)
+
+    def to_json(self) -> dict:
+        out = {
+            "date": self.text + (self.flag if not self.alternatives else ""),
+            "earliest": day_iso(self.earliest),
+            "latest": day_iso(self.latest),
+        }
+        if self.as_written:
+            out["as_written"] = self.as_written
+        if self.alternatives:
+            out["alternatives"] = [
+                {"date": a.date.text + a.date.flag, "ref": a.ref}
+                | ({"as_written": a.as_written} if a.as_written else {})
+                for a in self.alternatives
+            ]
+        return out
+
+
+def day_iso(day: int) -> Optional[str]:
+    """An ordinal as ``YYYY-MM-DD``; ``None`` for an open end."""
+    if day <= NEG or day >= POS:
+        return None
+    return date.fromordinal(day).isoformat()
+
+
+def format_range(earliest: int, latest: int) -> str:
+    if earliest == latest:
+        return day_iso(earliest) or ".."
+    lo = day_iso(earliest) or ""
+    hi = day_iso(latest) or ""
+    return f"{lo}..{hi}"
+
+
+def _bounds(text: str) -> tuple[int, int, str]:
+    """Parse a single (non-range) EDTF date into inclusive ordinals and its flag."""
+    m = _SIMPLE.match(text)
+    if not m:
+        raise DateError(f"cannot parse date {text!r} (expected YYYY, YYYY-MM, YYYY-MM-DD, "
+                        "a season YYYY-21..24, or a range [A..B])")
+    y, mm, dd, flag = int(m.group(1)), m.group(2), m.group(3), m.group(4) or ""
+    if y < 1:
+        raise DateError(f"year {y} is out of range in {text!r}")
+    if mm is None:
+        return date(y, 1, 1).toordinal(), date(y, 12, 31).toordinal(), flag
+    mo = int(mm)
+    if dd is None:
+        if 1 <= mo <= 12:
+            last = calendar.monthrange(y, mo)[1]
+            return date(y, mo, 1).toordinal(), date(y, mo, last).toordinal(), flag
+        if mo in _SEASONS:
+            first, last_m = _SEASONS[mo]
+            start = date(y, first, 1)
+            ly, lm = (y + 1, last_m - 12) if last_m > 12 else (y, last_m)
+            if ly > 9999:
+                raise DateError(f"season {text!r} runs past year 9999")
+            end = date(ly, lm, calendar.monthrange(ly, lm)[1])
+            return start.toordinal(), end.toordinal(), flag
+        raise DateError(f"{text!r}: month {mm} does not exist (01-12, or a season 21-24)")
+    if not 1 <= mo <= 12:
+        raise DateError(f"{text!r}: month {mm} does not exist")
+    try:
+        d = date(y, mo, int(dd))
+    except ValueError:
+        raise DateError(f"{text!r} is not a calendar day") from None
+    return d.toordinal(), d.toordinal(), flag
+
+
+def parse_edtf(text: str) -> UncertainDate:
+    """Parse the SPEC section 3 notation (without the mapping or alternative forms)."""
+    if not isinstance(text, str):
+        raise DateError(f"a date must be written as text, not {type(text).__name__}")
+    raw = text.strip()
+    body = raw
+    if raw.startswith("[") and raw.endswith("]"):
+        body = raw[1:-1]
+    elif raw.startswith("[") or raw.endswith("]"):
+        raise DateError(f"unbalanced brackets in date {text!r}")
+    if ".." in body:
+        if body.count("..") != 1:
+            raise DateError(f"cannot parse date range {text!r}")
+        lo_text, hi_text = (part.strip() for part in body.split(".."))
+        if not lo_text and not hi_text:
+            raise DateError(f"date range {text!r} has no bounds")
+        lo = _bounds(lo_text)[0] if lo_text else NEG
+        hi = _bounds(hi_text)[1] if hi_text else POS
+        if lo > hi:
+            raise DateError(f"date range {text!r} ends before it starts")
+        flags = "".join(sorted({_bounds(p)[2] for p in (lo_text, hi_text) if p} - {""}))
+        return UncertainDate(lo, hi, f"[{lo_text}..{hi_text}]", flags[:1])
+    if body != raw:
+        raise DateError(f"cannot parse date {text!r}: brackets hold a range [A..B]")
+    lo, hi, flag = _bounds(body)
+    return UncertainDate(lo, hi, body[: len(body) - len(flag)], flag)
+
+
+def parse_day(text: str) -> int:
+    """A question's DATE: exactly one calendar day, ``YYYY-MM-DD``; returns its ordinal."""
+    if isinstance(text, date):
+        return text.toordinal()
+    if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        raise DateError(f"{text!r} is not a day: write YYYY-MM-DD, e.g. 2012-03-01")
+    try:
+        return date.fromisoformat(text.strip()).toordinal()
+    except ValueError:
+        raise DateError(f"{text!r} is not a calendar day") from None
+
+
+def season_name(code: int) -> str:
+    return _SEASON_NAMES[code]
+
+
+def hull(dates: list[UncertainDate]) -> tuple[int, int]:
+    return min(d.earliest for d in dates), max(d.latest for d in dates)

@@ -1,0 +1,237 @@
+"""The in-force engine (SPEC section 7): effects -> facts with certain and possible day sets.
+
+Each distinct dated event (a measure's ``adopted``/``in_force``/``expires``, an effect's
+``from``/``until``) happened on one unknown day in ``[earliest, latest]``. An establishing
+effect gives a *holding* of its fact over ``[start, end)``, where ``end`` is the earliest of its
+``until``, its measure's ``expires`` and the start of every repeal, replacement or amendment of
+it or its measure. A repeal that is itself repealed revives nothing: a changing effect acts at
+its start, whatever happens to it afterwards.
+
+On a day d, each event is certainly before or on d (``latest <= d``), certainly after d
+(``earliest > d``) or undetermined. A holding holds on d in exactly the worlds that put its
+start on or before d and every end after d, so "the fact holds" is a formula over the
+undetermined events, and:
+
+* possible = some world satisfies it = the union of the holdings' ``[start.earliest,
+  min(end.latest))`` — exact;
+* certain = every world satisfies it = the formula is a tautology. Between two consecutive
+  event bounds nothing changes, so the engine checks each such stretch once, by enumerating the
+  (few) undetermined events shared by the holdings. This is what keeps a fact certain across
+  the uncertain moment of an amendment, and it is exact. Above ``MAX_SHARED`` undetermined
+  events on one stretch it falls back to "certain where one holding alone is certain", which
+  never claims a day that not every world agrees on.
+"""
+
+from __future__ import annotations
+
+from itertools import product
+from typing import Iterable, Optional
+
+import attrs
+
+from . import daysets as ds
+from .dates import NEG, POS, UncertainDate
+from .model import ESTABLISHING, Effect, Measure
+
+MAX_SHARED = 12
+
+FactKey = tuple  # (kind, target, about)
+
+
+@attrs.frozen
+class Event:
+    key: tuple
+    earliest: int
+    latest: int  # inclusive: on day d the event has certainly happened when latest <= d,
+    # certainly not yet when earliest > d, and is undetermined when earliest <= d < latest
+    label: str  # e.g. "law-2011-religious-activity in_force"
+    date: Optional[UncertainDate] = None
+
+
+@attrs.frozen
+class Holding:
+    """One establishing effect (or the effect an ``amends`` establishes) holding one fact."""
+
+    fact: FactKey
+    by: str  # measure#effect
+    measure: str
+    effect: Effect
+    start: Event
+    ends: tuple  # of Event, each one ends the holding
+    end_causes: tuple  # of (Event, str reason, str by)
+    attributes: tuple  # sorted (name, value)
+    sources: tuple  # source ids
+
+    @property
+    def possible(self) -> ds.DaySet:
+        if any(e.key == self.start.key for e in self.ends):
+            return ds.EMPTY
+        end = min((e.latest for e in self.ends), default=POS)
+        return ds.span(self.start.earliest, end)
+
+    @property
+    def certain(self) -> ds.DaySet:
+        if any(e.key == self.start.key for e in self.ends):
+            return ds.EMPTY
+        end = min((e.earliest for e in self.ends), default=POS)
+        return ds.span(self.start.latest, end)
+
+
+def fact_key(eff: Effect) -> FactKey:
+    kind = eff.kind
+    fact_kind = ESTABLISHING[kind][0]
+    about = eff.penalty if kind == "penalizes" else None
+    return (fact_kind, getattr(eff, kind), about)
+
+
+class EventTable:
+    """Distinct dated events, one per (measure, field) or (measure, effect, field)."""
+
+    def __init__(self):
+        self.events: dict[tuple, Event] = {}
+
+    def get(self, key: tuple, date: UncertainDate, label: str) -> Event:
+        ev = self.events.get(key)
+        if ev is None:
+            ev = Event(key, date.earliest, date.latest, label, date)
+            self.events[key] = ev
+        return ev
+
+    def measure_start(self, m: Measure) -> Event:
+        if m.dates.in_force is not None:
+            return self.get(("m", m.id, "in_force"), m.dates.in_force, f"{m.id} in force")
+        return self.get(("m", m.id, "adopted"), m.dates.adopted, f"{m.id} adopted (in force)")
+
+    def effect_start(self, m: Measure, eff: Effect) -> Event:
+        if eff.from_ is not None:
+            return self.get(("e", m.id, eff.id, "from"), eff.from_, f"{m.id}#{eff.id} from")
+        return self.measure_start(m)
+
+
+def build_holdings(measures: Iterable[Measure]) -> tuple[list[Holding], EventTable, list[tuple]]:
+    """All holdings of enacted measures, and the changing acts (for timelines and warnings).
+
+    Returns ``(holdings, events, changes)`` where a change is
+    ``(event, verb, by, target)`` with verb ``repeals``/``replaces``/``amends``.
+    """
+    events = EventTable()
+    measures = sorted((m for m in measures if m.in_effect), key=lambda m: m.id)
+    # target ("M" or "M#E") -> list of (event, verb, by)
+    enders: dict[str, list] = {}
+    changes = []
+    for m in measures:
+        for eff in m.effects:
+            kind = eff.kind
+            if kind in ("repeals", "replaces", "amends"):
+                ev = events.effect_start(m, eff)
+                target = getattr(eff, kind)
+                enders.setdefault(target, []).append((ev, kind, f"{m.id}#{eff.id}"))
+                changes.append((ev, kind, f"{m.id}#{eff.id}", target))
+    holdings = []
+    for m in measures:
+        measure_end = []
+        if m.dates.expires is not None:
+            measure_end.append((events.get(("m", m.id, "expires"), m.dates.expires,
+                                           f"{m.id} expires"), "expires", m.id))
+        for eff in m.effects:
+            body = eff.with_ if eff.kind == "amends" else eff
+            if body is None or body.kind not in ESTABLISHING:
+                continue
+            causes = list(measure_end)
+            if eff.until is not None:
+                causes.append((events.get(("e", m.id, eff.id, "until"), eff.until,
+                                          f"{m.id}#{eff.id} until"), "until", f"{m.id}#{eff.id}"))
+            causes += enders.get(m.id, []) + enders.get(f"{m.id}#{eff.id}", [])
+            causes.sort(key=lambda c: (c[0].earliest, c[0].latest, c[2]))
+            srcs = body.sources or eff.sources or m.sources
+            holdings.append(Holding(
+                fact=fact_key(body), by=f"{m.id}#{eff.id}", measure=m.id, effect=eff,
+                start=events.effect_start(m, eff),
+                ends=tuple(sorted({c[0] for c in causes}, key=lambda e: e.key)),
+                end_causes=tuple(causes),
+                attributes=tuple(sorted(body.attributes().items())),
+                sources=tuple(sorted({s.ref for s in srcs}))))
+    return holdings, events, changes
+
+
+def certain_set(holdings: list[Holding]) -> ds.DaySet:
+    """The days on which every world has at least one of the holdings (see module doc)."""
+    live = [h for h in holdings if h.possible]
+    if not live:
+        return ds.EMPTY
+    if len(live) == 1:
+        return live[0].certain
+    shared = _shares_events(live)
+    if not shared:
+        return ds.union(*(h.certain for h in live))
+    bounds = sorted({x for h in live for ev in (h.start,) + h.ends for x in (ev.earliest, ev.latest)}
+                    | {NEG, POS})
+    out = []
+    for lo, hi in zip(bounds, bounds[1:]):
+        if _covered(live, lo):
+            out.append((lo, hi))
+    return ds.normalize(out)
+
+
+def _shares_events(holdings: list[Holding]) -> bool:
+    seen = set()
+    for h in holdings:
+        keys = {h.start.key} | {e.key for e in h.ends}
+        if keys & seen:
+            return True
+        seen |= keys
+    return False
+
+
+def _covered(holdings: list[Holding], d: int) -> bool:
+    """Does every world have some holding on day d?"""
+    terms = []
+    for h in holdings:
+        term: dict = {}
+        ok = True
+        s = h.start
+        if s.latest <= d:
+            pass
+        elif d < s.earliest:
+            ok = False
+        else:
+            term[s.key] = True  # start on or before d
+        if ok:
+            for e in h.ends:
+                if d < e.earliest:
+                    continue
+                if e.latest <= d:
+                    ok = False
+                    break
+                if term.get(e.key) is True:
+                    ok = False
+                    break
+                term[e.key] = False  # end after d
+        if ok:
+            if not term:
+                return True
+            terms.append(term)
+    if not terms:
+        return False
+    variables = sorted({k for t in terms for k in t})
+    if len(variables) > MAX_SHARED:
+        return False
+    for values in product((True, False), repeat=len(variables)):
+        world = dict(zip(variables, values))
+        if not any(all(world[k] == v for k, v in t.items()) for t in terms):
+            return False
+    return True
+
+
+def fact_sets(holdings: list[Holding]) -> dict[FactKey, tuple[ds.DaySet, ds.DaySet]]:
+    """fact -> (certain, possible) for the facts the holdings establish."""
+    by_fact: dict[FactKey, list[Holding]] = {}
+    for h in holdings:
+        by_fact.setdefault(h.fact, []).append(h)
+    out = {}
+    for key, hs in by_fact.items():
+        possible = ds.union(*(h.possible for h in hs))
+        if not possible:
+            continue
+        out[key] = (certain_set(hs), possible)
+    return out

@@ -1,0 +1,499 @@
+"""Files -> model: find the corpus files, read them safely, structure them with cattrs.
+
+Every problem becomes a ``Problem(path, line, message)``; loading goes on past a bad file so
+that ``kzlaw check`` can report all of them at once. Cross-references between files are
+checked afterwards, in ``check.py``.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Optional
+
+import attrs
+import cattrs
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+from cattrs.gen import make_dict_structure_fn, override
+
+from . import dates as _dates
+from .dates import Alternative, DateError, UncertainDate
+from .model import (
+    PATTERN_KINDS, VOCAB_SECTIONS, Dates, Effect, Measure, Pattern, Rule, Source, SourceRef,
+    VocabEntry, is_slug,
+)
+from .problems import Problem, suggest
+from .yamlfile import LMap, LSeq, YamlProblem, load_file
+
+RENAMED = {"as_": "as", "with_": "with", "from_": "from"}
+
+
+@attrs.define
+class RawCorpus:
+    """What the files say, typed, with where each thing was written."""
+
+    root: str
+    vocabulary: dict[str, dict[str, VocabEntry]] = attrs.Factory(dict)
+    sources: dict[str, Source] = attrs.Factory(dict)
+    measures: dict[str, Measure] = attrs.Factory(dict)
+    rules: dict[str, Rule] = attrs.Factory(dict)
+    # id -> (relative path, parsed YAML) for line look-ups in check.py
+    measure_files: dict[str, tuple[str, Any]] = attrs.Factory(dict)
+    rule_files: dict[str, tuple[str, Any]] = attrs.Factory(dict)
+    vocabulary_file: tuple[str, Any] = ("measures/vocabulary.yaml", None)
+    sources_file: tuple[str, Any] = ("measures/sources.yaml", None)
+    files: list[str] = attrs.Factory(list)
+    problems: list[Problem] = attrs.Factory(list)
+
+
+# --- cattrs -----------------------------------------------------------------------------------
+
+def _structure_text(value, _type):
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, found {_describe(value)}")
+    return value
+
+
+def _structure_int(value, _type):
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    raise TypeError(f"expected a whole number, found {_describe(value)}")
+
+
+def _structure_date(value, _type) -> UncertainDate:
+    return structure_date(value)
+
+
+def structure_date(value) -> UncertainDate:
+    """A date field in any of the SPEC 3 forms: text, one-item range list, mapping, alternatives."""
+    if isinstance(value, str):
+        return _dates.parse_edtf(value)
+    if isinstance(value, list):
+        if len(value) == 1 and isinstance(value[0], str):
+            return _dates.parse_edtf(f"[{value[0]}]")  # unquoted [..2011]
+        if value and all(isinstance(v, dict) for v in value):
+            alts = []
+            for i, item in enumerate(value):
+                extra = set(item) - {"date", "ref", "quote", "as_written", "note"}
+                if extra:
+                    key = sorted(extra)[0]
+                    raise DateError(f"alternative {i + 1}: unknown field {key!r}"
+                                    + suggest(key, ["date", "ref", "quote", "as_written", "note"]))
+                if "date" not in item or "ref" not in item:
+                    raise DateError(f"alternative {i + 1} needs both 'date' and 'ref'")
+                for k in item:
+                    if not isinstance(item[k], str):
+                        raise DateError(f"alternative {i + 1}: {k} must be text")
+                alts.append(Alternative(_dates.parse_edtf(item["date"]), item["ref"],
+                                        item.get("quote"), item.get("as_written"),
+                                        item.get("note")))
+            if len(alts) < 2:
+                raise DateError("a list of alternatives needs at least two")
+            lo, hi = _dates.hull([a.date for a in alts])
+            text = "[" + " | ".join(a.date.text + a.date.flag for a in alts) + "]"
+            return UncertainDate(lo, hi, text, "", alternatives=tuple(alts))
+        raise DateError("a date list is either one range like [..2011] or alternatives "
+                        "[{date: ..., ref: ...}, ...]")
+    if isinstance(value, dict):
+        extra = set(value) - {"date", "as_written", "ref", "quote", "note"}
+        if extra:
+            key = sorted(extra)[0]
+            raise DateError(f"unknown field {key!r} in a date"
+                            + suggest(key, ["date", "as_written", "ref", "quote", "note"]))
+        if "date" not in value:
+            raise DateError("a date written as a mapping needs 'date'")
+        for k in value:
+            if not isinstance(value[k], str):
+                raise DateError(f"date field {k!r} must be text")
+        d = _dates.parse_edtf(value["date"])
+        return attrs.evolve(d, as_written=value.get("as_written"), note=value.get("note"),
+                            ref=value.get("ref"), quote=value.get("quote"))
+    raise DateError(f"expected a date, found {_describe(value)}")
+
+
+def _describe(value) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+def _is_tuple(t) -> bool:
+    return getattr(t, "__origin__", None) is tuple
+
+
+def _tuple_hook_factory(t):
+    inner = t.__args__[0]
+
+    def hook(value, _type):
+        if not isinstance(value, list):
+            raise TypeError(f"expected a list, found {_describe(value)}")
+        return converter.structure(value, list[inner])  # type: ignore[valid-type]
+
+    return hook
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook(str, _structure_text)
+    conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(UncertainDate, _structure_date)
+    conv.register_structure_hook_factory(_is_tuple, lambda t: _list_to_tuple(conv, t))
+    for cls in (SourceRef, VocabEntry, Source, Dates, Measure):
+        attrs.resolve_types(cls)
+    attrs.resolve_types(Effect)
+    conv.register_structure_hook(Effect, make_dict_structure_fn(
+        Effect, conv, _cattrs_forbid_extra_keys=True,
+        **{name: override(rename=key) for name, key in RENAMED.items()}))
+    return conv
+
+
+def _list_to_tuple(conv, t):
+    inner = t.__args__[0]
+
+    def hook(value, _type):
+        if not isinstance(value, list):
+            raise TypeError(f"expected a list, found {_describe(value)}")
+        return tuple(conv.structure(value, list[inner]))  # type: ignore[valid-type]
+
+    return hook
+
+
+converter = _make_converter()
+
+
+def _leaves(exc, path=()):
+    """(path, exception) for each leaf of a cattrs validation error."""
+    if isinstance(exc, (ClassValidationError, IterableValidationError)):
+        with_notes, without = exc.group_exceptions()
+        for sub, note in with_notes:
+            step = note.index if isinstance(exc, IterableValidationError) else \
+                RENAMED.get(note.name, note.name)
+            yield from _leaves(sub, path + (step,))
+        for sub in without:
+            yield from _leaves(sub, path)
+    else:
+        yield path, exc
+
+
+def _locate(raw, path) -> tuple[Any, int]:
+    """The raw value at ``path`` and the best line for it."""
+    node, line = raw, getattr(raw, "line", 0)
+    for step in path:
+        if isinstance(node, LMap) and step in node:
+            line = node.lines.get(step, line)
+            node = node[step]
+        elif isinstance(node, LSeq) and isinstance(step, int) and step < len(node):
+            line = node.lines[step]
+            node = node[step]
+        else:
+            break
+    return node, line
+
+
+def _field_names(cls) -> list[str]:
+    return [RENAMED.get(a.name, a.name) for a in attrs.fields(cls)]
+
+
+def structure(raw, cls, relpath: str, problems: list[Problem]):
+    """``converter.structure`` with every failure turned into a located Problem."""
+    try:
+        return converter.structure(raw, cls)
+    except (ClassValidationError, IterableValidationError) as e:
+        for path, exc in _leaves(e):
+            node, line = _locate(raw, path)
+            where = ".".join(str(p) for p in path)
+            if isinstance(exc, ForbiddenExtraKeysError):
+                known = _field_names(exc.cl) if attrs.has(exc.cl) else []
+                for key in sorted(exc.extra_fields):
+                    kline = node.lines.get(key, line) if isinstance(node, LMap) else line
+                    problems.append(Problem(relpath, kline,
+                                            f"unknown field {key!r}{suggest(key, known)}"))
+            elif isinstance(exc, KeyError):
+                field = RENAMED.get(exc.args[0], exc.args[0]) if exc.args else "?"
+                problems.append(Problem(relpath, line, f"missing required field {field!r}"
+                                        + (f" in {where}" if where else "")))
+            elif isinstance(exc, AttributeError) and "items" in str(exc):
+                problems.append(Problem(relpath, line, f"{where or 'this'}: expected a mapping, "
+                                        f"found {_describe(node)}"))
+            elif isinstance(exc, (ValueError, TypeError)):
+                problems.append(Problem(relpath, line, f"{where}: {exc}" if where else str(exc)))
+            else:
+                problems.append(Problem(relpath, line, f"{where}: {type(exc).__name__}: {exc}"))
+        return None
+    except (ValueError, TypeError, AttributeError) as e:
+        problems.append(Problem(relpath, getattr(raw, "line", 0), str(e)))
+        return None
+
+
+# --- files ------------------------------------------------------------------------------------
+
+def _corpus_files(root: str, problems: list[Problem]) -> tuple[list[str], list[str]]:
+    """Relative paths of measure files and rule files, refusing links that leave the corpus."""
+    real_root = os.path.realpath(root)
+    measures, rules = [], []
+    for sub, out in (("measures", measures), ("rules", rules)):
+        top = os.path.join(root, sub)
+        if not os.path.isdir(top):
+            if sub == "measures":
+                problems.append(Problem(root, 0, "not a kzlaw corpus: no measures/ folder"))
+            continue
+        for dirpath, dirnames, filenames in os.walk(top):
+            dirnames.sort()
+            for d in list(dirnames):
+                full = os.path.join(dirpath, d)
+                if os.path.islink(full) and not _inside(full, real_root):
+                    problems.append(Problem(os.path.relpath(full, root), 0,
+                                            "symbolic link points outside the corpus"))
+                    dirnames.remove(d)
+            for name in sorted(filenames):
+                full = os.path.join(dirpath, name)
+                rel = os.path.relpath(full, root).replace(os.sep, "/")
+                if not name.endswith((".yaml", ".yml")):
+                    continue
+                if name.endswith(".yml"):
+                    problems.append(Problem(rel, 0, "corpus files end in .yaml, not .yml"))
+                    continue
+                if os.path.islink(full) and not _inside(full, real_root):
+                    problems.append(Problem(rel, 0, "symbolic link points outside the corpus"))
+                    continue
+                if not os.path.isfile(full):
+                    problems.append(Problem(rel, 0, "not a regular file"))
+                    continue
+                out.append(rel)
+    return measures, rules
+
+
+def _inside(path: str, real_root: str) -> bool:
+    target = os.path.realpath(path)
+    return target == real_root or target.startswith(real_root + os.sep)
+
+
+def _read(root: str, rel: str, problems: list[Problem]):
+    try:
+        return load_file(os.path.join(root, rel)), True
+    except YamlProblem as p:
+        problems.append(Problem(rel, p.line, p.message))
+    except OSError as e:
+        problems.append(Problem(rel, 0, f"cannot read: {e.strerror or e}"))
+    return None, False
+
+
+def load_raw(root: str) -> RawCorpus:
+    """Read every file of the corpus at ``root``; problems are collected, not raised."""
+    corpus = RawCorpus(root=root)
+    problems = corpus.problems
+    measure_paths, rule_paths = _corpus_files(root, problems)
+    corpus.files = measure_paths + rule_paths
+    special = {"measures/vocabulary.yaml", "measures/sources.yaml"}
+    for rel in sorted(special):
+        if rel not in measure_paths and os.path.isdir(os.path.join(root, "measures")):
+            problems.append(Problem(rel, 0, "missing: every corpus needs this file"))
+    for rel in measure_paths:
+        data, ok = _read(root, rel, problems)
+        if not ok:
+            continue
+        if rel == "measures/vocabulary.yaml":
+            corpus.vocabulary_file = (rel, data)
+            _load_vocabulary(corpus, rel, data)
+        elif rel == "measures/sources.yaml":
+            corpus.sources_file = (rel, data)
+            _load_sources(corpus, rel, data)
+        else:
+            _load_measure(corpus, rel, data)
+    for rel in rule_paths:
+        data, ok = _read(root, rel, problems)
+        if ok:
+            _load_rule(corpus, rel, data)
+    return corpus
+
+
+def _top_mapping(rel: str, data, problems: list[Problem]) -> bool:
+    if data is None:
+        problems.append(Problem(rel, 1, "file is empty"))
+        return False
+    if not isinstance(data, LMap):
+        problems.append(Problem(rel, getattr(data, "line", 1),
+                                f"expected a mapping at the top of the file, found {_describe(data)}"))
+        return False
+    return True
+
+
+def _id_problems(rel: str, data: LMap, stem_must_match: bool, problems: list[Problem]) -> Optional[str]:
+    ident = data.get("id")
+    line = data.lines.get("id", data.line)
+    if "id" not in data:
+        problems.append(Problem(rel, data.line, "missing required field 'id'"))
+        return None
+    if not is_slug(ident):
+        problems.append(Problem(rel, line, f"id {ident!r} is not a slug "
+                                "(lower-case letters, digits and single hyphens, at most 80)"))
+        return None
+    stem = os.path.basename(rel)[: -len(".yaml")]
+    if stem_must_match and ident != stem:
+        problems.append(Problem(rel, line, f"id {ident!r} does not match the file name "
+                                f"{stem + '.yaml'!r}"))
+        return None
+    return ident
+
+
+def _load_vocabulary(corpus: RawCorpus, rel: str, data) -> None:
+    problems = corpus.problems
+    if not _top_mapping(rel, data, problems):
+        return
+    for section, entries in data.items():
+        line = data.lines[section]
+        if section not in VOCAB_SECTIONS:
+            problems.append(Problem(rel, line, f"unknown vocabulary section {section!r}"
+                                    + suggest(section, VOCAB_SECTIONS)))
+            continue
+        if entries is None:
+            corpus.vocabulary[section] = {}
+            continue
+        if not isinstance(entries, LMap):
+            problems.append(Problem(rel, line, f"{section}: expected a mapping of ids"))
+            continue
+        out = corpus.vocabulary.setdefault(section, {})
+        for ident, body in entries.items():
+            eline = entries.lines[ident]
+            if not is_slug(ident):
+                problems.append(Problem(rel, eline, f"{section}: {ident!r} is not a slug"))
+                continue
+            entry = _structure_at(body, VocabEntry, rel, eline, problems)
+            if entry is not None:
+                out[ident] = entry
+
+
+def _structure_at(body, cls, rel, line, problems):
+    if not isinstance(body, LMap):
+        problems.append(Problem(rel, line, f"expected a mapping, found {_describe(body)}"))
+        return None
+    return structure(body, cls, rel, problems)
+
+
+def _load_sources(corpus: RawCorpus, rel: str, data) -> None:
+    if not _top_mapping(rel, data, corpus.problems):
+        return
+    for ident, body in data.items():
+        line = data.lines[ident]
+        if not is_slug(ident):
+            corpus.problems.append(Problem(rel, line, f"source id {ident!r} is not a slug"))
+            continue
+        src = _structure_at(body, Source, rel, line, corpus.problems)
+        if src is not None:
+            corpus.sources[ident] = src
+
+
+def _load_measure(corpus: RawCorpus, rel: str, data) -> None:
+    problems = corpus.problems
+    parts = rel.split("/")
+    if len(parts) != 3 or not (len(parts[1]) == 4 and parts[1].isdigit()):
+        problems.append(Problem(rel, 0, "a measure file belongs in measures/<year>/<id>.yaml"))
+        return
+    if not _top_mapping(rel, data, problems):
+        return
+    ident = _id_problems(rel, data, True, problems)
+    if ident is None:
+        return
+    if ident in corpus.measures or ident in corpus.measure_files:
+        other = corpus.measure_files[ident][0]
+        problems.append(Problem(rel, data.lines["id"], f"duplicate measure id {ident!r} "
+                                f"(also in {other})"))
+        return
+    corpus.measure_files[ident] = (rel, data)
+    measure = structure(data, Measure, rel, problems)
+    if measure is not None:
+        corpus.measures[ident] = measure
+
+
+RULE_FIELDS = ("id", "description", "sources", "note", "when", "then", "check")
+
+
+def _load_rule(corpus: RawCorpus, rel: str, data) -> None:
+    problems = corpus.problems
+    if not rel.count("/") == 1:
+        problems.append(Problem(rel, 0, "a rule file belongs in rules/<id>.yaml"))
+        return
+    if not _top_mapping(rel, data, problems):
+        return
+    ident = _id_problems(rel, data, True, problems)
+    if ident is None:
+        return
+    if ident in corpus.rule_files:
+        problems.append(Problem(rel, data.lines["id"], f"duplicate rule id {ident!r}"))
+        return
+    corpus.rule_files[ident] = (rel, data)
+    before = len(problems)
+    for key in data:
+        if key not in RULE_FIELDS:
+            problems.append(Problem(rel, data.lines[key], f"unknown field {key!r}"
+                                    + suggest(key, RULE_FIELDS)))
+    for key in ("description", "note", "check"):
+        if key in data and not isinstance(data[key], str):
+            problems.append(Problem(rel, data.lines[key], f"{key} must be text"))
+    when_raw = data.get("when")
+    if not isinstance(when_raw, LSeq) or not when_raw:
+        problems.append(Problem(rel, data.lines.get("when", data.line),
+                                "a rule needs 'when:', a list of at least one pattern"))
+        when_raw = LSeq()
+        when_raw.lines = []
+    patterns = []
+    for item, line in zip(when_raw, when_raw.lines):
+        if isinstance(item, LMap) and list(item) == ["not"]:
+            p = _pattern(item["not"], rel, item.lines["not"], True, problems)
+        else:
+            p = _pattern(item, rel, line, False, problems)
+        if p is not None:
+            patterns.append(p)
+    then = None
+    if ("then" in data) == ("check" in data):
+        problems.append(Problem(rel, data.line, "a rule has exactly one of 'then:' (a derived "
+                                "fact) and 'check:' (an integrity message)"))
+    elif "then" in data:
+        then = _pattern(data["then"], rel, data.lines["then"], False, problems)
+        if then is not None and then.kind == "category":
+            problems.append(Problem(rel, data.lines["then"], "a rule cannot derive category facts"))
+    sources = ()
+    if "sources" in data:
+        sources = structure(data["sources"], tuple[SourceRef, ...], rel, problems) or ()
+    if len(problems) > before:
+        return
+    corpus.rules[ident] = Rule(id=ident, when=tuple(patterns), then=then,
+                               check=data.get("check"), description=data.get("description"),
+                               sources=tuple(sources), note=data.get("note"), path=rel,
+                               line=data.line)
+
+
+def _pattern(raw, rel: str, line: int, negated: bool, problems: list[Problem]) -> Optional[Pattern]:
+    if not isinstance(raw, LMap):
+        problems.append(Problem(rel, line, f"a pattern is a mapping like "
+                                f"{{designation: ?org}}, found {_describe(raw)}"))
+        return None
+    kinds = [k for k in raw if k != "about"]
+    if len(kinds) != 1:
+        problems.append(Problem(rel, raw.line, "a pattern has exactly one KIND: TARGET"
+                                + (f", found {', '.join(kinds)}" if kinds else "")))
+        return None
+    kind = kinds[0]
+    pline = raw.lines[kind]
+    if kind not in PATTERN_KINDS:
+        problems.append(Problem(rel, pline, f"unknown fact kind {kind!r}"
+                                + suggest(kind, PATTERN_KINDS + ("not",))))
+        return None
+    target = raw[kind]
+    about = raw.get("about")
+    for what, value in (("target", target), ("about", about)):
+        if what == "about" and "about" not in raw:
+            continue
+        if not isinstance(value, str) or not (is_slug(value) or _is_var(value)):
+            problems.append(Problem(rel, raw.lines.get(what if what == "about" else kind, pline),
+                                    f"{what} {value!r} is neither an id nor a ?variable"))
+            return None
+    return Pattern(kind=kind, target=target, about=about, has_about="about" in raw,
+                   negated=negated, line=pline)
+
+
+def _is_var(value: str) -> bool:
+    return value.startswith("?") and is_slug(value[1:].replace("_", "-"))

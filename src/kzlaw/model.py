@@ -1,0 +1,203 @@
+"""The corpus model: attrs classes for what the YAML files say (SPEC sections 4-6 and 8).
+
+These classes hold the data as written, already typed (dates parsed, ids checked to be slugs).
+Cross-references (does the act exist? does the repealed measure exist?) are checked in
+``check.py``; what the data *means* over time is worked out in ``engine.py`` and ``rules.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional, Union
+
+import attrs
+
+from .dates import UncertainDate
+
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SLUG_MAX = 80
+
+MEASURE_KINDS = ("constitution", "code", "law", "amendment", "decree", "order",
+                 "court-decision", "list", "program", "bill")
+STATUSES = ("enacted", "pending", "failed")
+LIABILITIES = ("criminal", "administrative", "constitutional", "regulatory")
+DESIGNATIONS = ("terrorist", "extremist")
+SOURCE_KINDS = ("primary", "official-report", "press", "ngo", "academic")
+VOCAB_SECTIONS = ("acts", "organizations", "institutions", "powers", "duties", "penalties",
+                  "categories")
+
+# Establishing effect key -> (fact kind, vocabulary sections its value may name)
+ESTABLISHING = {
+    "prohibits": ("prohibition", ("acts",)),
+    "requires": ("obligation", ("duties",)),
+    "designates": ("designation", ("organizations",)),
+    "establishes": ("institution", ("institutions",)),
+    "empowers": ("power", ("powers",)),
+    "penalizes": ("penalty", ("acts", "categories")),
+}
+CHANGING = ("repeals", "replaces", "amends")
+EFFECT_KINDS = tuple(ESTABLISHING) + CHANGING
+FACT_KINDS = ("prohibition", "obligation", "designation", "institution", "power", "penalty")
+PATTERN_KINDS = FACT_KINDS + ("category",)
+# The vocabulary section a fact kind's target lives in (penalty targets may also be categories).
+KIND_SECTIONS = {kind: sections for kind, sections in ESTABLISHING.values()}
+KIND_SECTIONS["category"] = ("categories",)
+ATTRIBUTES = ("liability", "as", "deadline")
+
+
+def is_slug(value: object) -> bool:
+    return isinstance(value, str) and len(value) <= SLUG_MAX and bool(SLUG.match(value))
+
+
+def _slug(inst, attribute, value):
+    if not is_slug(value):
+        raise ValueError(f"{attribute.name} {value!r} is not an id: use lower-case letters, "
+                         f"digits and single hyphens, at most {SLUG_MAX} characters")
+
+
+def _opt_slug(inst, attribute, value):
+    if value is not None:
+        _slug(inst, attribute, value)
+
+
+def _one_of(choices):
+    def check(inst, attribute, value):
+        if value is not None and value not in choices:
+            raise ValueError(f"{attribute.name.rstrip('_')} {value!r} is not one of "
+                             + ", ".join(choices))
+    return check
+
+
+@attrs.frozen
+class SourceRef:
+    ref: str = attrs.field(validator=_slug)
+    quote: Optional[str] = None
+    note: Optional[str] = None
+
+
+@attrs.frozen
+class VocabEntry:
+    label: str
+    aliases: tuple[str, ...] = ()
+    note: Optional[str] = None
+    categories: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Source:
+    citation: str
+    kind: str = attrs.field(validator=_one_of(SOURCE_KINDS))
+    url: Optional[str] = None
+    published: Optional[UncertainDate] = None
+    document: Optional[str] = None
+    footnote: Optional[int] = None
+    passage: Optional[str] = None
+    note: Optional[str] = None
+
+
+@attrs.frozen
+class Dates:
+    introduced: Optional[UncertainDate] = None
+    adopted: Optional[UncertainDate] = None
+    in_force: Optional[UncertainDate] = None
+    expires: Optional[UncertainDate] = None
+    failed: Optional[UncertainDate] = None
+
+
+@attrs.frozen
+class Effect:
+    """One effect of a measure. Exactly one of the kind keys is set (checked in check.py)."""
+
+    id: Optional[str] = attrs.field(default=None, validator=_opt_slug)
+    prohibits: Optional[str] = None
+    requires: Optional[str] = None
+    designates: Optional[str] = None
+    establishes: Optional[str] = None
+    empowers: Optional[str] = None
+    penalizes: Optional[str] = None
+    repeals: Optional[str] = None
+    replaces: Optional[str] = None
+    amends: Optional[str] = None
+    liability: Optional[str] = attrs.field(default=None, validator=_one_of(LIABILITIES))
+    as_: Optional[str] = attrs.field(default=None, validator=_one_of(DESIGNATIONS))
+    deadline: Optional[UncertainDate] = None
+    penalty: Optional[str] = None
+    with_: Optional["Effect"] = None
+    from_: Optional[UncertainDate] = None
+    until: Optional[UncertainDate] = None
+    sources: tuple[SourceRef, ...] = ()
+    note: Optional[str] = None
+
+    @property
+    def kinds(self) -> list[str]:
+        return [k for k in EFFECT_KINDS if getattr(self, k) is not None]
+
+    @property
+    def kind(self) -> Optional[str]:
+        kinds = self.kinds
+        return kinds[0] if len(kinds) == 1 else None
+
+    @property
+    def value(self) -> Optional[str]:
+        kind = self.kind
+        return getattr(self, kind) if kind else None
+
+    def attributes(self) -> dict[str, str]:
+        out = {}
+        if self.liability is not None:
+            out["liability"] = self.liability
+        if self.as_ is not None:
+            out["as"] = self.as_
+        if self.deadline is not None:
+            out["deadline"] = self.deadline.text + self.deadline.flag
+        return out
+
+
+@attrs.frozen
+class Measure:
+    id: str = attrs.field(validator=_slug)
+    title: str
+    kind: str = attrs.field(validator=_one_of(MEASURE_KINDS))
+    status: str = attrs.field(validator=_one_of(STATUSES))
+    dates: Dates
+    sources: tuple[SourceRef, ...]
+    number: Optional[str] = None
+    note: Optional[str] = None
+    effects: tuple[Effect, ...] = ()
+
+    @property
+    def start_date(self) -> Optional[UncertainDate]:
+        return self.dates.in_force or self.dates.adopted
+
+    @property
+    def in_effect(self) -> bool:
+        """Only enacted measures have effects (SPEC 5: pending and failed change nothing)."""
+        return self.status == "enacted"
+
+
+@attrs.frozen
+class Pattern:
+    """``KIND: TARGET`` with an optional ``about``; a value starting with ``?`` is a variable."""
+
+    kind: str
+    target: str
+    about: Optional[str] = None
+    has_about: bool = False
+    negated: bool = False
+    line: int = 0
+
+
+@attrs.frozen
+class Rule:
+    id: str
+    when: tuple[Pattern, ...]
+    then: Optional[Pattern] = None
+    check: Optional[str] = None
+    description: Optional[str] = None
+    sources: tuple[SourceRef, ...] = ()
+    note: Optional[str] = None
+    path: str = ""
+    line: int = 0
+
+
+Scalar = Union[str, None]

@@ -1,0 +1,45 @@
+"""Writing files atomically: a temporary file in the same folder, flushed, then renamed over the
+target, so a reader (or a crash) sees the old file or the new one, never half of one."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+from .problems import KzlawError, Problem
+
+
+def check_writable(path: str) -> None:
+    """Refuse an output path that cannot be written, before any work is done."""
+    folder = os.path.dirname(os.path.abspath(path)) or "."
+    if os.path.isdir(path):
+        raise KzlawError([Problem(path, 0, "output path is a folder, not a file")])
+    if not os.path.isdir(folder):
+        raise KzlawError([Problem(path, 0, f"output folder {folder} does not exist")])
+    if not os.access(folder, os.W_OK):
+        raise KzlawError([Problem(path, 0, f"output folder {folder} is not writable")])
+
+
+def write_atomic(path: str, text: str) -> None:
+    check_writable(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".kzlaw-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        if os.path.exists(path):
+            try:
+                os.chmod(tmp, os.stat(path).st_mode & 0o777)
+            except OSError:
+                pass
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -1,0 +1,511 @@
+"""Questions over a compiled corpus: diff, timeline, explain, history, show, warnings.
+
+Each returns plain data (dicts and lists, JSON-ready); ``report.py`` renders it.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from . import daysets as ds
+from .dates import NEG, POS, day_iso, format_range
+from .model import ESTABLISHING, FACT_KINDS
+from .problems import KzlawError, Problem, suggest
+from .rules import is_var
+from .timeline import ABSENT, IN_FORCE, UNCERTAIN, FactValue, sort_key
+
+DIFF_GROUPS = (
+    ("newly-in-force", "Newly in force"),
+    ("became-uncertain", "Became uncertain"),
+    ("became-certain", "Became certain"),
+    ("no-longer-in-force", "No longer in force"),
+    ("attributes-changed", "Attributes changed"),
+)
+
+
+def _status(v: Optional[FactValue]) -> str:
+    return ABSENT if v is None else v.status
+
+
+def fact_label(key) -> str:
+    kind, target, about = key
+    return f"{kind} {target}" + (f" about {about}" if about else "")
+
+
+def _ref_json(corpus, ref) -> dict:
+    src = corpus.sources.get(ref.ref)
+    out = {"ref": ref.ref}
+    if ref.quote:
+        out["quote"] = ref.quote
+    if src is not None:
+        out["citation"] = src.citation
+        if src.url:
+            out["url"] = src.url
+    return out
+
+
+# --- diff ------------------------------------------------------------------------------------
+
+def diff_group(before: str, after: str) -> str:
+    if before == after:
+        return "attributes-changed"
+    if after == ABSENT:
+        return "no-longer-in-force"
+    if after == UNCERTAIN:
+        return "became-uncertain"
+    if before == UNCERTAIN:
+        return "became-certain"
+    return "newly-in-force"
+
+
+def diff(corpus, a: int, b: int) -> dict:
+    """Every fact whose status or attributes differ between days a and b (SPEC 9)."""
+    changes = []
+    for key, before, after in corpus.compiled.diff(a, b):
+        sb, sa = _status(before), _status(after)
+        ab = dict(before.attributes) if before else {}
+        aa = dict(after.attributes) if after else {}
+        changed = {}
+        if sb == sa:
+            for name in sorted(set(ab) | set(aa)):
+                if ab.get(name) != aa.get(name):
+                    changed[name] = [_plain(ab.get(name)), _plain(aa.get(name))]
+            if not changed:
+                continue  # only the provenance differs: not a change of the law
+        change = {"kind": key[0], "target": key[1], "about": key[2], "before": sb, "after": sa,
+                  "group": diff_group(sb, sa)}
+        if changed:
+            change["changed"] = changed
+        change["by"], change["when"] = _causes(corpus, key, a, b)
+        src = set(before.sources if before else ()) | set(after.sources if after else ())
+        change["sources"] = sorted(src)
+        changes.append(change)
+    return {"from": day_iso(a), "to": day_iso(b), "changes": changes}
+
+
+def _plain(value):
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _causes(corpus, key, a: int, b: int) -> tuple[list[str], list[dict]]:
+    """The effects and rules whose dated events changed the fact between a and b, and those
+    events' dates."""
+    lo, hi = min(a, b), max(a, b)
+    by, when = set(), {}
+
+    def inside(ev) -> bool:
+        return ev.latest > lo and ev.earliest <= hi
+
+    for h in corpus.holdings_by_fact.get(key, ()):
+        if inside(h.start):
+            by.add(h.by)
+            when[h.start.key] = h.start
+        for ev, _reason, cause in h.end_causes:
+            if inside(ev):
+                by.add(cause if "#" in cause else h.by)
+                when[ev.key] = ev
+    for d in corpus.derivations.get(key, ()):
+        by.add(f"rule:{d.rule}")
+        for prem in d.premises:
+            if prem[0] != "category":
+                sub_by, sub_when = _causes(corpus, prem, a, b)
+                by.update(b_ for b_ in sub_by if not b_.startswith("rule:"))
+                for w in sub_when:
+                    when[(w["label"],)] = w
+    events = []
+    for ev in sorted(when.values(), key=lambda e: (_ev_lo(e), _ev_label(e))):
+        events.append(ev if isinstance(ev, dict) else event_json(ev))
+    return sorted(by), events
+
+
+def _ev_lo(e):
+    return e["earliest"] or "" if isinstance(e, dict) else e.earliest
+
+
+def _ev_label(e):
+    return e["label"] if isinstance(e, dict) else e.label
+
+
+def event_json(ev) -> dict:
+    d = ev.date
+    out = {"label": ev.label, "earliest": day_iso(ev.earliest), "latest": day_iso(ev.latest),
+           "range": format_range(ev.earliest, ev.latest)}
+    if d is not None:
+        out["date"] = d.text + (d.flag if not d.alternatives else "")
+        if d.as_written:
+            out["as_written"] = d.as_written
+        if d.alternatives:
+            out["alternatives"] = [{"date": x.date.text + x.date.flag, "ref": x.ref}
+                                   for x in d.alternatives]
+    return out
+
+
+# --- timeline ----------------------------------------------------------------------------------
+
+_MEASURE_DATES = (("introduced", "bill introduced"), ("adopted", "adopted"),
+                  ("in_force", "in force"), ("expires", "expires"), ("failed", "bill failed"))
+
+
+def timeline(corpus, start: Optional[int], end: Optional[int]) -> list[dict]:
+    """Every dated event in order of its earliest day, with the facts it starts and ends."""
+    starts: dict[tuple, set] = {}
+    ends: dict[tuple, set] = {}
+    for h in corpus.holdings:
+        starts.setdefault(h.start.key, set()).add(h.fact)
+        for ev in h.ends:
+            ends.setdefault(ev.key, set()).add(h.fact)
+    rows = []
+    for mid in sorted(corpus.measures):
+        m = corpus.measures[mid]
+        for field, verb in _MEASURE_DATES:
+            d = getattr(m.dates, field)
+            if d is None:
+                continue
+            key = ("m", mid, field)
+            if field == "adopted" and m.dates.in_force is None and m.status == "enacted":
+                verb = "adopted and in force"
+            if field == "adopted" and m.status != "enacted":
+                verb = f"adopted ({m.status})"
+            rows.append(_event_row(corpus, key, d, verb, mid, None, m.title, starts, ends))
+        for eff in m.effects:
+            if not m.in_effect:
+                continue
+            kind = eff.kind
+            if kind in ("repeals", "replaces", "amends"):
+                ev_date = eff.from_ or m.start_date
+                key = ("e", mid, eff.id, "from") if eff.from_ else \
+                    ("m", mid, "in_force" if m.dates.in_force else "adopted")
+                verb = {"repeals": "repealed", "replaces": "replaced", "amends": "amended"}[kind]
+                row = _event_row(corpus, key, ev_date, f"{verb} {getattr(eff, kind)}", mid,
+                                 eff.id, m.title, starts, ends, only_changes=True)
+                rows.append(row)
+            else:
+                for field, key_name in (("from_", "from"), ("until", "until")):
+                    d = getattr(eff, field)
+                    if d is not None:
+                        rows.append(_event_row(corpus, ("e", mid, eff.id, key_name), d,
+                                               f"effect {key_name}", mid, eff.id, m.title,
+                                               starts, ends))
+    rows = [r for r in rows if (start is None or r["_latest"] >= start)
+            and (end is None or r["_earliest"] <= end)]
+    rows.sort(key=lambda r: (r["_earliest"], r["_latest"], r["measure"], r["event"]))
+    for r in rows:
+        del r["_earliest"], r["_latest"]
+    # The measure-level rows carry the facts; a change row repeats only what it ends.
+    return rows
+
+
+def _event_row(corpus, key, d, verb, mid, eid, title, starts, ends, only_changes=False) -> dict:
+    started = [] if only_changes else sorted(starts.get(key, ()), key=sort_key)
+    ended = sorted(ends.get(key, ()), key=sort_key) if only_changes or eid else []
+    if not only_changes and not eid:
+        ended = []
+    return {
+        "_earliest": d.earliest, "_latest": d.latest,
+        "date": d.text + (d.flag if not d.alternatives else ""),
+        "range": format_range(d.earliest, d.latest),
+        "as_written": d.as_written,
+        "alternatives": [{"date": a.date.text, "ref": a.ref} for a in d.alternatives],
+        "event": verb, "measure": mid, "effect": eid, "title": title,
+        "starts": [fact_label(k) for k in started],
+        "ends": [fact_label(k) for k in ended if not only_changes or True],
+    }
+
+
+# --- explain -----------------------------------------------------------------------------------
+
+def _check_fact_question(corpus, kind: str, target: str, about: Optional[str]) -> None:
+    problems = []
+    if kind not in FACT_KINDS:
+        problems.append(Problem("question", 0, f"unknown fact kind {kind!r}"
+                                + suggest(kind, FACT_KINDS)))
+    ids = corpus.known_ids()
+    for what, value in (("id", target), ("about id", about)):
+        if value is not None and value not in ids:
+            problems.append(Problem("question", 0, f"unknown {what} {value!r}"
+                                    + suggest(value, ids)))
+    if problems:
+        raise KzlawError(problems)
+
+
+def explain(corpus, kind: str, target: str, about: Optional[str], day: int, depth: int = 0) -> dict:
+    """Why the fact is (not) in force on ``day``: effects, rules, premises, sources."""
+    if depth == 0:
+        _check_fact_question(corpus, kind, target, about)
+    key = (kind, target, about)
+    value = corpus.value(key, day)
+    out = {"kind": kind, "target": target, "about": about, "date": day_iso(day),
+           "status": _status(value)}
+    if value is not None:
+        out["attributes"] = {k: _plain(v) for k, v in value.attributes}
+    out["effects"] = [_explain_holding(corpus, h, day) for h in corpus.holdings_by_fact.get(key, ())]
+    derivs = corpus.derivations.get(key, ())
+    out["rules"] = [_explain_derivation(corpus, d, day, depth) for d in derivs]
+    if not derivs and depth < 4:
+        out["rules"] += _explain_underived(corpus, key, day, depth)
+    if value is None or value.status != IN_FORCE:
+        out["nearest"] = nearest(corpus, key, day)
+    if not out["effects"] and not out["rules"]:
+        out["note"] = "no effect or rule of the corpus ever establishes this fact"
+    return out
+
+
+def nearest(corpus, key, day: int) -> dict:
+    """The last day before and the first day after ``day`` on which the fact was in force (or
+    uncertain)."""
+    out = {}
+    stretches = corpus.compiled.fact_days(key)
+    for status_wanted, name in ((IN_FORCE, "in-force"), (UNCERTAIN, "uncertain")):
+        before = after = None
+        for s, e, v in stretches:
+            if v.status != status_wanted:
+                continue
+            if s <= day < e:
+                continue
+            if e <= day:
+                before = (s, e)
+            elif s > day and after is None:
+                after = (s, e)
+        if before:
+            out[f"last-{name}"] = {"from": day_iso(before[0]), "until": day_iso(before[1] - 1)
+                                   if before[1] < POS else None}
+        if after:
+            out[f"next-{name}"] = {"from": day_iso(after[0]), "until": day_iso(after[1] - 1)
+                                   if after[1] < POS else None}
+    return out
+
+
+def _applies(certain: ds.DaySet, possible: ds.DaySet, day: int) -> str:
+    if ds.contains(certain, day):
+        return "applies"
+    if ds.contains(possible, day):
+        return "may apply"
+    return "does not apply"
+
+
+def _explain_holding(corpus, h, day: int) -> dict:
+    m = corpus.measures[h.measure]
+    eff = h.effect
+    srcs = (eff.with_.sources if eff.with_ is not None and eff.with_.sources else ()) or \
+        eff.sources or m.sources
+    out = {
+        "by": h.by, "measure": m.id, "title": m.title, "number": m.number,
+        "effect": _effect_text(eff),
+        "applies": _applies(h.certain, h.possible, day),
+        "start": event_json(h.start),
+        "ends": [dict(event_json(ev), reason=reason, by=by_) for ev, reason, by_ in h.end_causes],
+        "sources": [_ref_json(corpus, r) for r in srcs],
+    }
+    if eff.note:
+        out["note"] = eff.note
+    if m.note:
+        out["measure_note"] = m.note
+    return out
+
+
+def _effect_text(eff) -> str:
+    body = eff.with_ if eff.kind == "amends" else eff
+    text = f"{body.kind} {body.value}"
+    attrs_ = body.attributes()
+    if body.kind == "penalizes":
+        text += f" with {body.penalty}"
+    if attrs_:
+        text += " (" + ", ".join(f"{k}: {v}" for k, v in attrs_.items()) + ")"
+    if eff.kind == "amends":
+        text = f"amends {eff.amends}: {text}"
+    return text
+
+
+def _premise_json(corpus, key, day, depth, negated=False) -> dict:
+    if key[0] == "category":
+        return {"kind": "category", "target": key[1], "about": key[2], "status": IN_FORCE,
+                "negated": negated, "note": "vocabulary category membership (always true)"}
+    sub = explain(corpus, key[0], key[1], key[2], day, depth + 1) if depth < 6 else \
+        {"kind": key[0], "target": key[1], "about": key[2],
+         "status": _status(corpus.value(key, day))}
+    sub["negated"] = negated
+    return sub
+
+
+def _explain_derivation(corpus, d, day: int, depth: int) -> dict:
+    rule = corpus.rules[d.rule]
+    out = {
+        "rule": f"rule:{d.rule}", "description": rule.description,
+        "applies": _applies(d.certain, d.possible, day),
+        "binding": {k: v for k, v in d.binding},
+        "premises": [_premise_json(corpus, p, day, depth) for p in d.premises]
+        + [_premise_json(corpus, n, day, depth, True) for n in d.negated],
+        "sources": [_ref_json(corpus, r) for r in rule.sources],
+    }
+    return out
+
+
+def _explain_underived(corpus, key, day: int, depth: int) -> list[dict]:
+    """For a fact no derivation produces: which premise of each rule that could derive it
+    fails on ``day``, and when it holds."""
+    out = []
+    kind, target, about = key
+    for rid in sorted(corpus.rules):
+        rule = corpus.rules[rid]
+        head = rule.then
+        if head is None or head.kind != kind:
+            continue
+        binding = {}
+        if is_var(head.target):
+            binding[head.target] = target
+        elif head.target != target:
+            continue
+        if head.has_about:
+            if is_var(head.about):
+                binding[head.about] = about
+            elif head.about != about:
+                continue
+        elif about is not None:
+            continue
+        premises = []
+        for p in rule.when:
+            t = binding.get(p.target, p.target) if is_var(p.target) else p.target
+            a = (binding.get(p.about, p.about) if is_var(p.about) else p.about) if p.has_about else None
+            if is_var(t) or is_var(a):
+                premises.append({"pattern": f"{p.kind}: {t}" + (f" about {a}" if p.has_about else ""),
+                                 "negated": p.negated, "status": "unbound",
+                                 "note": "holds for some facts; not this one"})
+                continue
+            pkey = (p.kind, t, a)
+            if p.kind == "category":
+                member = pkey in corpus.facts.sets
+                premises.append({"kind": "category", "target": t, "about": a, "negated": p.negated,
+                                 "status": IN_FORCE if member else ABSENT})
+                continue
+            st = _status(corpus.value(pkey, day))
+            entry = {"kind": p.kind, "target": t, "about": a, "negated": p.negated, "status": st}
+            if st != IN_FORCE:
+                entry["nearest"] = nearest(corpus, pkey, day)
+            premises.append(entry)
+        failing = [p for p in premises if (p["status"] != IN_FORCE) != p["negated"]]
+        out.append({"rule": f"rule:{rid}", "description": rule.description,
+                    "applies": "does not apply", "binding": binding, "premises": premises,
+                    "failing": [_pattern_label(p) for p in failing],
+                    "sources": [_ref_json(corpus, r) for r in rule.sources]})
+    return out
+
+
+def _pattern_label(p: dict) -> str:
+    if "pattern" in p:
+        return p["pattern"]
+    return ("not " if p.get("negated") else "") + fact_label((p["kind"], p["target"], p["about"]))
+
+
+# --- history -----------------------------------------------------------------------------------
+
+def history(corpus, ident: str) -> dict:
+    """The life of one act, organization, institution, power, duty, penalty or measure."""
+    known = corpus.known_ids()
+    if ident not in known:
+        raise KzlawError([Problem("question", 0, f"unknown id {ident!r}" + suggest(ident, known))])
+    if known[ident] == "measure" and ident not in {i for s in corpus.vocabulary.values() for i in s}:
+        return {"id": ident, "type": "measure", **show(corpus, ident, None)}
+    facts = sorted((k for k in corpus.compiled.segments if ident in (k[1], k[2])), key=sort_key)
+    periods = []
+    for key in facts:
+        for s, e, v in corpus.compiled.fact_days(key):
+            periods.append({"fact": fact_label(key), "kind": key[0], "target": key[1],
+                            "about": key[2], "status": v.status,
+                            "from": day_iso(s), "until": day_iso(e - 1) if e < POS else None,
+                            "attributes": {k: _plain(x) for k, x in v.attributes},
+                            "by": list(v.by), "sources": list(v.sources)})
+    events = []
+    for row in timeline(corpus, None, None):
+        if any(ident in lbl.split() for lbl in row["starts"] + row["ends"]) or \
+                ident in (row["event"].split()[-1].split("#")[0],):
+            events.append(row)
+    return {"id": ident, "type": known[ident], "periods": periods, "events": events}
+
+
+# --- show ----------------------------------------------------------------------------------------
+
+def show(corpus, mid: str, day: Optional[int]) -> dict:
+    m = corpus.measures.get(mid)
+    if m is None:
+        raise KzlawError([Problem("question", 0, f"unknown measure {mid!r}"
+                                  + suggest(mid, corpus.measures))])
+    rel = corpus.raw.measure_files[mid][0]
+    holdings = {h.by: h for h in corpus.holdings if h.measure == mid}
+    enders = {}
+    for ev, verb, by, target in corpus.changes:
+        enders.setdefault(target, []).append({"by": by, "verb": verb, **event_json(ev)})
+    effects = []
+    for eff in m.effects:
+        ref = f"{mid}#{eff.id}"
+        row = {"id": eff.id, "effect": _effect_text(eff),
+               "from": eff.from_.describe() if eff.from_ else None,
+               "until": eff.until.describe() if eff.until else None,
+               "changed_by": sorted(enders.get(ref, []) + enders.get(mid, []),
+                                    key=lambda x: (x["earliest"] or "", x["by"])),
+               "sources": [_ref_json(corpus, r) for r in eff.sources]}
+        h = holdings.get(ref)
+        if day is not None:
+            if not m.in_effect:
+                row["applies"] = f"does not apply ({m.status})"
+            elif h is not None:
+                row["applies"] = _applies(h.certain, h.possible, day)
+            else:
+                row["applies"] = "acts on its start date"
+        if eff.note:
+            row["note"] = eff.note
+        effects.append(row)
+    dates = {}
+    for field, _verb in _MEASURE_DATES:
+        d = getattr(m.dates, field)
+        if d is not None:
+            dates[field] = d.to_json()
+    return {"measure": mid, "file": rel, "title": m.title, "number": m.number, "kind": m.kind,
+            "status": m.status, "dates": dates, "at": day_iso(day) if day is not None else None,
+            "note": m.note, "sources": [_ref_json(corpus, r) for r in m.sources],
+            "effects": effects,
+            "changed_by": sorted(enders.get(mid, []), key=lambda x: (x["earliest"] or "", x["by"]))}
+
+
+# --- warnings ---------------------------------------------------------------------------------
+
+def _ranges(days: ds.DaySet) -> str:
+    return ", ".join(format_range(s, e - 1 if e < POS else POS) for s, e in days)
+
+
+def integrity_warnings(corpus) -> list[Problem]:
+    """Integrity rules' matches, and changing effects that act before their target starts."""
+    out = []
+    for d in corpus.integrity:
+        rule = corpus.rules[d.rule]
+        binding = ", ".join(f"{k}={v}" for k, v in d.binding) or "always"
+        parts = []
+        if d.certain:
+            parts.append(f"certainly on {_ranges(d.certain)}")
+        maybe = ds.difference(d.possible, d.certain)
+        if maybe:
+            parts.append(f"possibly on {_ranges(maybe)}")
+        out.append(Problem(rule.path, rule.line, f"{rule.check} [{binding}]: "
+                           + "; ".join(parts), "warning"))
+    events = corpus.events
+    for ev, verb, by, target in corpus.changes:
+        mid, _, eid = target.partition("#")
+        tm = corpus.measures.get(mid)
+        if tm is None or not tm.in_effect:
+            continue
+        teff = next((e for e in tm.effects if e.id == eid), None) if eid else None
+        tstart = events.effect_start(tm, teff) if teff is not None else events.measure_start(tm)
+        if ev.latest < tstart.earliest:
+            how = "certainly"
+        elif ev.earliest < tstart.latest:
+            how = "possibly"
+        else:
+            continue
+        src_mid, _, src_eid = by.partition("#")
+        from .check import problem_line, effect_index
+        idx = effect_index(corpus.measures[src_mid], src_eid)
+        rel, line = problem_line(corpus.raw, src_mid, "effects", idx)
+        out.append(Problem(rel, line, f"{by} {verb} {target}, which is {how} not yet in force "
+                           f"then ({ev.label} {format_range(ev.earliest, ev.latest)}; "
+                           f"{tstart.label} {format_range(tstart.earliest, tstart.latest)})",
+                           "warning"))
+    return sorted(out)

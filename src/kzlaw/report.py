@@ -1,0 +1,315 @@
+"""Rendering answers as table, markdown, json or csv. Every table goes through tabulate."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Iterable
+
+from tabulate import tabulate
+
+from .queries import DIFF_GROUPS, fact_label
+from .timeline import IN_FORCE, UNCERTAIN
+
+FORMATS = ("table", "markdown", "json", "csv")
+
+
+def to_json(data) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_cell(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_cell(v)}" for k, v in value.items())
+    return str(value)
+
+
+def table(rows: list[list], headers: list[str], fmt: str) -> str:
+    """A table in the requested format (table -> tabulate 'simple', markdown -> 'github')."""
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(headers)
+        for r in rows:
+            w.writerow([_cell(c) for c in r])
+        return buf.getvalue()
+    style = "github" if fmt == "markdown" else "simple"
+    if not rows:
+        return "(none)\n" if fmt == "table" else "_(none)_\n"
+    text = tabulate([[_cell(c) for c in r] for r in rows], headers=headers, tablefmt=style,
+                    disable_numparse=True)
+    return text + "\n"
+
+
+def _heading(text: str, fmt: str, level: int = 1) -> str:
+    if fmt == "markdown":
+        return "#" * level + " " + text + "\n\n"
+    return text + "\n" + ("=" if level == 1 else "-") * len(text) + "\n"
+
+
+def _attrs(fact_attrs: dict) -> str:
+    return "; ".join(f"{k}: {' | '.join(v) if isinstance(v, (list, tuple)) else v}"
+                     for k, v in fact_attrs.items())
+
+
+# --- in-force ------------------------------------------------------------------------------
+
+def in_force_data(state, kind=None) -> dict:
+    return {"date": state.date, "facts": [f.to_json() for f in state.facts(kind)]}
+
+
+def render_in_force(data: dict, fmt: str) -> str:
+    if fmt == "json":
+        return to_json(data)
+    facts = data["facts"]
+    rows = [[f["status"], f["kind"], f["target"], f["about"],
+             _attrs({k: v for k, v in f.items() if k in ("liability", "as", "deadline")}),
+             f["by"], f["sources"]] for f in facts]
+    headers = ["status", "kind", "target", "about", "attributes", "by", "sources"]
+    if fmt == "csv":
+        return table(rows, headers, fmt)
+    n_unc = sum(1 for f in facts if f["status"] == UNCERTAIN)
+    title = (f"In force on {data['date']}: {len(facts) - n_unc} facts in force, "
+             f"{n_unc} uncertain")
+    return _heading(title, fmt) + table(rows, headers, fmt)
+
+
+# --- diff ----------------------------------------------------------------------------------
+
+def _when(events: list[dict]) -> str:
+    parts = []
+    for e in events:
+        t = e["range"]
+        if e.get("as_written"):
+            t += f' ("{e["as_written"]}")'
+        if e.get("alternatives"):
+            t += " [sources disagree: " + "; ".join(f"{a['date']} per {a['ref']}"
+                                                    for a in e["alternatives"]) + "]"
+        parts.append(t)
+    return "; ".join(parts)
+
+
+def render_diff(data: dict, fmt: str) -> str:
+    if fmt == "json":
+        return to_json(data)
+    headers = ["change", "fact", "before", "after", "changed", "when", "by", "sources"]
+    if fmt == "csv":
+        rows = [[c["group"], fact_label((c["kind"], c["target"], c["about"])), c["before"],
+                 c["after"], c.get("changed"), _when(c["when"]), c["by"], c["sources"]]
+                for c in data["changes"]]
+        return table(rows, headers, fmt)
+    out = _heading(f"Changes from {data['from']} to {data['to']}: "
+                   f"{len(data['changes'])} facts", fmt)
+    for group, title in DIFF_GROUPS:
+        rows = [[fact_label((c["kind"], c["target"], c["about"])), c["before"], c["after"],
+                 _changed(c), _when(c["when"]), c["by"], c["sources"]]
+                for c in data["changes"] if c["group"] == group]
+        if not rows:
+            continue
+        out += "\n" + _heading(f"{title} ({len(rows)})", fmt, 2)
+        out += table(rows, ["fact", "before", "after", "changed", "when", "by", "sources"], fmt)
+    if not data["changes"]:
+        out += "No fact changed status or attributes.\n"
+    return out
+
+
+def _changed(c: dict) -> str:
+    return "; ".join(f"{k}: {_cell(a)} -> {_cell(b)}" for k, (a, b) in c.get("changed", {}).items())
+
+
+# --- explain --------------------------------------------------------------------------------
+
+def render_explain(data: dict, fmt: str) -> str:
+    if fmt == "json":
+        return to_json(data)
+    if fmt == "csv":
+        rows = []
+        _explain_rows(data, 0, rows)
+        return table(rows, ["depth", "fact", "status", "because", "applies", "sources"], fmt)
+    lines: list[str] = []
+    _explain_text(data, 0, lines, fmt)
+    return "\n".join(lines) + "\n"
+
+
+def _explain_rows(node: dict, depth: int, rows: list) -> None:
+    label = fact_label((node["kind"], node["target"], node.get("about")))
+    for h in node.get("effects", []):
+        rows.append([depth, label, node["status"], f"{h['by']}: {h['effect']}", h["applies"],
+                     [s["ref"] for s in h["sources"]]])
+    for r in node.get("rules", []):
+        rows.append([depth, label, node["status"], r["rule"], r["applies"],
+                     [s["ref"] for s in r["sources"]]])
+        for p in r.get("premises", []):
+            if "effects" in p or "rules" in p:
+                _explain_rows(p, depth + 1, rows)
+            else:
+                rows.append([depth + 1, _premise_label(p), p["status"], "", "", ""])
+    if not node.get("effects") and not node.get("rules"):
+        rows.append([depth, label, node["status"], node.get("note", ""), "", ""])
+
+
+def _premise_label(p: dict) -> str:
+    if "pattern" in p:
+        return ("not " if p.get("negated") else "") + p["pattern"]
+    return ("not " if p.get("negated") else "") + fact_label((p["kind"], p["target"], p.get("about")))
+
+
+def _explain_text(node: dict, depth: int, lines: list, fmt: str) -> None:
+    pad = "    " * depth
+    bullet = "- " if fmt == "markdown" else ""
+    label = fact_label((node["kind"], node["target"], node.get("about")))
+    neg = "NOT " if node.get("negated") else ""
+    head = f"{pad}{bullet}{neg}{label}: {node['status'].upper()} on {node.get('date', '')}"
+    if node.get("attributes"):
+        head += f" ({_attrs(node['attributes'])})"
+    lines.append(head if fmt != "markdown" or depth else f"**{head.strip('- ')}**")
+    sub = pad + "    "
+    for h in node.get("effects", []):
+        num = f" No. {h['number']}" if h.get("number") else ""
+        lines.append(f"{sub}{bullet}effect {h['by']} ({h['applies']} on this day): {h['effect']}")
+        lines.append(f"{sub}    measure: {h['title']}{num}")
+        lines.append(f"{sub}    starts: {_event_text(h['start'])}")
+        for e in h["ends"]:
+            lines.append(f"{sub}    ends: {_event_text(e)} ({e['reason']} by {e['by']})")
+        for s in h["sources"]:
+            lines.append(f"{sub}    source {s['ref']}: {s.get('citation', '')}")
+            if s.get("quote"):
+                lines.append(f'{sub}      "{s["quote"]}"')
+        if h.get("note"):
+            lines.append(f"{sub}    note: {h['note']}")
+    for r in node.get("rules", []):
+        binding = ", ".join(f"{k}={v}" for k, v in r.get("binding", {}).items())
+        lines.append(f"{sub}{bullet}{r['rule']} ({r['applies']} on this day)"
+                     + (f" with {binding}" if binding else ""))
+        if r.get("description"):
+            lines.append(f"{sub}    {r['description']}")
+        for s in r.get("sources", []):
+            lines.append(f"{sub}    source {s['ref']}: {s.get('citation', '')}")
+            if s.get("quote"):
+                lines.append(f'{sub}      "{s["quote"]}"')
+        if r.get("failing"):
+            lines.append(f"{sub}    fails because: " + "; ".join(r["failing"]))
+        for p in r.get("premises", []):
+            if "effects" in p or "rules" in p:
+                _explain_text(p, depth + 2, lines, fmt)
+            else:
+                extra = ""
+                if p.get("nearest"):
+                    extra = " — " + _nearest_text(p["nearest"])
+                lines.append(f"{sub}    {bullet}premise {_premise_label(p)}: "
+                             f"{p['status'].upper()}{extra}")
+    if node.get("nearest"):
+        lines.append(f"{sub}{bullet}{_nearest_text(node['nearest'])}")
+    if node.get("note"):
+        lines.append(f"{sub}{bullet}{node['note']}")
+
+
+def _nearest_text(n: dict) -> str:
+    parts = []
+    for key in ("last-in-force", "next-in-force", "last-uncertain", "next-uncertain"):
+        if key in n:
+            span = n[key]
+            parts.append(f"{key.replace('-', ' ')}: {span['from'] or '..'} to "
+                         f"{span['until'] or 'open end'}")
+    return "; ".join(parts) if parts else "never in force in the corpus"
+
+
+def _event_text(e: dict) -> str:
+    t = e["range"]
+    if e.get("date") and e["date"] != e["range"]:
+        t = f"{e['date']} ({e['range']})"
+    if e.get("as_written"):
+        t += f' "{e["as_written"]}"'
+    if e.get("alternatives"):
+        t += " [sources disagree: " + "; ".join(f"{a['date']} per {a['ref']}"
+                                                for a in e["alternatives"]) + "]"
+    return f"{e['label']}: {t}"
+
+
+# --- show / timeline / history / check -----------------------------------------------------------
+
+def render_show(data: dict, fmt: str) -> str:
+    if fmt == "json":
+        return to_json(data)
+    rows = [[e["id"], e["effect"], e.get("applies", ""), e.get("from"), e.get("until"),
+             [f"{c['verb']} by {c['by']} ({c['range']})" for c in e["changed_by"]],
+             [s["ref"] for s in e["sources"]]] for e in data["effects"]]
+    headers = ["effect", "what", "on " + (data["at"] or "(no date)"), "from", "until",
+               "changed by", "sources"]
+    if fmt == "csv":
+        return table(rows, headers, fmt)
+    num = f" (No. {data['number']})" if data.get("number") else ""
+    out = _heading(f"{data['measure']}: {data['title']}{num}", fmt)
+    info = [["kind", data["kind"]], ["status", data["status"]], ["file", data["file"]]]
+    for field, d in data["dates"].items():
+        text = d["date"]
+        if d["earliest"] != d["latest"]:
+            text += f" ({d['earliest'] or '..'}..{d['latest'] or ''})"
+        if d.get("as_written"):
+            text += f' "{d["as_written"]}"'
+        if d.get("alternatives"):
+            text += " [sources disagree: " + "; ".join(f"{a['date']} per {a['ref']}"
+                                                    for a in d["alternatives"]) + "]"
+        info.append([field, text])
+    for s in data["sources"]:
+        info.append(["source", f"{s['ref']}: \"{s.get('quote', '')}\""])
+    if data.get("note"):
+        info.append(["note", data["note"]])
+    out += table(info, ["", ""], fmt) + "\n"
+    out += table(rows, headers, fmt)
+    return out
+
+
+def render_timeline(rows: list[dict], fmt: str) -> str:
+    if fmt == "json":
+        return to_json({"events": rows})
+    trows = []
+    for r in rows:
+        when = r["range"]
+        if r["date"] != r["range"]:
+            when = f"{r['date']} ({r['range']})"
+        if r.get("as_written"):
+            when += f' "{r["as_written"]}"'
+        if r.get("alternatives"):
+            when += " [sources disagree: " + "; ".join(f"{a['date']} per {a['ref']}"
+                                                     for a in r["alternatives"]) + "]"
+        what = r["measure"] + (f"#{r['effect']}" if r.get("effect") else "")
+        trows.append([when, r["event"], what, r["starts"], r["ends"]])
+    headers = ["date", "event", "measure", "starts", "ends"]
+    if fmt == "csv":
+        return table(trows, headers, fmt)
+    return _heading(f"Timeline: {len(rows)} dated events", fmt) + table(trows, headers, fmt)
+
+
+def render_history(data: dict, fmt: str) -> str:
+    if data.get("type") == "measure":
+        return render_show(data, fmt)
+    if fmt == "json":
+        return to_json(data)
+    rows = [[p["fact"], p["status"], p["from"] or "..", p["until"] or "(open)",
+             _attrs(p["attributes"]), p["by"], p["sources"]] for p in data["periods"]]
+    headers = ["fact", "status", "from", "until", "attributes", "by", "sources"]
+    if fmt == "csv":
+        return table(rows, headers, fmt)
+    out = _heading(f"History of {data['id']} ({data['type']})", fmt)
+    out += table(rows, headers, fmt)
+    if data["events"]:
+        out += "\n" + _heading("Events", fmt, 2) + render_timeline(data["events"], fmt).split(
+            "\n", 2 if fmt != "markdown" else 2)[-1]
+    return out
+
+
+def render_problems(problems: Iterable, fmt: str) -> str:
+    problems = list(problems)
+    if fmt == "json":
+        return to_json({"problems": [{"path": p.path, "line": p.line, "severity": p.severity,
+                                      "message": p.message} for p in problems]})
+    rows = [[f"{p.path}:{p.line}" if p.line else p.path, p.severity, p.message] for p in problems]
+    if fmt in ("csv", "markdown"):
+        return table(rows, ["where", "severity", "message"], fmt)
+    return "".join(str(p) + "\n" for p in problems)

@@ -1,0 +1,175 @@
+"""Reading one YAML file safely, keeping the line of every key and item.
+
+kzlaw builds plain Python values from libyaml's event stream (the C parser where available)
+instead of using a constructor, so that it can refuse, deliberately and with a line number:
+duplicate keys, anchors and aliases (no alias bombs), explicit tags (nothing is ever
+constructed from ``!!python/...``), documents nested deeper than ``MAX_DEPTH``, several
+documents, byte-order marks, invalid UTF-8 and files over ``MAX_BYTES``.
+
+Plain scalars are strings (YAML 1.1's implicit booleans, numbers and timestamps are not
+applied: ``yes``, ``0416`` and ``1999-07-13`` stay as written), except ``null``, ``~`` and an
+empty value, which are ``None``.
+"""
+
+from __future__ import annotations
+
+import os
+
+import yaml
+
+try:  # the C parser is several times faster
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - libyaml missing
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_BYTES = 1 << 20
+MAX_DEPTH = 40
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_STR_TAGS = {None, "!", "tag:yaml.org,2002:str"}
+_MAP_TAGS = {None, "tag:yaml.org,2002:map"}
+_SEQ_TAGS = {None, "tag:yaml.org,2002:seq"}
+_NOKEY = object()  # an LMap waiting for its next key
+
+
+class YamlProblem(Exception):
+    def __init__(self, line: int, message: str):
+        self.line = line
+        self.message = message
+        super().__init__(f"{line}: {message}")
+
+
+class LMap(dict):
+    """A mapping that remembers the line of each key (``lines``) and its own ``line``."""
+
+    __slots__ = ("line", "lines")
+
+
+class LSeq(list):
+    """A list that remembers the line of each item (``lines``) and its own ``line``."""
+
+    __slots__ = ("line", "lines")
+
+
+def read_text(path: str) -> str:
+    """The file's text, refusing what is not a small UTF-8 text file."""
+    size = os.path.getsize(path)
+    if size > MAX_BYTES:
+        raise YamlProblem(0, f"file is {size} bytes, over the {MAX_BYTES}-byte limit")
+    with open(path, "rb") as f:
+        data = f.read(MAX_BYTES + 1)
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        raise YamlProblem(1, "file starts with a byte-order mark: save it as UTF-8 without BOM")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise YamlProblem(line, f"not valid UTF-8 (byte {e.start}: {data[e.start]:#04x})") from None
+
+
+def parse(text: str):
+    """Parse one YAML document into LMap / LSeq / str / None, or raise YamlProblem."""
+    if "\x00" in text:
+        raise YamlProblem(text.count("\n", 0, text.index("\x00")) + 1, "file contains a NUL byte")
+    loader = _Loader(text)
+    try:
+        return _build(loader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark is not None else 0
+        what = e.problem or e.context or "syntax error"
+        lines = text.splitlines()
+        here = lines[line - 1] if 0 < line <= len(lines) else ""
+        if "?" in here and ("{" in here or "[" in here):
+            what += " (inside {...} or [...], quote a ?variable: '?org')"
+        raise YamlProblem(line, f"YAML syntax error: {what}") from None
+    except yaml.YAMLError as e:
+        raise YamlProblem(0, f"YAML error: {e}") from None
+    finally:
+        loader.dispose()
+
+
+def _build(loader):
+    stack: list = []  # containers being filled
+    keys: list = []  # for each LMap on the stack: the pending key (or _NOKEY)
+    root = _NOKEY
+    docs = 0
+    while True:
+        ev = loader.get_event()
+        if ev is None or isinstance(ev, yaml.StreamEndEvent):
+            break
+        line = ev.start_mark.line + 1
+        if isinstance(ev, (yaml.StreamStartEvent, yaml.DocumentEndEvent)):
+            continue
+        if isinstance(ev, yaml.DocumentStartEvent):
+            docs += 1
+            if docs > 1:
+                raise YamlProblem(line, "more than one YAML document in the file")
+            continue
+        if isinstance(ev, yaml.AliasEvent):
+            raise YamlProblem(line, f"aliases (*{ev.anchor}) are not allowed in corpus files")
+        if getattr(ev, "anchor", None):
+            raise YamlProblem(line, f"anchors (&{ev.anchor}) are not allowed in corpus files")
+        if isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            done = stack.pop()
+            if isinstance(done, LMap):
+                keys.pop()
+            value = done
+            if stack:
+                _add(stack, keys, value, done.line)
+            else:
+                root = value
+            continue
+        if isinstance(ev, yaml.ScalarEvent):
+            if ev.tag not in _STR_TAGS:
+                raise YamlProblem(line, f"explicit tag {ev.tag!r} is not allowed (write plain text)")
+            plain = ev.implicit[0]
+            value = None if plain and ev.value in _NULLS else ev.value
+            if stack:
+                _add(stack, keys, value, line)
+            else:
+                root = value
+            continue
+        if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            is_map = isinstance(ev, yaml.MappingStartEvent)
+            if ev.tag not in (_MAP_TAGS if is_map else _SEQ_TAGS):
+                raise YamlProblem(line, f"explicit tag {ev.tag!r} is not allowed")
+            if len(stack) >= MAX_DEPTH:
+                raise YamlProblem(line, f"nested deeper than {MAX_DEPTH} levels")
+            if stack and isinstance(stack[-1], LMap) and keys[-1] is _NOKEY:
+                raise YamlProblem(line, "a mapping key must be plain text, not a "
+                                  + ("mapping" if is_map else "list"))
+            c = LMap() if is_map else LSeq()
+            c.line = line
+            c.lines = {} if is_map else []
+            stack.append(c)
+            if is_map:
+                keys.append(_NOKEY)
+            continue
+    if docs == 0 or root is _NOKEY:
+        return None
+    return root
+
+
+def _add(stack, keys, value, line):
+    top = stack[-1]
+    if isinstance(top, LSeq):
+        top.append(value)
+        top.lines.append(line)
+        return
+    key = keys[-1]
+    if key is _NOKEY:
+        if not isinstance(value, str):
+            raise YamlProblem(line, "a mapping key must be plain text")
+        if value in top:
+            raise YamlProblem(line, f"duplicate key {value!r} (first at line {top.lines[value]})")
+        keys[-1] = value
+        top.lines[value] = line
+        return
+    top[key] = value
+    keys[-1] = _NOKEY
+
+
+
+def load_file(path: str):
+    """Read and parse ``path``; raise YamlProblem with the line where the problem is."""
+    return parse(read_text(path))
