@@ -241,7 +241,7 @@ def explain(corpus, kind: str, target: str, about: Optional[str], day: int, dept
     out["effects"] = [_explain_holding(corpus, h, day) for h in corpus.holdings_by_fact.get(key, ())]
     derivs = corpus.derivations.get(key, ())
     out["rules"] = [_explain_derivation(corpus, d, day, depth) for d in derivs]
-    if not derivs and depth < 4:
+    if not derivs and not out["effects"] and depth < 4:
         out["rules"] += _explain_underived(corpus, key, day, depth)
     if value is None or value.status != IN_FORCE:
         out["nearest"] = nearest(corpus, key, day)
@@ -254,7 +254,12 @@ def nearest(corpus, key, day: int) -> dict:
     """The last day before and the first day after ``day`` on which the fact was in force (or
     uncertain)."""
     out = {}
-    stretches = corpus.compiled.fact_days(key)
+    stretches = []
+    for s, e, v in corpus.compiled.fact_days(key):  # merge stretches of the same status
+        if stretches and stretches[-1][1] == s and stretches[-1][2].status == v.status:
+            stretches[-1] = (stretches[-1][0], e, stretches[-1][2])
+        else:
+            stretches.append((s, e, v))
     for status_wanted, name in ((IN_FORCE, "in-force"), (UNCERTAIN, "uncertain")):
         before = after = None
         for s, e, v in stretches:
@@ -337,6 +342,9 @@ def _explain_derivation(corpus, d, day: int, depth: int) -> dict:
         + [_premise_json(corpus, n, day, depth, True) for n in d.negated],
         "sources": [_ref_json(corpus, r) for r in rule.sources],
     }
+    if out["applies"] != "applies":
+        out["failing"] = [_pattern_label(p) + f" is {p['status']}" for p in out["premises"]
+                          if (p["status"] != IN_FORCE) != p["negated"]]
     return out
 
 
@@ -385,7 +393,7 @@ def _explain_underived(corpus, key, day: int, depth: int) -> list[dict]:
         failing = [p for p in premises if (p["status"] != IN_FORCE) != p["negated"]]
         out.append({"rule": f"rule:{rid}", "description": rule.description,
                     "applies": "does not apply", "binding": binding, "premises": premises,
-                    "failing": [_pattern_label(p) for p in failing],
+                    "failing": [_pattern_label(p) + f" is {p['status']}" for p in failing],
                     "sources": [_ref_json(corpus, r) for r in rule.sources]})
     return out
 
