@@ -59,7 +59,7 @@ def _check_vocabulary(corpus: RawCorpus, problems: list[Problem]) -> None:
     for section in VOCAB_SECTIONS:
         for ident, entry in corpus.vocabulary.get(section, {}).items():
             for i, cat in enumerate(entry.categories):
-                if cat not in cats:
+                if cat not in cats and not _broken(corpus, "vocab", cat):
                     problems.append(Problem(rel, _line(raw, section, ident, "categories", i),
                                             unknown("category", cat, cats)))
     seen: dict[str, str] = {}
@@ -71,9 +71,16 @@ def _check_vocabulary(corpus: RawCorpus, problems: list[Problem]) -> None:
             seen.setdefault(ident, section)
 
 
+def _broken(corpus: RawCorpus, namespace: str, ident: str) -> bool:
+    """Is ``ident`` defined in a file (or entry) that failed to load? Then a reference to it
+    is not reported again: the broken definition has its own problem."""
+    broken = getattr(corpus, "broken", set())
+    return f"{namespace}:*" in broken or f"{namespace}:{ident}" in broken
+
+
 def _check_refs(corpus: RawCorpus, refs: Iterable[SourceRef], rel: str, line_of, problems) -> None:
     for i, ref in enumerate(refs):
-        if ref.ref not in corpus.sources:
+        if ref.ref not in corpus.sources and not _broken(corpus, "source", ref.ref):
             problems.append(Problem(rel, line_of(i), unknown("source", ref.ref, corpus.sources,
                                                              "add it to measures/sources.yaml")))
 
@@ -83,7 +90,7 @@ def _check_date_refs(corpus, date, rel, line, problems) -> None:
         return
     refs = [a.ref for a in date.alternatives] + ([date.ref] if date.ref else [])
     for ref in refs:
-        if ref not in corpus.sources:
+        if ref not in corpus.sources and not _broken(corpus, "source", ref):
             problems.append(Problem(rel, line, unknown("source", ref, corpus.sources,
                                                           "add it to measures/sources.yaml")))
 
@@ -151,7 +158,7 @@ def _check_effect(corpus, m, eff: Effect, rel, raw, path, problems, top: bool) -
         ids = vocabulary_ids(corpus, sections)
         if not is_slug(value):
             problems.append(Problem(rel, kline, f"{kind} {value!r} is not an id"))
-        elif value not in ids:
+        elif value not in ids and not _broken(corpus, "vocab", value):
             what = " or ".join(s.rstrip("s") if s != "categories" else "category" for s in sections)
             problems.append(Problem(rel, kline, unknown(what.replace("penaltie", "penalty"),
                                                         value, ids)))
@@ -159,7 +166,7 @@ def _check_effect(corpus, m, eff: Effect, rel, raw, path, problems, top: bool) -
             penalties = corpus.vocabulary.get("penalties", {})
             if eff.penalty is None:
                 problems.append(Problem(rel, kline, "a 'penalizes' effect needs 'penalty:'"))
-            elif eff.penalty not in penalties:
+            elif eff.penalty not in penalties and not _broken(corpus, "vocab", eff.penalty):
                 problems.append(Problem(rel, _line(raw, *path, "penalty"),
                                         unknown("penalty", eff.penalty, penalties)))
         return
@@ -189,7 +196,7 @@ def _check_target(corpus: RawCorpus, m: Measure, kind: str, value: str, rel: str
         return
     target = corpus.measures.get(mid)
     if target is None:
-        if mid in corpus.measure_files:
+        if mid in corpus.measure_files or _broken(corpus, "measure", mid):
             return  # the target is broken itself; its own problems are reported
         problems.append(Problem(rel, line, unknown("measure", mid, corpus.measure_files)))
         return

@@ -8,6 +8,7 @@ checked afterwards, in ``check.py``.
 from __future__ import annotations
 
 import os
+import re
 from typing import Any, Optional
 
 import attrs
@@ -43,6 +44,10 @@ class RawCorpus:
     sources_file: tuple[str, Any] = ("measures/sources.yaml", None)
     files: list[str] = attrs.Factory(list)
     problems: list[Problem] = attrs.Factory(list)
+    # What could not be loaded, as "measure:ID", "source:ID", "vocab:ID", or "source:*" and
+    # "vocab:*" for a whole file: references to these are not reported again as unknown (the
+    # broken file's own problems say what is wrong, and one mistake gives one message).
+    broken: set[str] = attrs.Factory(set)
 
 
 # --- cattrs -----------------------------------------------------------------------------------
@@ -54,9 +59,9 @@ def _structure_text(value, _type):
 
 
 def _structure_int(value, _type):
-    if isinstance(value, str) and value.isdigit():
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 9:
         return int(value)
-    raise TypeError(f"expected a whole number, found {_describe(value)}")
+    raise TypeError(f"expected a whole number (at most 9 digits), found {_describe(value)}")
 
 
 def _structure_date(value, _type) -> UncertainDate:
@@ -117,7 +122,8 @@ def _describe(value) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return repr(value)
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "...'"
 
 
 def _is_tuple(t) -> bool:
@@ -197,6 +203,26 @@ def _field_names(cls) -> list[str]:
     return [RENAMED.get(a.name, a.name) for a in attrs.fields(cls)]
 
 
+_ENUM = re.compile(r"^(\w+) '(.*)' is not one of (.*)$")
+
+
+def _value_problem(relpath: str, node, line: int, where: str, exc: Exception) -> Problem:
+    """A validator's ``ValueError`` (``FIELD VALUE is not ...``), on the line of FIELD when the
+    node is a mapping that has it, with a "did you mean" for a choice among fixed values."""
+    message = " ".join(str(exc).split())
+    field = message.split(" ", 1)[0]
+    if isinstance(node, LMap) and field in node.lines:
+        line = node.lines[field]
+        if where.endswith("." + field) or where == field:
+            where = where[: -len(field)].rstrip(".")
+    m = _ENUM.match(message)
+    if m:
+        message += suggest(m.group(2), [c.strip() for c in m.group(3).split(",")])
+        if m.group(2).lower() in ("yes", "no", "true", "false", "on", "off", "y", "n"):
+            message += " (kzlaw reads yes/no/true/false as plain words, not booleans)"
+    return Problem(relpath, line, f"{where}: {message}" if where else message)
+
+
 def structure(raw, cls, relpath: str, problems: list[Problem]):
     """``converter.structure`` with every failure turned into a located Problem."""
     try:
@@ -215,16 +241,32 @@ def structure(raw, cls, relpath: str, problems: list[Problem]):
                 field = RENAMED.get(exc.args[0], exc.args[0]) if exc.args else "?"
                 problems.append(Problem(relpath, line, f"missing required field {field!r}"
                                         + (f" in {where}" if where else "")))
-            elif isinstance(exc, AttributeError) and "items" in str(exc):
+            elif isinstance(exc, AttributeError) or (isinstance(exc, TypeError)
+                                                      and not isinstance(node, (LMap, str))
+                                                      and "found" not in str(exc)):
+                # cattrs calls .keys()/.items() on what should be a mapping
                 problems.append(Problem(relpath, line, f"{where or 'this'}: expected a mapping, "
                                         f"found {_describe(node)}"))
+            elif isinstance(exc, ValueError) and not isinstance(exc, DateError):
+                problems.append(_value_problem(relpath, node, line, where, exc))
             elif isinstance(exc, (ValueError, TypeError)):
-                problems.append(Problem(relpath, line, f"{where}: {exc}" if where else str(exc)))
+                message = " ".join(str(exc).split())
+                problems.append(Problem(relpath, line, f"{where}: {message}" if where
+                                        else message))
             else:
-                problems.append(Problem(relpath, line, f"{where}: {type(exc).__name__}: {exc}"))
+                problems.append(Problem(relpath, line, f"{where}: {type(exc).__name__}: "
+                                        + " ".join(str(exc).split())))
         return None
-    except (ValueError, TypeError, AttributeError) as e:
-        problems.append(Problem(relpath, getattr(raw, "line", 0), str(e)))
+    except AttributeError:
+        problems.append(Problem(relpath, getattr(raw, "line", 0),
+                                f"expected a mapping, found {_describe(raw)}"))
+        return None
+    except (ValueError, TypeError) as e:
+        line = getattr(raw, "line", 0)
+        if isinstance(e, ValueError) and not isinstance(e, DateError):
+            problems.append(_value_problem(relpath, raw, line, "", e))
+        else:
+            problems.append(Problem(relpath, line, " ".join(str(e).split())))
         return None
 
 
@@ -293,6 +335,10 @@ def load_raw(root: str) -> RawCorpus:
             problems.append(Problem(rel, 0, "missing: every corpus needs this file"))
     for rel in measure_paths:
         data, ok = _read(root, rel, problems)
+        if not ok or not _top_mapping(rel, data, []):
+            corpus.broken.add({"measures/vocabulary.yaml": "vocab:*",
+                               "measures/sources.yaml": "source:*"}.get(
+                rel, "measure:" + os.path.basename(rel)[: -len(".yaml")]))
         if not ok:
             continue
         if rel == "measures/vocabulary.yaml":
@@ -348,12 +394,15 @@ def _load_vocabulary(corpus: RawCorpus, rel: str, data) -> None:
         if section not in VOCAB_SECTIONS:
             problems.append(Problem(rel, line, f"unknown vocabulary section {section!r}"
                                     + suggest(section, VOCAB_SECTIONS)))
+            corpus.broken.add("vocab:*")
             continue
         if entries is None:
             corpus.vocabulary[section] = {}
             continue
         if not isinstance(entries, LMap):
-            problems.append(Problem(rel, line, f"{section}: expected a mapping of ids"))
+            problems.append(Problem(rel, line, f"{section}: expected a mapping of ids, "
+                                    f"found {_describe(entries)}"))
+            corpus.broken.add("vocab:*")
             continue
         out = corpus.vocabulary.setdefault(section, {})
         for ident, body in entries.items():
@@ -364,6 +413,8 @@ def _load_vocabulary(corpus: RawCorpus, rel: str, data) -> None:
             entry = _structure_at(body, VocabEntry, rel, eline, problems)
             if entry is not None:
                 out[ident] = entry
+            else:
+                corpus.broken.add("vocab:" + ident)
 
 
 def _structure_at(body, cls, rel, line, problems):
@@ -384,18 +435,21 @@ def _load_sources(corpus: RawCorpus, rel: str, data) -> None:
         src = _structure_at(body, Source, rel, line, corpus.problems)
         if src is not None:
             corpus.sources[ident] = src
+        else:
+            corpus.broken.add("source:" + ident)
 
 
 def _load_measure(corpus: RawCorpus, rel: str, data) -> None:
     problems = corpus.problems
     parts = rel.split("/")
-    if len(parts) != 3 or not (len(parts[1]) == 4 and parts[1].isdigit()):
+    if len(parts) != 3 or not (len(parts[1]) == 4 and parts[1].isascii() and parts[1].isdigit()):
         problems.append(Problem(rel, 0, "a measure file belongs in measures/<year>/<id>.yaml"))
         return
     if not _top_mapping(rel, data, problems):
         return
     ident = _id_problems(rel, data, True, problems)
     if ident is None:
+        corpus.broken.add("measure:" + os.path.basename(rel)[: -len(".yaml")])
         return
     if ident in corpus.measures or ident in corpus.measure_files:
         other = corpus.measure_files[ident][0]

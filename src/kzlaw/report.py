@@ -41,8 +41,10 @@ def table(rows: list[list], headers: list[str], fmt: str) -> str:
     style = "github" if fmt == "markdown" else "simple"
     if not rows:
         return "(none)\n" if fmt == "table" else "_(none)_\n"
-    text = tabulate([[_cell(c) for c in r] for r in rows], headers=headers, tablefmt=style,
-                    disable_numparse=True)
+    cells = [[_cell(c) for c in r] for r in rows]
+    if fmt == "markdown":
+        cells = [[c.replace("|", "\\|") for c in r] for r in cells]
+    text = tabulate(cells, headers=headers, tablefmt=style, disable_numparse=True)
     return text + "\n"
 
 
@@ -53,8 +55,23 @@ def _heading(text: str, fmt: str, level: int = 1) -> str:
 
 
 def _attrs(fact_attrs: dict) -> str:
-    return "; ".join(f"{k}: {' | '.join(v) if isinstance(v, (list, tuple)) else v}"
+    """``as: extremist or terrorist`` where the effects that may apply disagree."""
+    return "; ".join(f"{k}: {' or '.join(v) if isinstance(v, (list, tuple)) else v}"
                      for k, v in fact_attrs.items())
+
+
+def when_text(e: dict) -> str:
+    """An event's date for people: the notation, its range when that says more, the source's
+    words, and the alternatives when sources disagree."""
+    text = e["range"]
+    if e.get("date") and e["date"] != e["range"] and not e["date"].startswith("["):
+        text = f"{e['date']} ({e['range']})"
+    if e.get("as_written"):
+        text += f' ("{e["as_written"]}")'
+    if e.get("alternatives"):
+        text += " [sources disagree: " + "; ".join(f"{a['date']} per {a['ref']}"
+                                                 for a in e["alternatives"]) + "]"
+    return text
 
 
 # --- in-force ------------------------------------------------------------------------------
@@ -82,16 +99,7 @@ def render_in_force(data: dict, fmt: str) -> str:
 # --- diff ----------------------------------------------------------------------------------
 
 def _when(events: list[dict]) -> str:
-    parts = []
-    for e in events:
-        t = e["range"]
-        if e.get("as_written"):
-            t += f' ("{e["as_written"]}")'
-        if e.get("alternatives"):
-            t += " [sources disagree: " + "; ".join(f"{a['date']} per {a['ref']}"
-                                                    for a in e["alternatives"]) + "]"
-        parts.append(t)
-    return "; ".join(parts)
+    return "; ".join(when_text(e) for e in events)
 
 
 def render_diff(data: dict, fmt: str) -> str:
@@ -270,14 +278,7 @@ def render_timeline(rows: list[dict], fmt: str) -> str:
         return to_json({"events": rows})
     trows = []
     for r in rows:
-        when = r["range"]
-        if r["date"] != r["range"]:
-            when = f"{r['date']} ({r['range']})"
-        if r.get("as_written"):
-            when += f' "{r["as_written"]}"'
-        if r.get("alternatives"):
-            when += " [sources disagree: " + "; ".join(f"{a['date']} per {a['ref']}"
-                                                     for a in r["alternatives"]) + "]"
+        when = when_text(r)
         what = r["measure"] + (f"#{r['effect']}" if r.get("effect") else "")
         trows.append([when, r["event"], what, r["starts"], r["ends"]])
     headers = ["date", "event", "measure", "starts", "ends"]

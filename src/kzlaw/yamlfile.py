@@ -3,8 +3,10 @@
 kzlaw builds plain Python values from libyaml's event stream (the C parser where available)
 instead of using a constructor, so that it can refuse, deliberately and with a line number:
 duplicate keys, anchors and aliases (no alias bombs), explicit tags (nothing is ever
-constructed from ``!!python/...``), documents nested deeper than ``MAX_DEPTH``, several
-documents, byte-order marks, invalid UTF-8 and files over ``MAX_BYTES``.
+constructed from ``!!python/...``), documents nested deeper than ``MAX_DEPTH`` or holding
+more than ``MAX_NODES`` values, several documents, byte-order marks, invalid UTF-8, control
+characters (raw or escaped like ``"\\e[2J"``: they could rewrite the user's terminal) and files
+over ``MAX_BYTES``.
 
 Plain scalars are strings (YAML 1.1's implicit booleans, numbers and timestamps are not
 applied: ``yes``, ``0416`` and ``1999-07-13`` stay as written), except ``null``, ``~`` and an
@@ -14,6 +16,7 @@ empty value, which are ``None``.
 from __future__ import annotations
 
 import os
+import re
 
 import yaml
 
@@ -24,11 +27,15 @@ except ImportError:  # pragma: no cover - libyaml missing
 
 MAX_BYTES = 1 << 20
 MAX_DEPTH = 40
+MAX_NODES = 50_000  # values in one file; the largest bundled file has about a thousand
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _STR_TAGS = {None, "!", "tag:yaml.org,2002:str"}
 _MAP_TAGS = {None, "tag:yaml.org,2002:map"}
 _SEQ_TAGS = {None, "tag:yaml.org,2002:seq"}
 _NOKEY = object()  # an LMap waiting for its next key
+# C0 controls other than tab and line feed, DEL and C1 controls: never wanted in a corpus value,
+# and printed to a terminal they could rewrite what the user sees.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class YamlProblem(Exception):
@@ -57,6 +64,8 @@ def read_text(path: str) -> str:
         raise YamlProblem(0, f"file is {size} bytes, over the {MAX_BYTES}-byte limit")
     with open(path, "rb") as f:
         data = f.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:  # it grew since we looked
+        raise YamlProblem(0, f"file is over the {MAX_BYTES}-byte limit")
     if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         raise YamlProblem(1, "file starts with a byte-order mark: save it as UTF-8 without BOM")
     try:
@@ -70,20 +79,28 @@ def parse(text: str):
     """Parse one YAML document into LMap / LSeq / str / None, or raise YamlProblem."""
     if "\x00" in text:
         raise YamlProblem(text.count("\n", 0, text.index("\x00")) + 1, "file contains a NUL byte")
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except (UnicodeError, ValueError) as e:  # e.g. a lone surrogate in a str given directly
+        raise YamlProblem(0, f"not valid text: {e}") from None
     try:
         return _build(loader)
+    except yaml.reader.ReaderError as e:  # a control character, with a position, not a line
+        line = text.count("\n", 0, max(e.position, 0)) + 1 if isinstance(e.position, int) else 0
+        char = e.character if isinstance(e.character, str) else chr(e.character)
+        raise YamlProblem(line, f"character {ord(char):#06x} is not allowed in a YAML file "
+                          f"({e.reason})") from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark is not None else 0
-        what = e.problem or e.context or "syntax error"
+        what = " ".join(str(e.problem or e.context or "syntax error").split())
         lines = text.splitlines()
         here = lines[line - 1] if 0 < line <= len(lines) else ""
         if "?" in here and ("{" in here or "[" in here):
             what += " (inside {...} or [...], quote a ?variable: '?org')"
         raise YamlProblem(line, f"YAML syntax error: {what}") from None
     except yaml.YAMLError as e:
-        raise YamlProblem(0, f"YAML error: {e}") from None
+        raise YamlProblem(0, "YAML error: " + " ".join(str(e).split())) from None
     finally:
         loader.dispose()
 
@@ -93,6 +110,7 @@ def _build(loader):
     keys: list = []  # for each LMap on the stack: the pending key (or _NOKEY)
     root = _NOKEY
     docs = 0
+    nodes = 0
     while True:
         ev = loader.get_event()
         if ev is None or isinstance(ev, yaml.StreamEndEvent):
@@ -119,9 +137,17 @@ def _build(loader):
             else:
                 root = value
             continue
+        if isinstance(ev, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise YamlProblem(line, f"more than {MAX_NODES} values in one file: split it")
         if isinstance(ev, yaml.ScalarEvent):
             if ev.tag not in _STR_TAGS:
                 raise YamlProblem(line, f"explicit tag {ev.tag!r} is not allowed (write plain text)")
+            bad = _CONTROL.search(ev.value)
+            if bad:
+                raise YamlProblem(line, f"control character {ord(bad.group()):#06x} in text "
+                                  "is not allowed")
             plain = ev.implicit[0]
             value = None if plain and ev.value in _NULLS else ev.value
             if stack:
