@@ -80,6 +80,8 @@ def cmd_check(args, fmt):
                 "problems": [{"path": p.path, "line": p.line, "severity": p.severity,
                               "message": p.message} for p in lines]}
         return report.to_json(data), 0
+    if fmt == "csv":
+        return report.render_problems(lines, fmt), 0
     return report.render_problems(lines, fmt) + summary + "\n", 0
 
 

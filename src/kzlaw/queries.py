@@ -102,12 +102,15 @@ def _causes(corpus, key, a: int, b: int) -> tuple[list[str], list[dict]]:
             when[h.start.key] = h.start
         for ev, _reason, cause in h.end_causes:
             if inside(ev):
-                by.add(cause if "#" in cause else h.by)
+                by.add(h.by)
+                if "#" in cause:
+                    by.add(cause)
                 when[ev.key] = ev
     for d in corpus.derivations.get(key, ()):
         by.add(f"rule:{d.rule}")
-        for prem in d.premises:
-            if prem[0] != "category":
+        for prem in d.premises + d.negated:
+            if prem[0] != "category" and _status(corpus.value(prem, a)) != _status(
+                    corpus.value(prem, b)):
                 sub_by, sub_when = _causes(corpus, prem, a, b)
                 by.update(b_ for b_ in sub_by if not b_.startswith("rule:"))
                 for w in sub_when:
@@ -146,60 +149,98 @@ _MEASURE_DATES = (("introduced", "bill introduced"), ("adopted", "adopted"),
                   ("in_force", "in force"), ("expires", "expires"), ("failed", "bill failed"))
 
 
-def timeline(corpus, start: Optional[int], end: Optional[int]) -> list[dict]:
-    """Every dated event in order of its earliest day, with the facts it starts and ends."""
+def _event_facts(corpus) -> tuple[dict, dict]:
+    """event key -> facts it starts, and -> facts it ends, including derived facts whose
+    premises it starts or ends and that change within the event's range."""
     starts: dict[tuple, set] = {}
     ends: dict[tuple, set] = {}
+    ranges: dict[tuple, tuple] = {}
     for h in corpus.holdings:
         starts.setdefault(h.start.key, set()).add(h.fact)
+        ranges[h.start.key] = (h.start.earliest, h.start.latest)
         for ev in h.ends:
             ends.setdefault(ev.key, set()).add(h.fact)
+            ranges[ev.key] = (ev.earliest, ev.latest)
+    uses: dict[tuple, set] = {}  # premise fact -> derived facts
+    for head, derivs in corpus.derivations.items():
+        for d in derivs:
+            for p in d.premises + d.negated:
+                uses.setdefault(p, set()).add(head)
+    for table in (starts, ends):
+        for key, facts in table.items():
+            lo, hi = ranges[key]
+            todo, seen = list(facts), set(facts)
+            while todo:
+                for head in uses.get(todo.pop(), ()):
+                    if head in seen:
+                        continue
+                    seen.add(head)
+                    todo.append(head)
+                    points = corpus.compiled.segments.get(head, ((), ()))
+                    for day, value in zip(*points):
+                        before = corpus.value(head, day - 1)
+                        grows = value is not None and (before is None or
+                                                       (before.status, value.status) ==
+                                                       (UNCERTAIN, IN_FORCE))
+                        if lo <= day <= hi + 1 and grows == (table is starts):
+                            facts.add(head)
+                            break
+    return starts, ends
+
+
+def timeline(corpus, start: Optional[int], end: Optional[int]) -> list[dict]:
+    """Every dated event in order of its earliest day, with the facts it starts, ends or
+    restates (a fact ended and started by the same event, as by an amendment, continues)."""
+    starts, ends = _event_facts(corpus)
     rows = []
     for mid in sorted(corpus.measures):
         m = corpus.measures[mid]
+        start_key = None
+        if m.in_effect:
+            start_key = ("m", mid, "in_force" if m.dates.in_force else "adopted")
         for field, verb in _MEASURE_DATES:
             d = getattr(m.dates, field)
             if d is None:
                 continue
             key = ("m", mid, field)
-            if field == "adopted" and m.dates.in_force is None and m.status == "enacted":
+            if field == "adopted" and m.dates.in_force is None and m.in_effect:
                 verb = "adopted and in force"
-            if field == "adopted" and m.status != "enacted":
+            elif field == "adopted" and not m.in_effect:
                 verb = f"adopted ({m.status})"
-            rows.append(_event_row(corpus, key, d, verb, mid, None, m.title, starts, ends))
+            rows.append(_event_row(key, d, verb, mid, None, m.title,
+                                   starts.get(key, set()) if m.in_effect else set(),
+                                   ends.get(key, set()) if m.in_effect else set()))
+        if not m.in_effect:
+            continue
         for eff in m.effects:
-            if not m.in_effect:
-                continue
             kind = eff.kind
             if kind in ("repeals", "replaces", "amends"):
-                ev_date = eff.from_ or m.start_date
-                key = ("e", mid, eff.id, "from") if eff.from_ else \
-                    ("m", mid, "in_force" if m.dates.in_force else "adopted")
-                verb = {"repeals": "repealed", "replaces": "replaced", "amends": "amended"}[kind]
-                row = _event_row(corpus, key, ev_date, f"{verb} {getattr(eff, kind)}", mid,
-                                 eff.id, m.title, starts, ends, only_changes=True)
+                key = ("e", mid, eff.id, "from") if eff.from_ else start_key
+                verb = {"repeals": "repeals", "replaces": "replaces", "amends": "amends"}[kind]
+                target = getattr(eff, kind)
+                own = key != start_key  # else the measure's own row lists the facts
+                row = _event_row(key, eff.from_ or m.start_date, f"{verb} {target}", mid, eff.id,
+                                 m.title, starts.get(key, set()) if own else set(),
+                                 ends.get(key, set()) if own else set())
                 rows.append(row)
-            else:
-                for field, key_name in (("from_", "from"), ("until", "until")):
+            elif eff.from_ is not None or eff.until is not None:
+                for field, name in (("from_", "from"), ("until", "until")):
                     d = getattr(eff, field)
                     if d is not None:
-                        rows.append(_event_row(corpus, ("e", mid, eff.id, key_name), d,
-                                               f"effect {key_name}", mid, eff.id, m.title,
-                                               starts, ends))
+                        key = ("e", mid, eff.id, name)
+                        rows.append(_event_row(key, d, f"effect {eff.id} {name}", mid, eff.id,
+                                               m.title, starts.get(key, set()),
+                                               ends.get(key, set())))
     rows = [r for r in rows if (start is None or r["_latest"] >= start)
             and (end is None or r["_earliest"] <= end)]
     rows.sort(key=lambda r: (r["_earliest"], r["_latest"], r["measure"], r["event"]))
     for r in rows:
         del r["_earliest"], r["_latest"]
-    # The measure-level rows carry the facts; a change row repeats only what it ends.
     return rows
 
 
-def _event_row(corpus, key, d, verb, mid, eid, title, starts, ends, only_changes=False) -> dict:
-    started = [] if only_changes else sorted(starts.get(key, ()), key=sort_key)
-    ended = sorted(ends.get(key, ()), key=sort_key) if only_changes or eid else []
-    if not only_changes and not eid:
-        ended = []
+def _event_row(key, d, verb, mid, eid, title, started: set, ended: set) -> dict:
+    restated = started & ended
     return {
         "_earliest": d.earliest, "_latest": d.latest,
         "date": d.text + (d.flag if not d.alternatives else ""),
@@ -207,8 +248,9 @@ def _event_row(corpus, key, d, verb, mid, eid, title, starts, ends, only_changes
         "as_written": d.as_written,
         "alternatives": [{"date": a.date.text, "ref": a.ref} for a in d.alternatives],
         "event": verb, "measure": mid, "effect": eid, "title": title,
-        "starts": [fact_label(k) for k in started],
-        "ends": [fact_label(k) for k in ended if not only_changes or True],
+        "starts": [fact_label(k) for k in sorted(started - restated, key=sort_key)],
+        "ends": [fact_label(k) for k in sorted(ended - restated, key=sort_key)],
+        "restates": [fact_label(k) for k in sorted(restated, key=sort_key)],
     }
 
 
@@ -441,7 +483,12 @@ def show(corpus, mid: str, day: Optional[int]) -> dict:
     holdings = {h.by: h for h in corpus.holdings if h.measure == mid}
     enders = {}
     for ev, verb, by, target in corpus.changes:
-        enders.setdefault(target, []).append({"by": by, "verb": verb, **event_json(ev)})
+        entry = {"by": by, "verb": verb, **event_json(ev)}
+        if verb == "amends":
+            src_mid, _, src_eid = by.partition("#")
+            amending = next(e for e in corpus.measures[src_mid].effects if e.id == src_eid)
+            entry["effect"] = _effect_text(amending.with_)
+        enders.setdefault(target, []).append(entry)
     effects = []
     for eff in m.effects:
         ref = f"{mid}#{eff.id}"

@@ -241,11 +241,15 @@ def _event_text(e: dict) -> str:
 
 # --- show / timeline / history / check -----------------------------------------------------------
 
+_PAST = {"amends": "amended", "repeals": "repealed", "replaces": "replaced"}
+
+
 def render_show(data: dict, fmt: str) -> str:
     if fmt == "json":
         return to_json(data)
     rows = [[e["id"], e["effect"], e.get("applies", ""), e.get("from"), e.get("until"),
-             [f"{c['verb']} by {c['by']} ({c['range']})" for c in e["changed_by"]],
+             [f"{_PAST[c['verb']]} by {c['by']} ({c['range']})" + (f": {c['effect']}" if c.get("effect") else "")
+              for c in e["changed_by"]],
              [s["ref"] for s in e["sources"]]] for e in data["effects"]]
     headers = ["effect", "what", "on " + (data["at"] or "(no date)"), "from", "until",
                "changed by", "sources"]
@@ -268,7 +272,7 @@ def render_show(data: dict, fmt: str) -> str:
         info.append(["source", f"{s['ref']}: \"{s.get('quote', '')}\""])
     if data.get("note"):
         info.append(["note", data["note"]])
-    out += table(info, ["", ""], fmt) + "\n"
+    out += table(info, ["field", "value"], fmt) + "\n"
     out += table(rows, headers, fmt)
     return out
 
@@ -280,8 +284,8 @@ def render_timeline(rows: list[dict], fmt: str) -> str:
     for r in rows:
         when = when_text(r)
         what = r["measure"] + (f"#{r['effect']}" if r.get("effect") else "")
-        trows.append([when, r["event"], what, r["starts"], r["ends"]])
-    headers = ["date", "event", "measure", "starts", "ends"]
+        trows.append([when, r["event"], what, r["starts"], r["ends"], r["restates"]])
+    headers = ["date", "event", "measure", "starts", "ends", "continues, amended"]
     if fmt == "csv":
         return table(trows, headers, fmt)
     return _heading(f"Timeline: {len(rows)} dated events", fmt) + table(trows, headers, fmt)

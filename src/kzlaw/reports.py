@@ -92,7 +92,8 @@ def _timeline_html(corpus, events) -> str:
         when = report.when_text(e)
         what = e["measure"] + (f"#{e['effect']}" if e.get("effect") else "")
         rows.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in (
-            when, e["event"], what, ", ".join(e["starts"]), ", ".join(e["ends"]))) + "</tr>")
+            when, e["event"], what, ", ".join(e["starts"]), ", ".join(e["ends"]),
+            ", ".join(e["restates"]))) + "</tr>")
     return "\n".join([
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
         "<title>kzlaw timeline</title>", f"<style>\n{CSS}\n</style>", "</head>", "<body>",
@@ -103,7 +104,7 @@ def _timeline_html(corpus, events) -> str:
         f'<div class="chart">\n{svg(corpus)}\n</div>',
         "<h2>Dated events</h2>",
         "<table>", "<thead><tr><th>date</th><th>event</th><th>measure</th><th>starts</th>"
-        "<th>ends</th></tr></thead>", "<tbody>", *rows, "</tbody>", "</table>",
+        "<th>ends</th><th>continues, amended</th></tr></thead>", "<tbody>", *rows, "</tbody>", "</table>",
         "</body>", "</html>", ""])
 
 
