@@ -17,6 +17,10 @@ _ONLY_WITH = {"liability": "prohibits", "as": "designates", "deadline": "require
               "penalty": "penalizes", "with": "amends"}
 
 
+_SINGULAR = {"acts": "act", "organizations": "organization", "institutions": "institution",
+             "powers": "power", "duties": "duty", "penalties": "penalty", "categories": "category"}
+
+
 def _line(raw, *path) -> int:
     node, line = raw, getattr(raw, "line", 0)
     for step in path:
@@ -31,12 +35,23 @@ def _line(raw, *path) -> int:
     return line
 
 
+_VOCAB_IDS: dict = {}
+
+
 def vocabulary_ids(corpus: RawCorpus, sections: Iterable[str]) -> dict[str, str]:
-    """id -> section, over the given vocabulary sections."""
+    """id -> section, over the given vocabulary sections (computed once per corpus)."""
+    sections = tuple(sections)
+    memo_key = (id(corpus), id(corpus.vocabulary), sections)
+    hit = _VOCAB_IDS.get(memo_key)
+    if hit is not None and hit[0] is corpus:
+        return hit[1]
     out = {}
     for section in sections:
         for ident in corpus.vocabulary.get(section, {}):
             out.setdefault(ident, section)
+    if len(_VOCAB_IDS) > 64:
+        _VOCAB_IDS.clear()
+    _VOCAB_IDS[memo_key] = (corpus, out)
     return out
 
 
@@ -108,6 +123,16 @@ def _check_measure(corpus: RawCorpus, m: Measure, problems: list[Problem]) -> No
     if m.status != "enacted" and m.dates.in_force is not None:
         problems.append(Problem(rel, _line(raw, "dates", "in_force"),
                                 f"a {m.status} measure is not in force: drop dates.in_force"))
+    adopted, in_force, expires = m.dates.adopted, m.dates.in_force, m.dates.expires
+    if adopted is not None and in_force is not None and in_force.latest < adopted.earliest:
+        problems.append(Problem(rel, _line(raw, "dates", "in_force"),
+                                f"dates.in_force {in_force.describe()} is before dates.adopted "
+                                f"{adopted.describe()}"))
+    start = m.start_date
+    if start is not None and expires is not None and expires.latest < start.earliest:
+        problems.append(Problem(rel, _line(raw, "dates", "expires"),
+                                f"dates.expires {expires.describe()} is before the measure "
+                                f"comes into force ({start.describe()})"))
     seen: dict[str, int] = {}
     for i, eff in enumerate(m.effects):
         line = _line(raw, "effects", i)
@@ -119,6 +144,11 @@ def _check_measure(corpus: RawCorpus, m: Measure, problems: list[Problem]) -> No
         else:
             seen[eff.id] = i
         _check_effect(corpus, m, eff, rel, raw, ("effects", i), problems, top=True)
+        start = eff.from_ or m.start_date
+        if start is not None and eff.until is not None and eff.until.latest < start.earliest:
+            problems.append(Problem(rel, _line(raw, "effects", i, "until"),
+                                    f"effect {eff.id!r} ends (until {eff.until.describe()}) "
+                                    f"before it starts ({start.describe()})"))
 
 
 def _check_effect(corpus, m, eff: Effect, rel, raw, path, problems, top: bool) -> None:
@@ -159,9 +189,8 @@ def _check_effect(corpus, m, eff: Effect, rel, raw, path, problems, top: bool) -
         if not is_slug(value):
             problems.append(Problem(rel, kline, f"{kind} {value!r} is not an id"))
         elif value not in ids and not _broken(corpus, "vocab", value):
-            what = " or ".join(s.rstrip("s") if s != "categories" else "category" for s in sections)
-            problems.append(Problem(rel, kline, unknown(what.replace("penaltie", "penalty"),
-                                                        value, ids)))
+            what = " or ".join(_SINGULAR[s] for s in sections)
+            problems.append(Problem(rel, kline, unknown(what, value, ids)))
         if kind == "penalizes":
             penalties = corpus.vocabulary.get("penalties", {})
             if eff.penalty is None:

@@ -10,6 +10,7 @@ import os
 from datetime import date
 from typing import Optional, Union
 
+from . import cache as _cache
 from . import daysets as ds
 from .check import check_corpus, date_conflicts
 from .dates import DateError, parse_day
@@ -79,6 +80,27 @@ class Corpus:
         self.facts = base
         self.integrity = integrity(self.rules, base)
         self.compiled = self._compile()
+
+    # --- the compiled cache (cache.py) -------------------------------------------------------
+
+    @classmethod
+    def from_cache(cls, compiled: Compiled, rest) -> "Corpus":
+        """A corpus whose compiled timeline is loaded and whose other parts come from
+        ``rest()`` the first time one of them is used."""
+        corpus = cls.__new__(cls)
+        corpus.compiled = compiled
+        corpus._rest = rest
+        return corpus
+
+    def state_for_cache(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k not in ("compiled", "_rest")}
+
+    def __getattr__(self, name: str):
+        rest = self.__dict__.pop("_rest", None)
+        if rest is None or name.startswith("__"):
+            raise AttributeError(name)
+        self.__dict__.update(rest())
+        return getattr(self, name)
 
     def _compile(self) -> Compiled:
         segments = {}
@@ -162,13 +184,25 @@ def validate(raw: RawCorpus) -> list[Problem]:
 
 def load(path: Optional[str] = None, cache: bool = False) -> Corpus:
     """Load, check and compile the corpus at ``path`` (default: ``$KZLAW_DATA`` or the bundled
-    corpus). Raises ``KzlawError`` listing every problem if the corpus is invalid."""
+    corpus). Raises ``KzlawError`` listing every problem if the corpus is invalid. With
+    ``cache=True`` a compiled copy in the user's cache folder is used when the files are
+    unchanged (see ``cache.py``); the command line does this unless ``--no-cache``."""
     root = resolve_path(path)
+    use_cache = cache and not _cache.disabled()
+    if use_cache:
+        stamp = _cache.now_ns()
+        before = _cache.manifest(root)
+        hit = _cache.load(root, before)
+        if hit is not None:
+            return hit
     raw = load_raw(root)
     problems = validate(raw)
     if problems:
         raise KzlawError(problems)
-    return Corpus(raw)
+    corpus = Corpus(raw)
+    if use_cache:
+        _cache.store(root, corpus, before, stamp)
+    return corpus
 
 
 __all__ = ["Corpus", "load", "KzlawError", "UsageError", "unknown"]

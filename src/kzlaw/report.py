@@ -7,6 +7,7 @@ import io
 import json
 from typing import Iterable
 
+import tabulate as tabulate_module
 from tabulate import tabulate
 
 from .queries import DIFF_GROUPS, fact_label
@@ -44,7 +45,15 @@ def table(rows: list[list], headers: list[str], fmt: str) -> str:
     cells = [[_cell(c) for c in r] for r in rows]
     if fmt == "markdown":
         cells = [[c.replace("|", "\\|") for c in r] for r in cells]
-    text = tabulate(cells, headers=headers, tablefmt=style, disable_numparse=True)
+    # tabulate measures East Asian wide characters cell by cell; skip that (the slow part of
+    # a large table) when every cell is ASCII, where it changes nothing.
+    wide = not all(c.isascii() for r in cells for c in r) or not all(h.isascii() for h in headers)
+    saved, tabulate_module.WIDE_CHARS_MODE = tabulate_module.WIDE_CHARS_MODE, (
+        tabulate_module.WIDE_CHARS_MODE and wide)
+    try:
+        text = tabulate(cells, headers=headers, tablefmt=style, disable_numparse=True)
+    finally:
+        tabulate_module.WIDE_CHARS_MODE = saved
     return text + "\n"
 
 

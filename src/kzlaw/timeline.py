@@ -12,7 +12,7 @@ This is kzlaw's equivalent of zic's output; ``kzlaw timeline`` is its zdump.
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Iterator, Optional
+from typing import Iterator, NamedTuple, Optional
 
 import attrs
 
@@ -26,9 +26,9 @@ UNCERTAIN = "uncertain"
 ABSENT = "absent"
 
 
-@attrs.frozen
-class FactValue:
-    """What is true of one fact over one stretch of days."""
+class FactValue(NamedTuple):
+    """What is true of one fact over one stretch of days. A plain tuple underneath, so the
+    compiled timeline pickles and unpickles fast (the compiled cache)."""
 
     status: str  # in-force | uncertain
     attributes: tuple = ()  # sorted (name, value or tuple of alternatives)

@@ -33,6 +33,7 @@ _STR_TAGS = {None, "!", "tag:yaml.org,2002:str"}
 _MAP_TAGS = {None, "tag:yaml.org,2002:map"}
 _SEQ_TAGS = {None, "tag:yaml.org,2002:seq"}
 _NOKEY = object()  # an LMap waiting for its next key
+_SEQ = object()  # marks an LSeq on the stack
 # C0 controls other than tab and line feed, DEL and C1 controls: never wanted in a corpus value,
 # and printed to a terminal they could rewrite what the user sees.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -105,95 +106,115 @@ def parse(text: str):
         loader.dispose()
 
 
+_SCALAR = yaml.ScalarEvent
+_MAP_START = yaml.MappingStartEvent
+_SEQ_START = yaml.SequenceStartEvent
+_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+_SKIP = (yaml.StreamStartEvent, yaml.DocumentEndEvent)
+
+
 def _build(loader):
+    """Build the document from the event stream with an explicit stack (no recursion, so
+    deep nesting cannot overflow anything). The scalar branch comes first: most events are
+    scalars, and this loop is the loader's hot path."""
     stack: list = []  # containers being filled
-    keys: list = []  # for each LMap on the stack: the pending key (or _NOKEY)
+    keys: list = []  # for each container on the stack: the pending key (_NOKEY, or _SEQ)
     root = _NOKEY
     docs = 0
     nodes = 0
+    get_event = loader.get_event
+    control = _CONTROL.search
     while True:
-        ev = loader.get_event()
-        if ev is None or isinstance(ev, yaml.StreamEndEvent):
-            break
-        line = ev.start_mark.line + 1
-        if isinstance(ev, (yaml.StreamStartEvent, yaml.DocumentEndEvent)):
-            continue
-        if isinstance(ev, yaml.DocumentStartEvent):
-            docs += 1
-            if docs > 1:
-                raise YamlProblem(line, "more than one YAML document in the file")
-            continue
-        if isinstance(ev, yaml.AliasEvent):
-            raise YamlProblem(line, f"aliases (*{ev.anchor}) are not allowed in corpus files")
-        if getattr(ev, "anchor", None):
-            raise YamlProblem(line, f"anchors (&{ev.anchor}) are not allowed in corpus files")
-        if isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            done = stack.pop()
-            if isinstance(done, LMap):
-                keys.pop()
-            value = done
-            if stack:
-                _add(stack, keys, value, done.line)
-            else:
+        ev = get_event()
+        cls = ev.__class__
+        if cls is _SCALAR:
+            line = ev.start_mark.line + 1
+            nodes += 1
+            if ev.anchor:
+                raise YamlProblem(line, f"anchors (&{ev.anchor}) are not allowed in corpus files")
+            if ev.tag not in _STR_TAGS:
+                raise YamlProblem(line, f"explicit tag {ev.tag!r} is not allowed (write plain text)")
+            text = ev.value
+            if control(text):
+                bad = control(text).group()
+                raise YamlProblem(line, f"control character {ord(bad):#06x} in text "
+                                  "is not allowed")
+            value = None if ev.implicit[0] and text in _NULLS else text
+            if not stack:
                 root = value
+                continue
+            top = stack[-1]
+            key = keys[-1]
+            if key is _SEQ:
+                top.append(value)
+                top.lines.append(line)
+            elif key is _NOKEY:
+                if value is None:
+                    raise YamlProblem(line, "a mapping key must be plain text")
+                if value in top:
+                    raise YamlProblem(line, f"duplicate key {value!r} "
+                                      f"(first at line {top.lines[value]})")
+                keys[-1] = value
+                top.lines[value] = line
+            else:
+                top[key] = value
+                keys[-1] = _NOKEY
             continue
-        if isinstance(ev, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+        if cls is _MAP_START or cls is _SEQ_START:
+            line = ev.start_mark.line + 1
             nodes += 1
             if nodes > MAX_NODES:
                 raise YamlProblem(line, f"more than {MAX_NODES} values in one file: split it")
-        if isinstance(ev, yaml.ScalarEvent):
-            if ev.tag not in _STR_TAGS:
-                raise YamlProblem(line, f"explicit tag {ev.tag!r} is not allowed (write plain text)")
-            bad = _CONTROL.search(ev.value)
-            if bad:
-                raise YamlProblem(line, f"control character {ord(bad.group()):#06x} in text "
-                                  "is not allowed")
-            plain = ev.implicit[0]
-            value = None if plain and ev.value in _NULLS else ev.value
-            if stack:
-                _add(stack, keys, value, line)
-            else:
-                root = value
-            continue
-        if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            is_map = isinstance(ev, yaml.MappingStartEvent)
+            is_map = cls is _MAP_START
+            if ev.anchor:
+                raise YamlProblem(line, f"anchors (&{ev.anchor}) are not allowed in corpus files")
             if ev.tag not in (_MAP_TAGS if is_map else _SEQ_TAGS):
                 raise YamlProblem(line, f"explicit tag {ev.tag!r} is not allowed")
             if len(stack) >= MAX_DEPTH:
                 raise YamlProblem(line, f"nested deeper than {MAX_DEPTH} levels")
-            if stack and isinstance(stack[-1], LMap) and keys[-1] is _NOKEY:
+            if stack and keys[-1] is _NOKEY:
                 raise YamlProblem(line, "a mapping key must be plain text, not a "
                                   + ("mapping" if is_map else "list"))
             c = LMap() if is_map else LSeq()
             c.line = line
             c.lines = {} if is_map else []
             stack.append(c)
-            if is_map:
-                keys.append(_NOKEY)
+            keys.append(_NOKEY if is_map else _SEQ)
             continue
+        if cls in _ENDS:
+            done = stack.pop()
+            keys.pop()
+            if not stack:
+                root = done
+                continue
+            top = stack[-1]
+            key = keys[-1]
+            if key is _SEQ:
+                top.append(done)
+                top.lines.append(done.line)
+            elif key is _NOKEY:  # unreachable: refused at the container's start
+                raise YamlProblem(done.line, "a mapping key must be plain text")
+            else:
+                top[key] = done
+                keys[-1] = _NOKEY
+            continue
+        if ev is None or cls is yaml.StreamEndEvent:
+            break
+        if cls in _SKIP:
+            continue
+        line = ev.start_mark.line + 1
+        if cls is yaml.DocumentStartEvent:
+            docs += 1
+            if docs > 1:
+                raise YamlProblem(line, "more than one YAML document in the file")
+            continue
+        if cls is yaml.AliasEvent:
+            raise YamlProblem(line, f"aliases (*{ev.anchor}) are not allowed in corpus files")
+    if nodes > MAX_NODES:
+        raise YamlProblem(0, f"more than {MAX_NODES} values in one file: split it")
     if docs == 0 or root is _NOKEY:
         return None
     return root
-
-
-def _add(stack, keys, value, line):
-    top = stack[-1]
-    if isinstance(top, LSeq):
-        top.append(value)
-        top.lines.append(line)
-        return
-    key = keys[-1]
-    if key is _NOKEY:
-        if not isinstance(value, str):
-            raise YamlProblem(line, "a mapping key must be plain text")
-        if value in top:
-            raise YamlProblem(line, f"duplicate key {value!r} (first at line {top.lines[value]})")
-        keys[-1] = value
-        top.lines[value] = line
-        return
-    top[key] = value
-    keys[-1] = _NOKEY
-
 
 
 def load_file(path: str):

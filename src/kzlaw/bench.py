@@ -1,0 +1,227 @@
+"""The benchmark: ``python -m kzlaw.bench [N ...] [--runs K] [--quick]``.
+
+For each size N (default 1,000, 10,000 and 40,000 measures) a synthetic corpus is written to
+disk (``kzlaw.synth``, kept in the temp folder between runs) and measured in a fresh process,
+each figure the median of several runs: the YAML parse floor (PyYAML's C loader on the same
+files), load+check, compile (engine, rules, timeline), ``at(date)``, ``state.status``,
+iterating a state, ``diff`` a month apart and ten years apart, the full timeline, the same
+point query done naively (every effect evaluated at the date), peak memory, and the wall time
+of a warm ``kzlaw in-force`` (cache hit). It never runs inside the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import glob
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+from tabulate import tabulate
+
+
+def corpus_dir(n: int) -> str:
+    folder = os.path.join(tempfile.gettempdir(), f"kzlaw-bench-{n}")
+    marker = os.path.join(folder, ".complete")
+    if not os.path.exists(marker):
+        from .synth import generate, write
+        import shutil
+        shutil.rmtree(folder, ignore_errors=True)
+        write(folder, generate(n))
+        old = time.time() - 3600  # older than the cache's racy window
+        for path in glob.glob(os.path.join(folder, "**"), recursive=True):
+            os.utime(path, (old, old))
+        open(marker, "w").close()
+    return folder
+
+
+def _median_time(fn, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        gc.collect()
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def _per_call(fn, args_list) -> float:
+    """Median seconds per call over batches of the argument list."""
+    batch = max(1, len(args_list) // 20)
+    times = []
+    for i in range(0, len(args_list), batch):
+        chunk = args_list[i:i + batch]
+        t = time.perf_counter()
+        for a in chunk:
+            fn(*a)
+        times.append((time.perf_counter() - t) / len(chunk))
+    return statistics.median(times)
+
+
+def measure(n: int, runs: int) -> dict:
+    """All figures for one size, in this process."""
+    import yaml
+
+    from .corpus import Corpus, validate
+    from .daysets import contains
+    from .load import load_raw
+    from .timeline import ABSENT, IN_FORCE, UNCERTAIN
+
+    root = corpus_dir(n)
+    files = sorted(glob.glob(os.path.join(root, "measures", "**", "*.yaml"), recursive=True)
+                   + glob.glob(os.path.join(root, "rules", "*.yaml")))
+    out: dict = {"n": n, "files": len(files)}
+
+    def parse_floor():
+        for path in files:
+            with open(path, encoding="utf-8") as f:
+                yaml.load(f.read(), Loader=yaml.CSafeLoader)
+
+    out["parse_floor"] = _median_time(parse_floor, runs)
+    holder = {}
+
+    def load_check():
+        raw = load_raw(root)
+        assert not validate(raw)
+        holder["raw"] = raw
+
+    out["load_check"] = _median_time(load_check, runs)
+
+    def compile_():
+        holder["corpus"] = Corpus(holder["raw"])
+
+    out["compile"] = _median_time(compile_, max(1, runs - 1))
+    corpus = holder["corpus"]
+    rng = random.Random(7)
+    lo, hi = 727000, 739000  # 1991 .. 2024
+    days = [rng.randrange(lo, hi) for _ in range(2000)]
+    out["at"] = _per_call(corpus.compiled.at, [(d,) for d in days])
+    keys = list(corpus.compiled.segments)
+    probes = [(keys[rng.randrange(len(keys))], rng.randrange(lo, hi)) for _ in range(20000)]
+    states = {d: corpus.compiled.at(d) for d in {p[1] for p in probes[:200]}}
+    st_probes = [(states[d], k) for k, d in probes[:200] for _ in range(50)]
+    out["status"] = _per_call(lambda s, k: s.status(*k), st_probes)
+    facts_at = []
+    t_iter = []
+    for d in days[:40]:
+        st = corpus.compiled.at(d)
+        t = time.perf_counter()
+        items = list(st)
+        t_iter.append(time.perf_counter() - t)
+        facts_at.append(len(items))
+    out["iterate"] = statistics.median(t_iter)
+    out["facts_per_state"] = int(statistics.median(facts_at))
+    out["iterate_per_fact_us"] = out["iterate"] / max(1, out["facts_per_state"]) * 1e6
+    near = [(d, d + 30) for d in days[:200]]
+    far = [(d, d + 3650) for d in days[:50]]
+    out["diff_near"] = _per_call(corpus.compiled.diff, near)
+    out["diff_far"] = _per_call(corpus.compiled.diff, far)
+    out["changes_near"] = statistics.median(len(corpus.compiled.diff(a, b)) for a, b in near)
+    out["changes_far"] = statistics.median(len(corpus.compiled.diff(a, b)) for a, b in far)
+    out["timeline"] = _median_time(corpus.timeline, max(1, runs - 1))
+
+    holdings = corpus.holdings
+
+    def naive(day):
+        """Every effect evaluated at the date: the question answered without the index."""
+        facts: dict = {}
+        for h in holdings:
+            if contains(h.possible, day):
+                st = IN_FORCE if contains(h.certain, day) else UNCERTAIN
+                if facts.get(h.fact) != IN_FORCE:
+                    facts[h.fact] = st
+        return facts
+
+    out["naive"] = _per_call(naive, [(d,) for d in days[:60]])
+    out["ratio_naive_at"] = out["naive"] / out["at"]
+    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["effects"] = len(holdings)
+    out["facts"] = len(keys)
+    out["change_points"] = len(corpus.compiled.points)
+    del ABSENT
+    return out
+
+
+def warm_cli(n: int, runs: int) -> float:
+    """Median wall time of ``kzlaw in-force`` on an unchanged corpus (a cache hit)."""
+    root = corpus_dir(n)
+    env = dict(os.environ)
+    env.pop("KZLAW_NO_CACHE", None)
+    cmd = [sys.executable, "-m", "kzlaw", "--data", root, "in-force", "2010-06-01"]
+    subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, check=True)  # fills the cache
+    times = []
+    for _ in range(max(3, runs)):
+        t = time.perf_counter()
+        subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def _fmt_s(x: float) -> str:
+    if x >= 1:
+        return f"{x:.2f} s"
+    if x >= 1e-3:
+        return f"{x * 1e3:.1f} ms"
+    return f"{x * 1e6:.1f} µs"
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m kzlaw.bench", description=__doc__.split("\n\n")[0])
+    p.add_argument("sizes", nargs="*", type=int, default=[1000, 10000, 40000])
+    p.add_argument("--runs", type=int, default=3, help="runs per figure (median)")
+    p.add_argument("--one", type=int, help=argparse.SUPPRESS)  # worker mode
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = p.parse_args(argv)
+    if args.one:
+        print(json.dumps(measure(args.one, args.runs)))
+        return 0
+    results = []
+    for n in args.sizes:
+        corpus_dir(n)
+        proc = subprocess.run([sys.executable, "-m", "kzlaw.bench", "--one", str(n),
+                               "--runs", str(args.runs)], capture_output=True, text=True)
+        if proc.returncode != 0:
+            print(proc.stderr, file=sys.stderr)
+            return 1
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
+        r["warm_cli"] = warm_cli(n, args.runs)
+        results.append(r)
+        print(f"measured N={n}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return 0
+    rows = [
+        ("files (measures + 5)", lambda r: f"{r['files']:,}"),
+        ("effects / facts / change points",
+         lambda r: f"{r['effects']:,} / {r['facts']:,} / {r['change_points']:,}"),
+        ("YAML parse floor (C loader)", lambda r: _fmt_s(r["parse_floor"])),
+        ("load + check", lambda r: _fmt_s(r["load_check"])),
+        ("  ratio to the parse floor", lambda r: f"{r['load_check'] / r['parse_floor']:.2f}x"),
+        ("compile (engine, rules, timeline)", lambda r: _fmt_s(r["compile"])),
+        ("at(date)", lambda r: _fmt_s(r["at"])),
+        ("state.status(kind, target, about)", lambda r: _fmt_s(r["status"])),
+        ("iterate a state (facts)", lambda r: f"{_fmt_s(r['iterate'])} ({r['facts_per_state']:,}; "
+                                              f"{r['iterate_per_fact_us']:.2f} µs/fact)"),
+        ("diff, dates a month apart (changes)", lambda r: f"{_fmt_s(r['diff_near'])} ({r['changes_near']:g})"),
+        ("diff, ten years apart (changes)", lambda r: f"{_fmt_s(r['diff_far'])} ({r['changes_far']:g})"),
+        ("full timeline()", lambda r: _fmt_s(r["timeline"])),
+        ("naive point query (every effect)", lambda r: _fmt_s(r["naive"])),
+        ("  naive / at(date)", lambda r: f"{r['ratio_naive_at']:,.0f}x"),
+        ("peak memory", lambda r: f"{r['peak_mb']:.0f} MB"),
+        ("warm `kzlaw in-force` (cache hit)", lambda r: _fmt_s(r["warm_cli"])),
+    ]
+    table = [[name] + [fn(r) for r in results] for name, fn in rows]
+    print(tabulate(table, headers=["N measures"] + [f"{r['n']:,}" for r in results],
+                   tablefmt="github", disable_numparse=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,180 @@
+"""The compiled cache is correct under edits, deletes, additions, corrupt and foreign cache
+files, planted pickles and concurrent runs; it never lives in the corpus."""
+
+import os
+import pickle
+import subprocess
+import sys
+import time
+
+import pytest
+
+import kzlaw
+from kzlaw import cache
+from builder import measure, write_corpus
+
+KEY = ("prohibition", "a")
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("KZLAW_CACHE_DIR", str(folder))
+    monkeypatch.delenv("KZLAW_NO_CACHE", raising=False)
+    monkeypatch.setattr(cache, "RACY_SECONDS", 0.05)
+    root = write_corpus(tmp_path / "corpus", [
+        measure("m", "2000-01-01", [{"id": "e", "prohibits": "a", "liability": "criminal"}]),
+        measure("n", "2001-01-01", [{"id": "g", "prohibits": "b"}]),
+    ])
+    time.sleep(0.1)  # older than the racy window
+    return root, folder
+
+
+def cached(root):
+    return kzlaw.load(root, cache=True)
+
+
+def is_hit(corpus) -> bool:
+    return "_rest" in corpus.__dict__ or "raw" not in corpus.__dict__
+
+
+def test_second_load_is_a_hit_with_the_same_answers(env):
+    root, folder = env
+    first = cached(root)
+    assert not is_hit(first)
+    assert len(os.listdir(folder)) == 1
+    second = cached(root)
+    assert is_hit(second)
+    assert second.at("2000-06-01").get(*KEY) == first.at("2000-06-01").get(*KEY)
+    # the lazily loaded parts work too
+    assert second.explain("prohibition", "a", at="2000-06-01")["status"] == "in-force"
+    assert second.measures["m"].title == "Measure m"
+
+
+def test_fresh_files_are_not_cached(tmp_path, monkeypatch):
+    monkeypatch.setenv("KZLAW_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "RACY_SECONDS", 30)
+    root = write_corpus(tmp_path / "corpus", [measure("m", "2000", [{"id": "e", "prohibits": "a"}])])
+    cached(root)
+    assert not (tmp_path / "cache").exists() or not os.listdir(tmp_path / "cache")
+
+
+def test_an_edit_of_the_same_size_right_after_caching_is_seen(env):
+    root, _ = env
+    cached(root)
+    path = os.path.join(root, "measures", "2000", "m.yaml")
+    text = open(path).read()
+    assert "criminal" in text
+    with open(path, "w") as f:
+        f.write(text.replace("2000-01-01", "2000-01-02"))  # same size, same second
+    c = cached(root)
+    assert not is_hit(c)
+    assert c.at("2000-01-01").status(*KEY) == "absent"
+    assert c.at("2000-01-02").status(*KEY) == "in-force"
+
+
+def test_deleted_and_added_files_are_seen(env):
+    root, _ = env
+    cached(root)
+    os.unlink(os.path.join(root, "measures", "2000", "n.yaml"))
+    c = cached(root)
+    assert c.at("2002-01-01").status("prohibition", "b") == "absent"
+    write_corpus(root, [measure("n", "2003-01-01", [{"id": "g", "prohibits": "b"}])])
+    c = cached(root)
+    assert c.at("2003-01-01").status("prohibition", "b") == "in-force"
+
+
+def test_a_broken_edit_is_refused_not_answered_from_the_cache(env):
+    root, _ = env
+    cached(root)
+    path = os.path.join(root, "measures", "2000", "m.yaml")
+    with open(path, "a") as f:
+        f.write("bogus: field\n")
+    with pytest.raises(kzlaw.KzlawError):
+        cached(root)
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "flip", "empty"])
+def test_corrupt_cache_files_fall_back_to_a_fresh_load(env, damage):
+    root, folder = env
+    cached(root)
+    [name] = os.listdir(folder)
+    path = os.path.join(folder, name)
+    data = open(path, "rb").read()
+    if damage == "truncate":
+        data = data[: len(data) // 2]
+    elif damage == "garbage":
+        data = os.urandom(len(data))
+    elif damage == "flip":
+        data = data[:200] + bytes([data[200] ^ 0xFF]) + data[201:]
+    else:
+        data = b""
+    open(path, "wb").write(data)
+    c = cached(root)
+    assert c.at("2000-06-01").status(*KEY) == "in-force"
+    assert not is_hit(c)
+    assert is_hit(cached(root))  # and the cache was rewritten
+
+
+def test_a_foreign_cache_is_ignored(env, tmp_path):
+    root, folder = env
+    other = write_corpus(tmp_path / "other", [measure("m", "1990-01-01", [{"id": "e", "prohibits": "x"}])])
+    time.sleep(0.1)
+    cached(other)
+    cached(root)
+    files = {n: open(os.path.join(folder, n), "rb").read() for n in os.listdir(folder)}
+    assert len(files) == 2
+    mine = cache.cache_path(root)
+    theirs = cache.cache_path(other)
+    open(mine, "wb").write(files[os.path.basename(theirs)])
+    c = cached(root)
+    assert c.at("2000-06-01").status(*KEY) == "in-force"
+    assert c.at("2000-06-01").status("prohibition", "x") == "absent"
+
+
+def test_a_planted_pickle_does_not_run(env, tmp_path):
+    root, folder = env
+    cached(root)
+    marker = tmp_path / "pwned"
+
+    class Evil:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    parts = [pickle.dumps({"root": os.path.realpath(root), "version": kzlaw.__version__,
+                           "manifest": cache.manifest(root)}), pickle.dumps(Evil()),
+             pickle.dumps(Evil())]
+    with open(cache.cache_path(root), "wb") as f:
+        f.write(cache.MAGIC + b"".join(len(p).to_bytes(8, "big") + p for p in parts))
+    c = cached(root)
+    assert not marker.exists()
+    assert c.at("2000-06-01").status(*KEY) == "in-force"
+
+
+def test_no_cache_writes_nothing_and_the_corpus_is_untouched(env):
+    root, folder = env
+    before = sorted(os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs)
+    kzlaw.load(root, cache=False)
+    assert not folder.exists()
+    result = subprocess.run([sys.executable, "-m", "kzlaw", "--data", root, "--no-cache",
+                             "in-force", "2001-06-01"], capture_output=True, text=True,
+                            env=dict(os.environ, KZLAW_CACHE_RACY_SECONDS="0.05"))
+    assert result.returncode == 0
+    assert not folder.exists()
+    cached(root)
+    after = sorted(os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs)
+    assert before == after
+
+
+def test_concurrent_runs_agree_and_leave_a_valid_cache(env):
+    root, folder = env
+    cmd = [sys.executable, "-m", "kzlaw", "--data", root, "in-force", "2001-06-01",
+           "--format", "json"]
+    environ = dict(os.environ, KZLAW_CACHE_RACY_SECONDS="0.05")
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env=environ) for _ in range(6)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [o[1] for o in outs]
+    assert len({o[0] for o in outs}) == 1
+    assert [n for n in os.listdir(folder) if n.startswith(".kzlaw-cache-")] == []
+    assert is_hit(cached(root))
