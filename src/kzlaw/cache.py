@@ -21,6 +21,7 @@ the corpus.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import os
@@ -104,20 +105,29 @@ def load(root: str, current: tuple):
     path = cache_path(root)
     try:
         with open(path, "rb") as f:
-            data = f.read()
+            if f.read(len(MAGIC)) != MAGIC:
+                return None
+            total = os.fstat(f.fileno()).st_size
+            parts, offsets = [], []
+            at = len(MAGIC)
+            for i in range(3):
+                size = int.from_bytes(f.read(8), "big")
+                at += 8
+                if size <= 0 or at + size > total:
+                    return None
+                offsets.append((at, size))
+                if i < 2:  # the rest of the corpus is read only if it is needed
+                    parts.append(f.read(size))
+                    if len(parts[-1]) != size:
+                        return None
+                else:
+                    f.seek(size, os.SEEK_CUR)
+                at += size
+            if at != total:
+                return None
     except OSError:
         return None
-    if not data.startswith(MAGIC):
-        return None
     try:
-        parts = []
-        at = len(MAGIC)
-        for _ in range(3):
-            size = int.from_bytes(data[at:at + 8], "big")
-            parts.append(data[at + 8:at + 8 + size])
-            at += 8 + size
-        if at != len(data) or any(len(p) == 0 for p in parts):
-            return None
         header = _unpickle(parts[0])
         if header.get("root") != os.path.realpath(root) or header.get("version") != __version__:
             return None
@@ -130,11 +140,29 @@ def load(root: str, current: tuple):
     from .timeline import Compiled
     if not isinstance(compiled, Compiled):
         return None
-    return Corpus.from_cache(compiled, lambda: _unpickle(parts[2]))
+    rest_at, rest_size = offsets[2]
+
+    def rest():
+        with open(path, "rb") as f:
+            f.seek(rest_at)
+            data = f.read(rest_size)
+        if len(data) != rest_size:
+            raise ValueError("the kzlaw cache changed while in use")
+        return _unpickle(data)
+
+    return Corpus.from_cache(compiled, rest)
 
 
 def _unpickle(data: bytes):
-    return _SafeUnpickler(io.BytesIO(data)).load()
+    # The cyclic garbage collector would walk the growing heap again and again while hundreds
+    # of thousands of tuples are created; nothing unpickled here is garbage.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _SafeUnpickler(io.BytesIO(data)).load()
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def store(root: str, corpus, before: tuple, stamp_ns: int) -> bool:

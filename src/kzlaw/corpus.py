@@ -114,7 +114,9 @@ class Corpus:
                 parts.append((d.possible, (), (f"rule:{d.rule}",),
                               tuple(sorted({s.ref for s in rule.sources}))))
             segments[key] = segments_for(certain, possible, parts)
-        return Compiled(segments)
+        compiled = Compiled(segments)
+        compiled.index()  # change points and snapshots, for states, diffs and timelines
+        return compiled
 
     # --- questions -----------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ Each returns plain data (dicts and lists, JSON-ready); ``report.py`` renders it.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Optional
 
 from . import daysets as ds
@@ -176,15 +177,18 @@ def _event_facts(corpus) -> tuple[dict, dict]:
                         continue
                     seen.add(head)
                     todo.append(head)
-                    points = corpus.compiled.segments.get(head, ((), ()))
-                    for day, value in zip(*points):
-                        before = corpus.value(head, day - 1)
+                    starts_, values = corpus.compiled.segments.get(head, ((), ()))
+                    i = bisect_left(starts_, lo)
+                    while i < len(starts_) and starts_[i] <= hi + 1:
+                        value = values[i]
+                        before = values[i - 1] if i > 0 else None
                         grows = value is not None and (before is None or
-                                                       (before.status, value.status) ==
+                                                       (before[0], value[0]) ==
                                                        (UNCERTAIN, IN_FORCE))
-                        if lo <= day <= hi + 1 and grows == (table is starts):
+                        if grows == (table is starts):
                             facts.add(head)
                             break
+                        i += 1
     return starts, ends
 
 

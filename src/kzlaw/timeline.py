@@ -72,49 +72,84 @@ def sort_key(key: FactKey) -> tuple:
 
 
 class Compiled:
-    """Segments per fact, change points, snapshots. Built once; read by many queries."""
+    """Segments per fact; the change points, their deltas and the snapshots are derived from
+    them on first use (and are not part of the compiled cache). Values are stored as plain
+    tuples, which pickle fast, and handed out as FactValue."""
 
     def __init__(self, segments: dict[FactKey, list[tuple[int, Optional[FactValue]]]],
                  snapshot_every: int = 0):
-        # fact -> (starts, values): value i holds from starts[i] to starts[i+1]
-        self.segments = {k: ([s for s, _ in segs], [v for _, v in segs])
-                         for k, segs in segments.items()}
-        changes: dict[int, dict] = {}
-        for key, segs in segments.items():
-            for start, value in segs:
-                changes.setdefault(start, {})[key] = value
-        self.points = sorted(changes)
-        self.deltas = [changes[p] for p in self.points]
-        n = len(self.points)
-        self.every = snapshot_every or max(64, n // 32)
-        self.snapshots: list[dict] = []
-        current: dict = {}
-        for i, delta in enumerate(self.deltas):
-            for key, value in delta.items():
-                if value is None:
-                    current.pop(key, None)
-                else:
-                    current[key] = value
-            if i % self.every == 0:
-                self.snapshots.append(dict(current))
+        # fact -> (starts, values): value i holds from starts[i] to starts[i+1]. Equal values
+        # and parts of values are shared, which makes the compiled cache smaller and faster.
+        shared: dict = {}
+        intern = shared.setdefault
 
-    def value(self, key: FactKey, day: int) -> Optional[FactValue]:
+        def plain(v):
+            if v is None:
+                return None
+            return intern(v, (v[0], intern(v[1], v[1]), intern(v[2], v[2]), intern(v[3], v[3])))
+
+        self.segments = {k: ([s for s, _ in segs], [plain(v) for _, v in segs])
+                         for k, segs in segments.items()}
+        self.snapshot_every = snapshot_every
+        self._index: Optional[tuple] = None
+
+    def __getstate__(self) -> dict:
+        return {"segments": self.segments, "snapshot_every": self.snapshot_every}
+
+    def __setstate__(self, state: dict) -> None:
+        self.segments = state["segments"]
+        self.snapshot_every = state["snapshot_every"]
+        self._index = None
+
+    def index(self) -> tuple:
+        """(points, deltas, every, snapshots): built once, on first use."""
+        if self._index is None:
+            changes: dict[int, dict] = {}
+            for key, (starts, values) in self.segments.items():
+                for start, value in zip(starts, values):
+                    changes.setdefault(start, {})[key] = value
+            points = sorted(changes)
+            deltas = [changes[p] for p in points]
+            every = self.snapshot_every or max(64, len(points) // 32)
+            snapshots: list[dict] = []
+            current: dict = {}
+            for i, delta in enumerate(deltas):
+                for key, value in delta.items():
+                    if value is None:
+                        current.pop(key, None)
+                    else:
+                        current[key] = value
+                if i % every == 0:
+                    snapshots.append(dict(current))
+            self._index = (points, deltas, every, snapshots)
+        return self._index
+
+    @property
+    def points(self) -> list[int]:
+        return self.index()[0]
+
+    def raw_value(self, key: FactKey, day: int) -> Optional[tuple]:
         seg = self.segments.get(key)
         if seg is None:
             return None
         i = bisect_right(seg[0], day) - 1
         return seg[1][i] if i >= 0 else None
 
+    def value(self, key: FactKey, day: int) -> Optional[FactValue]:
+        v = self.raw_value(key, day)
+        return None if v is None else FactValue._make(v)
+
     def at(self, day: int) -> "State":
-        return State(self, day, bisect_right(self.points, day) - 1)
+        return State(self, day)
 
     def changed_between(self, a: int, b: int) -> set:
         """Facts that have a change point in (min(a,b), max(a,b)]."""
+        points, deltas, _every, _snaps = self.index()
         lo, hi = min(a, b), max(a, b)
-        i = bisect_right(self.points, lo)
-        j = bisect_right(self.points, hi)
+        i = bisect_right(points, lo)
+        j = bisect_right(points, hi)
         keys: set = set()
-        for delta in self.deltas[i:j]:
+        for delta in deltas[i:j]:
             keys.update(delta)
         return keys
 
@@ -122,9 +157,10 @@ class Compiled:
         """(fact, value on a, value on b) for every fact whose value differs."""
         out = []
         for key in sorted(self.changed_between(a, b), key=sort_key):
-            before, after = self.value(key, a), self.value(key, b)
+            before, after = self.raw_value(key, a), self.raw_value(key, b)
             if before != after:
-                out.append((key, before, after))
+                out.append((key, before and FactValue._make(before),
+                            after and FactValue._make(after)))
         return out
 
     def fact_days(self, key: FactKey) -> list[tuple[int, int, FactValue]]:
@@ -137,41 +173,51 @@ class Compiled:
         for i, v in enumerate(values):
             if v is not None:
                 end = starts[i + 1] if i + 1 < len(starts) else POS
-                out.append((starts[i], end, v))
+                out.append((starts[i], end, FactValue._make(v)))
         return out
 
 
 class State:
     """The facts on one day: a view on the nearest snapshot plus the changes since it."""
 
-    __slots__ = ("compiled", "day", "_index")
+    __slots__ = ("compiled", "day")
 
-    def __init__(self, compiled: Compiled, day: int, index: int):
+    def __init__(self, compiled: Compiled, day: int):
         self.compiled = compiled
         self.day = day
-        self._index = index
 
     @property
     def date(self) -> str:
         return day_iso(self.day)
 
     def status(self, kind: str, target: str, about: Optional[str] = None) -> str:
-        v = self.compiled.value((kind, target, about), self.day)
-        return ABSENT if v is None else v.status
+        v = self.compiled.raw_value((kind, target, about), self.day)
+        return ABSENT if v is None else v[0]
 
     def get(self, kind: str, target: str, about: Optional[str] = None) -> Optional[Fact]:
         key = (kind, target, about)
-        v = self.compiled.value(key, self.day)
-        return None if v is None else make_fact(key, v)
+        v = self.compiled.raw_value(key, self.day)
+        return None if v is None else make_fact(key, FactValue._make(v))
 
     def _items(self) -> dict:
-        i = self._index
+        c = self.compiled
+        if c._index is None:
+            # Not indexed yet (a corpus fresh from the cache, asked one question): one binary
+            # search per fact is cheaper than building the index first.
+            day = self.day
+            out = {}
+            for key, (starts, values) in c.segments.items():
+                i = bisect_right(starts, day) - 1
+                if i >= 0 and values[i] is not None:
+                    out[key] = values[i]
+            return out
+        points, deltas, every, snapshots = c.index()
+        i = bisect_right(points, self.day) - 1
         if i < 0:
             return {}
-        c = self.compiled
-        s = i // c.every
-        current = dict(c.snapshots[s])
-        for delta in c.deltas[s * c.every + 1: i + 1]:
+        s = i // every
+        current = dict(snapshots[s])
+        for delta in deltas[s * every + 1: i + 1]:
             for key, value in delta.items():
                 if value is None:
                     current.pop(key, None)
@@ -182,7 +228,7 @@ class State:
     def __iter__(self) -> Iterator[Fact]:
         items = self._items()
         for key in sorted(items, key=sort_key):
-            yield make_fact(key, items[key])
+            yield make_fact(key, FactValue._make(items[key]))
 
     def facts(self, kind: Optional[str] = None) -> list[Fact]:
         return [f for f in self if kind is None or f.kind == kind]
@@ -191,7 +237,7 @@ class State:
         return len(self._items())
 
     def __contains__(self, key) -> bool:
-        return self.compiled.value(tuple(key), self.day) is not None
+        return self.compiled.raw_value(tuple(key), self.day) is not None
 
 
 def segments_for(certain: ds.DaySet, possible: ds.DaySet, parts: list[tuple]) -> list:
