@@ -1,9 +1,13 @@
 import os
 import sys
+import tempfile
 
 from hypothesis import HealthCheck, settings
 
 sys.path.insert(0, os.path.dirname(__file__))
+
+# The tests never read or write the user's compiled cache (tests/test_cache.py uses its own).
+os.environ["KZLAW_CACHE_DIR"] = tempfile.mkdtemp(prefix="kzlaw-test-cache-")
 
 # CI: deterministic and bounded. Locally: HYPOTHESIS_PROFILE=thorough for thousands of examples.
 settings.register_profile("ci", max_examples=60, derandomize=True, deadline=None,

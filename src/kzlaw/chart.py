@@ -17,11 +17,12 @@ PLOT_W = 760
 TOP = 40
 
 
-def chart_rows(corpus) -> list[tuple[tuple, list[tuple[int, int, str]]]]:
-    """(fact, [(start, end, status)]) for every fact that is ever in force or uncertain,
-    with consecutive stretches of the same status merged."""
+def chart_rows(corpus, only=None) -> list[tuple[tuple, list[tuple[int, int, str]]]]:
+    """(fact, [(start, end, status)]) for every fact that is ever in force or uncertain (or
+    those of ``only``), with consecutive stretches of the same status merged."""
     rows = []
-    for key in sorted(corpus.compiled.segments, key=lambda k: tuple("" if x is None else x for x in k)):
+    keys = corpus.compiled.segments if only is None else only
+    for key in sorted(keys, key=lambda k: tuple("" if x is None else x for x in k)):
         spans: list[tuple[int, int, str]] = []
         for s, e, v in corpus.compiled.fact_days(key):
             if spans and spans[-1][1] == s and spans[-1][2] == v.status:
@@ -119,10 +120,10 @@ def _mermaid_text(text: str) -> str:
     return text.replace(":", " ").replace("#", " ").replace(";", " ")
 
 
-def mermaid(corpus) -> str:
+def mermaid(corpus, only=None) -> str:
     """A Mermaid gantt block: ``done`` bars in force, ``active`` bars uncertain."""
-    rows = chart_rows(corpus)
-    lo, hi = axis_range(corpus, rows)
+    lo, hi = axis_range(corpus, chart_rows(corpus))
+    rows = chart_rows(corpus, only)
     lines = ["```mermaid", "gantt", "    title Facts in force (done) and uncertain (active)",
              "    dateFormat YYYY-MM-DD", "    axisFormat %Y"]
     section = None

@@ -100,13 +100,18 @@ def _check_refs(corpus: RawCorpus, refs: Iterable[SourceRef], rel: str, line_of,
                                                              "add it to measures/sources.yaml")))
 
 
+def _at(line) -> int:
+    """A line number, or a function that finds it: lines are looked up only for problems."""
+    return line() if callable(line) else line
+
+
 def _check_date_refs(corpus, date, rel, line, problems) -> None:
-    if date is None:
+    if date is None or not (date.alternatives or date.ref):
         return
     refs = [a.ref for a in date.alternatives] + ([date.ref] if date.ref else [])
     for ref in refs:
         if ref not in corpus.sources and not _broken(corpus, "source", ref):
-            problems.append(Problem(rel, line, unknown("source", ref, corpus.sources,
+            problems.append(Problem(rel, _at(line), unknown("source", ref, corpus.sources,
                                                           "add it to measures/sources.yaml")))
 
 
@@ -117,7 +122,8 @@ def _check_measure(corpus: RawCorpus, m: Measure, problems: list[Problem]) -> No
                                 "a measure cites at least one source ({ref: ..., quote: ...})"))
     _check_refs(corpus, m.sources, rel, lambda i: _line(raw, "sources", i), problems)
     for field in ("introduced", "adopted", "in_force", "expires", "failed"):
-        _check_date_refs(corpus, getattr(m.dates, field), rel, _line(raw, "dates", field), problems)
+        _check_date_refs(corpus, getattr(m.dates, field), rel,
+                         lambda field=field: _line(raw, "dates", field), problems)
     if m.status == "enacted" and m.dates.adopted is None:
         problems.append(Problem(rel, _line(raw, "dates"), "an enacted measure needs dates.adopted"))
     if m.status != "enacted" and m.dates.in_force is not None:
@@ -152,19 +158,23 @@ def _check_measure(corpus: RawCorpus, m: Measure, problems: list[Problem]) -> No
 
 
 def _check_effect(corpus, m, eff: Effect, rel, raw, path, problems, top: bool) -> None:
-    line = _line(raw, *path)
+    def line():
+        return _line(raw, *path)
+
     kinds = eff.kinds
     if not kinds:
-        problems.append(Problem(rel, line, "effect has no kind: give exactly one of "
+        problems.append(Problem(rel, line(), "effect has no kind: give exactly one of "
                                 + ", ".join(EFFECT_KINDS)))
         return
     if len(kinds) > 1:
-        problems.append(Problem(rel, line, f"effect has {len(kinds)} kinds "
+        problems.append(Problem(rel, line(), f"effect has {len(kinds)} kinds "
                                 f"({' and '.join(kinds)}): split it into {len(kinds)} effects"))
         return
     kind = kinds[0]
     value = getattr(eff, kind)
-    kline = _line(raw, *path, kind)
+    def kline():
+        return _line(raw, *path, kind)
+
     for attr, owner in _ONLY_WITH.items():
         present = getattr(eff, {"as": "as_", "with": "with_"}.get(attr, attr)) is not None
         if present and kind != owner:
@@ -172,7 +182,8 @@ def _check_effect(corpus, m, eff: Effect, rel, raw, path, problems, top: bool) -
                                     f"'{attr}' belongs to a '{owner}' effect, not '{kind}'"))
     _check_refs(corpus, eff.sources, rel, lambda i: _line(raw, *path, "sources", i), problems)
     for field, key in (("from_", "from"), ("until", "until"), ("deadline", "deadline")):
-        _check_date_refs(corpus, getattr(eff, field), rel, _line(raw, *path, key), problems)
+        _check_date_refs(corpus, getattr(eff, field), rel,
+                         lambda key=key: _line(raw, *path, key), problems)
     if not top:
         for attr in ("id", "from_", "until"):
             if getattr(eff, attr) is not None:
@@ -180,21 +191,21 @@ def _check_effect(corpus, m, eff: Effect, rel, raw, path, problems, top: bool) -
                                         f"'{attr.rstrip('_')}' goes on the amending effect, "
                                         "not inside 'with'"))
         if kind in CHANGING:
-            problems.append(Problem(rel, kline, "'with' holds an establishing effect, not "
+            problems.append(Problem(rel, kline(), "'with' holds an establishing effect, not "
                                     f"'{kind}'"))
             return
     if kind in ESTABLISHING:
         _fact_kind, sections = ESTABLISHING[kind]
         ids = vocabulary_ids(corpus, sections)
         if not is_slug(value):
-            problems.append(Problem(rel, kline, f"{kind} {value!r} is not an id"))
+            problems.append(Problem(rel, kline(), f"{kind} {value!r} is not an id"))
         elif value not in ids and not _broken(corpus, "vocab", value):
             what = " or ".join(_SINGULAR[s] for s in sections)
-            problems.append(Problem(rel, kline, unknown(what, value, ids)))
+            problems.append(Problem(rel, kline(), unknown(what, value, ids)))
         if kind == "penalizes":
             penalties = corpus.vocabulary.get("penalties", {})
             if eff.penalty is None:
-                problems.append(Problem(rel, kline, "a 'penalizes' effect needs 'penalty:'"))
+                problems.append(Problem(rel, kline(), "a 'penalizes' effect needs 'penalty:'"))
             elif eff.penalty not in penalties and not _broken(corpus, "vocab", eff.penalty):
                 problems.append(Problem(rel, _line(raw, *path, "penalty"),
                                         unknown("penalty", eff.penalty, penalties)))
@@ -202,7 +213,7 @@ def _check_effect(corpus, m, eff: Effect, rel, raw, path, problems, top: bool) -
     _check_target(corpus, m, kind, value, rel, kline, problems)
     if kind == "amends":
         if eff.with_ is None:
-            problems.append(Problem(rel, kline, "an 'amends' effect needs 'with:' (the effect "
+            problems.append(Problem(rel, kline(), "an 'amends' effect needs 'with:' (the effect "
                                     "as amended)"))
         else:
             _check_effect(corpus, m, eff.with_, rel, raw, path + ("with",), problems, top=False)
@@ -212,38 +223,38 @@ def _check_target(corpus: RawCorpus, m: Measure, kind: str, value: str, rel: str
                   problems: list[Problem]) -> None:
     mid, _, eid = value.partition("#")
     if kind in ("replaces",) and eid:
-        problems.append(Problem(rel, line, f"'replaces' names a whole measure, not an effect "
+        problems.append(Problem(rel, _at(line), f"'replaces' names a whole measure, not an effect "
                                 f"({value!r})"))
         return
     if kind == "amends" and not eid:
-        problems.append(Problem(rel, line, f"'amends' names one effect: MEASURE#EFFECT, "
+        problems.append(Problem(rel, _at(line), f"'amends' names one effect: MEASURE#EFFECT, "
                                 f"not {value!r}"))
         return
     if not is_slug(mid) or (eid and not is_slug(eid)):
-        problems.append(Problem(rel, line, f"{kind} target {value!r} is not MEASURE or "
+        problems.append(Problem(rel, _at(line), f"{kind} target {value!r} is not MEASURE or "
                                 "MEASURE#EFFECT"))
         return
     target = corpus.measures.get(mid)
     if target is None:
         if mid in corpus.measure_files or _broken(corpus, "measure", mid):
             return  # the target is broken itself; its own problems are reported
-        problems.append(Problem(rel, line, unknown("measure", mid, corpus.measure_files)))
+        problems.append(Problem(rel, _at(line), unknown("measure", mid, corpus.measure_files)))
         return
     if mid == m.id:
-        problems.append(Problem(rel, line, f"a measure cannot {kind[:-1]} itself"))
+        problems.append(Problem(rel, _at(line), f"a measure cannot {kind[:-1]} itself"))
         return
     if target.status != "enacted":
-        problems.append(Problem(rel, line, f"{kind} {mid!r}, which is a {target.status} "
+        problems.append(Problem(rel, _at(line), f"{kind} {mid!r}, which is a {target.status} "
                                 "measure and never had effects"))
         return
     if eid:
         effects = {e.id: e for e in target.effects if e.id}
         if eid not in effects:
-            problems.append(Problem(rel, line, unknown(f"effect of {mid}", eid, effects)))
+            problems.append(Problem(rel, _at(line), unknown(f"effect of {mid}", eid, effects)))
             return
         teff = effects[eid]
         if kind == "amends" and teff.kind not in tuple(ESTABLISHING) + ("amends",):
-            problems.append(Problem(rel, line, f"amends {value!r}, which is a "
+            problems.append(Problem(rel, _at(line), f"amends {value!r}, which is a "
                                     f"'{teff.kind}' effect: only establishing effects can be "
                                     "amended"))
 

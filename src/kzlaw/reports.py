@@ -50,7 +50,9 @@ def generate(corpus) -> dict[str, str]:
     files["timeline.html"] = _timeline_html(corpus, events)
     orgs = sorted({key[1] for key in corpus.compiled.segments if key[0] == "designation"})
     for org in orgs:
-        files[f"history-{org}.md"] = report.render_history(corpus.history(org), "markdown")
+        facts = [k for k in corpus.compiled.segments if org in (k[1], k[2])]
+        files[f"history-{org}.md"] = (report.render_history(corpus.history(org), "markdown")
+                                      + "\n## Chart\n\n" + mermaid(corpus, facts))
     files["index.md"] = _index(corpus, states, diffs, orgs, chart_md)
     return files
 
