@@ -24,7 +24,7 @@ POS = 10**7  # after every day
 _SEASONS = {21: (3, 5), 22: (6, 8), 23: (9, 11), 24: (12, 14)}
 _SEASON_NAMES = {21: "spring", 22: "summer", 23: "autumn", 24: "winter"}
 
-_SIMPLE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([?~])?$")
+_SIMPLE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([?~])?\Z")  # ASCII digits
 
 
 class DateError(ValueError):
@@ -151,24 +151,33 @@ def parse_edtf(text: str) -> UncertainDate:
     if not isinstance(text, str):
         raise DateError(f"a date must be written as text, not {type(text).__name__}")
     raw = text.strip()
+    outer = ""  # a flag after the closing bracket: the whole range is uncertain/approximate
+    if raw.startswith("[") and raw[-1:] in "?~" and raw[:-1].endswith("]"):
+        raw, outer = raw[:-1], raw[-1]
     body = raw
     if raw.startswith("[") and raw.endswith("]"):
         body = raw[1:-1]
     elif raw.startswith("[") or raw.endswith("]"):
         raise DateError(f"unbalanced brackets in date {text!r}")
     if ".." in body:
+        if body == raw:
+            raise DateError(f"write a range in brackets: [{body}] (in YAML, quote it: "
+                            f"'[{body}]')")
         if body.count("..") != 1:
             raise DateError(f"cannot parse date range {text!r}")
         lo_text, hi_text = (part.strip() for part in body.split(".."))
         if not lo_text and not hi_text:
             raise DateError(f"date range {text!r} has no bounds")
-        lo = _bounds(lo_text)[0] if lo_text else NEG
-        hi = _bounds(hi_text)[1] if hi_text else POS
-        if lo > hi:
+        lo_b = _bounds(lo_text) if lo_text else (NEG, NEG, "")
+        hi_b = _bounds(hi_text) if hi_text else (POS, POS, "")
+        if lo_b[0] > hi_b[1]:
             raise DateError(f"date range {text!r} ends before it starts")
-        flags = "".join(sorted({_bounds(p)[2] for p in (lo_text, hi_text) if p} - {""}))
-        return UncertainDate(lo, hi, f"[{lo_text}..{hi_text}]", flags[:1])
-    if body != raw:
+        # The text holds the bounds without their flags; the flag (the first of ?, ~ that is
+        # written on a bound or after the bracket) is kept once, so text + flag reads back.
+        bare = [t[: len(t) - len(b[2])] for t, b in ((lo_text, lo_b), (hi_text, hi_b))]
+        flags = "".join(f for f in (lo_b[2], hi_b[2], outer) if f)
+        return UncertainDate(lo_b[0], hi_b[1], f"[{bare[0]}..{bare[1]}]", flags[:1])
+    if outer or body != raw:
         raise DateError(f"cannot parse date {text!r}: brackets hold a range [A..B]")
     lo, hi, flag = _bounds(body)
     return UncertainDate(lo, hi, body[: len(body) - len(flag)], flag)
@@ -178,7 +187,8 @@ def parse_day(text: str) -> int:
     """A question's DATE: exactly one calendar day, ``YYYY-MM-DD``; returns its ordinal."""
     if isinstance(text, date):
         return text.toordinal()
-    if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+    day_re = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    if not isinstance(text, str) or not re.fullmatch(day_re, text.strip()):
         raise DateError(f"{text!r} is not a day: write YYYY-MM-DD, e.g. 2012-03-01")
     try:
         return date.fromisoformat(text.strip()).toordinal()

@@ -239,6 +239,9 @@ def structure(raw, cls, relpath: str, problems: list[Problem]):
                                             f"unknown field {key!r}{suggest(key, known)}"))
             elif isinstance(exc, KeyError):
                 field = RENAMED.get(exc.args[0], exc.args[0]) if exc.args else "?"
+                if path and path[-1] == field:  # cattrs names the missing field as the path
+                    node, line = _locate(raw, path[:-1])
+                    where = ".".join(str(p) for p in path[:-1])
                 problems.append(Problem(relpath, line, f"missing required field {field!r}"
                                         + (f" in {where}" if where else "")))
             elif isinstance(exc, AttributeError) or (isinstance(exc, TypeError)
@@ -272,8 +275,11 @@ def structure(raw, cls, relpath: str, problems: list[Problem]):
 
 # --- files ------------------------------------------------------------------------------------
 
-def _corpus_files(root: str, problems: list[Problem]) -> tuple[list[str], list[str]]:
-    """Relative paths of measure files and rule files, refusing links that leave the corpus."""
+def _corpus_files(root: str, problems: list[Problem],
+                  refused: Optional[list[str]] = None) -> tuple[list[str], list[str]]:
+    """Relative paths of measure files and rule files, refusing links that leave the corpus
+    (the relative paths of refused ``.yaml`` files are added to ``refused``)."""
+    refused = [] if refused is None else refused
     real_root = os.path.realpath(root)
     measures, rules = [], []
     for sub, out in (("measures", measures), ("rules", rules)):
@@ -300,9 +306,11 @@ def _corpus_files(root: str, problems: list[Problem]) -> tuple[list[str], list[s
                     continue
                 if os.path.islink(full) and not _inside(full, real_root):
                     problems.append(Problem(rel, 0, "symbolic link points outside the corpus"))
+                    refused.append(rel)
                     continue
                 if not os.path.isfile(full):
                     problems.append(Problem(rel, 0, "not a regular file"))
+                    refused.append(rel)
                     continue
                 out.append(rel)
     return measures, rules
@@ -327,18 +335,22 @@ def load_raw(root: str) -> RawCorpus:
     """Read every file of the corpus at ``root``; problems are collected, not raised."""
     corpus = RawCorpus(root=root)
     problems = corpus.problems
-    measure_paths, rule_paths = _corpus_files(root, problems)
+    refused: list[str] = []
+    measure_paths, rule_paths = _corpus_files(root, problems, refused)
     corpus.files = measure_paths + rule_paths
     special = {"measures/vocabulary.yaml", "measures/sources.yaml"}
     for rel in sorted(special):
         if rel not in measure_paths and os.path.isdir(os.path.join(root, "measures")):
-            problems.append(Problem(rel, 0, "missing: every corpus needs this file"))
+            if rel not in refused:
+                problems.append(Problem(rel, 0, "missing: every corpus needs this file"))
+            corpus.broken.add(_broken_key(rel))
+    for rel in refused:
+        if rel.startswith("measures/"):
+            corpus.broken.add(_broken_key(rel))
     for rel in measure_paths:
         data, ok = _read(root, rel, problems)
         if not ok or not _top_mapping(rel, data, []):
-            corpus.broken.add({"measures/vocabulary.yaml": "vocab:*",
-                               "measures/sources.yaml": "source:*"}.get(
-                rel, "measure:" + os.path.basename(rel)[: -len(".yaml")]))
+            corpus.broken.add(_broken_key(rel))
         if not ok:
             continue
         if rel == "measures/vocabulary.yaml":
@@ -356,18 +368,25 @@ def load_raw(root: str) -> RawCorpus:
     return corpus
 
 
+def _broken_key(rel: str) -> str:
+    return {"measures/vocabulary.yaml": "vocab:*", "measures/sources.yaml": "source:*"}.get(
+        rel, "measure:" + os.path.basename(rel).rsplit(".", 1)[0])
+
+
 def _top_mapping(rel: str, data, problems: list[Problem]) -> bool:
     if data is None:
         problems.append(Problem(rel, 1, "file is empty"))
         return False
     if not isinstance(data, LMap):
         problems.append(Problem(rel, getattr(data, "line", 1),
-                                f"expected a mapping at the top of the file, found {_describe(data)}"))
+                                "expected a mapping at the top of the file, found "
+                                + _describe(data)))
         return False
     return True
 
 
-def _id_problems(rel: str, data: LMap, stem_must_match: bool, problems: list[Problem]) -> Optional[str]:
+def _id_problems(rel: str, data: LMap, stem_must_match: bool,
+                 problems: list[Problem]) -> Optional[str]:
     ident = data.get("id")
     line = data.lines.get("id", data.line)
     if "id" not in data:
@@ -495,6 +514,10 @@ def _load_rule(corpus: RawCorpus, rel: str, data) -> None:
         when_raw.lines = []
     patterns = []
     for item, line in zip(when_raw, when_raw.lines):
+        if isinstance(item, LMap) and "not" in item and len(item) > 1:
+            problems.append(Problem(rel, item.lines["not"], "'not' stands alone in its item: "
+                                    "write - not: {KIND: TARGET, about: ...}"))
+            continue
         if isinstance(item, LMap) and list(item) == ["not"]:
             p = _pattern(item["not"], rel, item.lines["not"], True, problems)
         else:
@@ -532,6 +555,10 @@ def _pattern(raw, rel: str, line: int, negated: bool, problems: list[Problem]) -
         return None
     kind = kinds[0]
     pline = raw.lines[kind]
+    if kind == "not":
+        problems.append(Problem(rel, pline, "'not' negates an item of 'when': "
+                                "- not: {KIND: TARGET}; it cannot be nested or used in 'then'"))
+        return None
     if kind not in PATTERN_KINDS:
         problems.append(Problem(rel, pline, f"unknown fact kind {kind!r}"
                                 + suggest(kind, PATTERN_KINDS + ("not",))))

@@ -11,6 +11,8 @@ from .problems import KzlawError, Problem
 
 def check_writable(path: str) -> None:
     """Refuse an output path that cannot be written, before any work is done."""
+    if not path:
+        raise KzlawError([Problem("--output", 0, "needs a file name")])
     folder = os.path.dirname(os.path.abspath(path)) or "."
     if os.path.isdir(path):
         raise KzlawError([Problem(path, 0, "output path is a folder, not a file")])
@@ -21,6 +23,20 @@ def check_writable(path: str) -> None:
 
 
 def write_atomic(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename.
+
+    On any failure the temporary file is removed and ``path`` is left as it was; an ``OSError``
+    (read-only file system, disk full, permission denied, ...) becomes a ``KzlawError`` with
+    one clear line."""
+    try:
+        _write_atomic(path, text)
+    except OSError as e:
+        folder = os.path.dirname(os.path.abspath(path))
+        raise KzlawError([Problem(path, 0, f"cannot write a file in {folder}: "
+                                  f"{e.strerror or e}")]) from None
+
+
+def _write_atomic(path: str, text: str) -> None:
     check_writable(path)
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".kzlaw-", suffix=".tmp", dir=folder)

@@ -133,7 +133,8 @@ def _build(loader):
             if ev.anchor:
                 raise YamlProblem(line, f"anchors (&{ev.anchor}) are not allowed in corpus files")
             if ev.tag not in _STR_TAGS:
-                raise YamlProblem(line, f"explicit tag {ev.tag!r} is not allowed (write plain text)")
+                raise YamlProblem(line, f"explicit tag {ev.tag!r} is not allowed "
+                                  "(write plain text)")
             text = ev.value
             if control(text):
                 bad = control(text).group()
