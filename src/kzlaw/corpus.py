@@ -6,6 +6,7 @@ timeline. Its methods answer questions; the command line is a thin layer over th
 
 from __future__ import annotations
 
+import gc
 import os
 from datetime import date
 from typing import Optional, Union
@@ -55,6 +56,17 @@ class Corpus:
     """A loaded, checked and compiled corpus."""
 
     def __init__(self, raw: RawCorpus):
+        # Building creates millions of small acyclic objects; the cyclic garbage collector
+        # would re-walk the growing heap again and again (measured: a third of the time).
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._build(raw)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _build(self, raw: RawCorpus) -> None:
         self.raw = raw
         self.root = raw.root
         self.measures = raw.measures

@@ -50,7 +50,8 @@ class Event:
 
 @attrs.frozen
 class Holding:
-    """One establishing effect (or the effect an ``amends`` establishes) holding one fact."""
+    """One establishing effect (or the effect an ``amends`` establishes) holding one fact,
+    with the days it certainly and possibly holds on its own."""
 
     fact: FactKey
     by: str  # measure#effect
@@ -61,20 +62,19 @@ class Holding:
     end_causes: tuple  # of (Event, str reason, str by)
     attributes: tuple  # sorted (name, value)
     sources: tuple  # source ids
+    possible: ds.DaySet = attrs.field(init=False)
+    certain: ds.DaySet = attrs.field(init=False)
 
-    @property
-    def possible(self) -> ds.DaySet:
+    def __attrs_post_init__(self):
+        # [start, end) in the worlds: possible from the earliest start to the latest first end,
+        # certain from the latest start to the earliest end; never, if it ends as it starts.
         if any(e.key == self.start.key for e in self.ends):
-            return ds.EMPTY
-        end = min((e.latest for e in self.ends), default=POS)
-        return ds.span(self.start.earliest, end)
-
-    @property
-    def certain(self) -> ds.DaySet:
-        if any(e.key == self.start.key for e in self.ends):
-            return ds.EMPTY
-        end = min((e.earliest for e in self.ends), default=POS)
-        return ds.span(self.start.latest, end)
+            possible = certain = ds.EMPTY
+        else:
+            possible = ds.span(self.start.earliest, min((e.latest for e in self.ends), default=POS))
+            certain = ds.span(self.start.latest, min((e.earliest for e in self.ends), default=POS))
+        object.__setattr__(self, "possible", possible)
+        object.__setattr__(self, "certain", certain)
 
 
 def fact_key(eff: Effect) -> FactKey:

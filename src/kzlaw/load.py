@@ -7,6 +7,7 @@ checked afterwards, in ``check.py``.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from typing import Any, Optional
@@ -333,6 +334,16 @@ def _read(root: str, rel: str, problems: list[Problem]):
 
 def load_raw(root: str) -> RawCorpus:
     """Read every file of the corpus at ``root``; problems are collected, not raised."""
+    enabled = gc.isenabled()
+    gc.disable()  # many small acyclic objects: see Corpus.__init__
+    try:
+        return _load_raw(root)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_raw(root: str) -> RawCorpus:
     corpus = RawCorpus(root=root)
     problems = corpus.problems
     refused: list[str] = []

@@ -127,6 +127,7 @@ class Effect:
     until: Optional[UncertainDate] = None
     sources: tuple[SourceRef, ...] = ()
     note: Optional[str] = None
+    _kind: Optional[str] = attrs.field(init=False, default=None, eq=False, repr=False)
 
     @property
     def kinds(self) -> list[str]:
@@ -134,8 +135,12 @@ class Effect:
 
     @property
     def kind(self) -> Optional[str]:
+        """The effect's one kind key, or None when it has none or several (an error)."""
+        return self._kind
+
+    def __attrs_post_init__(self):
         kinds = self.kinds
-        return kinds[0] if len(kinds) == 1 else None
+        object.__setattr__(self, "_kind", kinds[0] if len(kinds) == 1 else None)
 
     @property
     def value(self) -> Optional[str]:

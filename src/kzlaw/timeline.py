@@ -244,26 +244,37 @@ def segments_for(certain: ds.DaySet, possible: ds.DaySet, parts: list[tuple]) ->
     """Piecewise-constant values of one fact.
 
     ``parts`` are ``(possible_set, attributes, by, sources)`` of the holdings and derivations
-    that hold the fact; on each stretch the value lists those that possibly apply then.
+    that hold the fact; on each stretch the value lists those that possibly apply then. A
+    sweep over the parts' boundaries keeps the set of active parts, so a fact held by many
+    effects costs in proportion to its boundaries and the parts active at each.
     """
+    opens: dict[int, list[int]] = {}
+    closes: dict[int, list[int]] = {}
     cuts = {NEG, POS}
     cuts.update(ds.boundaries(certain))
     cuts.update(ds.boundaries(possible))
-    for p in parts:
-        cuts.update(ds.boundaries(p[0]))
+    for i, p in enumerate(parts):
+        for s, e in p[0]:
+            opens.setdefault(s, []).append(i)
+            closes.setdefault(e, []).append(i)
+            cuts.add(s)
+            cuts.add(e)
     cuts = sorted(cuts)
     out: list[tuple[int, Optional[FactValue]]] = []
     prev: Optional[FactValue] = None
-    for lo, hi in zip(cuts, cuts[1:]):
-        if not ds.contains(possible, lo):
+    active: set[int] = set()
+    for lo in cuts[:-1]:
+        active.difference_update(closes.get(lo, ()))
+        active.update(opens.get(lo, ()))
+        if not active or not ds.contains(possible, lo):
             value = None
         else:
-            active = [p for p in parts if ds.contains(p[0], lo)]
+            act = [parts[i] for i in sorted(active)]
             value = FactValue(
                 IN_FORCE if ds.contains(certain, lo) else UNCERTAIN,
-                merge_attributes([p[1] for p in active]),
-                tuple(sorted({b for p in active for b in p[2]})),
-                tuple(sorted({s for p in active for s in p[3]})))
+                merge_attributes([p[1] for p in act]),
+                tuple(sorted({b for p in act for b in p[2]})),
+                tuple(sorted({s for p in act for s in p[3]})))
         if value != prev and not (not out and value is None):
             out.append((lo, value))
         prev = value
