@@ -141,7 +141,7 @@ def test_a_planted_pickle_does_not_run(env, tmp_path):
         def __reduce__(self):
             return (os.system, (f"touch {marker}",))
 
-    parts = [pickle.dumps({"root": os.path.realpath(root), "version": kzlaw.__version__,
+    parts = [pickle.dumps({"root": os.path.realpath(root), "code": cache.code_fingerprint(),
                            "manifest": cache.manifest(root)}), pickle.dumps(Evil()),
              pickle.dumps(Evil())]
     with open(cache.cache_path(root), "wb") as f:
@@ -178,3 +178,24 @@ def test_concurrent_runs_agree_and_leave_a_valid_cache(env):
     assert len({o[0] for o in outs}) == 1
     assert [n for n in os.listdir(folder) if n.startswith(".kzlaw-cache-")] == []
     assert is_hit(cached(root))
+
+
+def test_a_damaged_lazy_part_falls_back_to_the_files(env):
+    root, folder = env
+    cached(root)
+    path = cache.cache_path(root)
+    data = bytearray(open(path, "rb").read())
+    data[-50:] = b"\x00" * 50  # the end of the part read only by explain/show/history
+    open(path, "wb").write(bytes(data))
+    c = cached(root)
+    assert is_hit(c)
+    assert c.explain("prohibition", "a", at="2000-06-01")["status"] == "in-force"
+    assert c.measures["m"].title == "Measure m"
+
+
+def test_a_cache_written_by_other_code_is_not_used(env, monkeypatch):
+    root, _ = env
+    cached(root)
+    assert is_hit(cached(root))
+    monkeypatch.setattr(cache, "code_fingerprint", lambda: "another kzlaw")
+    assert not is_hit(cached(root))

@@ -44,6 +44,18 @@ def cache_dir() -> str:
     return os.path.join(base, "kzlaw")
 
 
+def code_fingerprint() -> str:
+    """kzlaw's version and its own source files' signatures: a cache written by other code
+    (an upgrade, or an edit in a development checkout) is never used."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    parts = [__version__, str(sys.version_info[:3])]
+    for name in sorted(os.listdir(here)):
+        if name.endswith(".py"):
+            st = os.stat(os.path.join(here, name))
+            parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
 def cache_path(root: str) -> str:
     real = os.path.realpath(root)
     tag = f"{__version__}|{sys.version_info[:2]}|{real}".encode()
@@ -129,7 +141,8 @@ def load(root: str, current: tuple):
         return None
     try:
         header = _unpickle(parts[0])
-        if header.get("root") != os.path.realpath(root) or header.get("version") != __version__:
+        if header.get("root") != os.path.realpath(root) or \
+                header.get("code") != code_fingerprint():
             return None
         if header.get("manifest") != current:
             return None
@@ -143,14 +156,31 @@ def load(root: str, current: tuple):
     rest_at, rest_size = offsets[2]
 
     def rest():
-        with open(path, "rb") as f:
-            f.seek(rest_at)
-            data = f.read(rest_size)
-        if len(data) != rest_size:
-            raise ValueError("the kzlaw cache changed while in use")
-        return _unpickle(data)
+        """The rest of the corpus; if that part of the cache is damaged (or was replaced
+        meanwhile), the corpus is loaded afresh from its files instead."""
+        try:
+            with open(path, "rb") as f:
+                f.seek(rest_at)
+                data = f.read(rest_size)
+            state = _unpickle(data) if len(data) == rest_size else None
+        except Exception:  # noqa: BLE001
+            state = None
+        if not isinstance(state, dict) or "holdings_by_fact" not in state:
+            return Corpus(_fresh(root)).state_for_cache() | {"compiled": compiled}
+        return state
 
     return Corpus.from_cache(compiled, rest)
+
+
+def _fresh(root: str):
+    from .corpus import validate
+    from .load import load_raw
+    from .problems import KzlawError
+    raw = load_raw(root)
+    problems = validate(raw)
+    if problems:
+        raise KzlawError(problems)
+    return raw
 
 
 def _unpickle(data: bytes):
@@ -171,7 +201,7 @@ def store(root: str, corpus, before: tuple, stamp_ns: int) -> bool:
         return False
     try:
         parts = [
-            pickle.dumps({"root": os.path.realpath(root), "version": __version__,
+            pickle.dumps({"root": os.path.realpath(root), "code": code_fingerprint(),
                           "manifest": before}, protocol=pickle.HIGHEST_PROTOCOL),
             pickle.dumps(corpus.compiled, protocol=pickle.HIGHEST_PROTOCOL),
             pickle.dumps(corpus.state_for_cache(), protocol=pickle.HIGHEST_PROTOCOL),

@@ -21,7 +21,52 @@ _SINGULAR = {"acts": "act", "organizations": "organization", "institutions": "in
              "powers": "power", "duties": "duty", "penalties": "penalty", "categories": "category"}
 
 
+class Lines:
+    """The lines a compiled corpus keeps of a measure file, for its warnings and notes: the
+    file's own line, each top-level key's, each date's, each effect's and its from/until's."""
+
+    __slots__ = ("line", "keys", "dates", "effects", "effect_keys")
+
+    def __init__(self, raw: LMap):
+        self.line = raw.line
+        self.keys = dict(raw.lines)
+        dates = raw.get("dates")
+        self.dates = dict(dates.lines) if isinstance(dates, LMap) else {}
+        effects = raw.get("effects")
+        self.effects = tuple(effects.lines) if isinstance(effects, LSeq) else ()
+        self.effect_keys = {}
+        if isinstance(effects, LSeq):
+            for i, item in enumerate(effects):
+                if isinstance(item, LMap):
+                    for key in ("id", "from", "until"):
+                        if key in item.lines:
+                            self.effect_keys[(i, key)] = item.lines[key]
+
+    def find(self, path: tuple) -> int:
+        if not path:
+            return self.line
+        head = path[0]
+        line = self.keys.get(head, self.line)
+        if head == "dates" and len(path) > 1:
+            return self.dates.get(path[1], line)
+        if head == "effects" and len(path) > 1 and isinstance(path[1], int):
+            i = path[1]
+            if i >= len(self.effects):
+                return line
+            if len(path) > 2:
+                return self.effect_keys.get((i, path[2]), self.effects[i])
+            return self.effects[i]
+        return line
+
+
+def line_skeleton(raw):
+    """What a compiled corpus keeps of a parsed measure file: its Lines, not its text."""
+    return Lines(raw) if isinstance(raw, LMap) else raw
+
+
 def _line(raw, *path) -> int:
+    if isinstance(raw, Lines):
+        return raw.find(path)
     node, line = raw, getattr(raw, "line", 0)
     for step in path:
         if isinstance(node, LMap) and step in node:

@@ -13,7 +13,7 @@ from typing import Optional, Union
 
 from . import cache as _cache
 from . import daysets as ds
-from .check import check_corpus, date_conflicts
+from .check import check_corpus, date_conflicts, line_skeleton
 from .dates import DateError, parse_day
 from .engine import build_holdings, certain_set
 from .load import RawCorpus, load_raw
@@ -67,6 +67,9 @@ class Corpus:
                 gc.enable()
 
     def _build(self, raw: RawCorpus) -> None:
+        # Keep only the line numbers of the files, not their parsed text.
+        raw.measure_files = {mid: (rel, line_skeleton(data))
+                             for mid, (rel, data) in raw.measure_files.items()}
         self.raw = raw
         self.root = raw.root
         self.measures = raw.measures

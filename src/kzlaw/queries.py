@@ -150,9 +150,26 @@ _MEASURE_DATES = (("introduced", "bill introduced"), ("adopted", "adopted"),
                   ("in_force", "in force"), ("expires", "expires"), ("failed", "bill failed"))
 
 
+def _transitions(corpus, head) -> list[tuple[int, bool]]:
+    """(day, grows) where the fact starts or becomes certain (True) or ends or becomes
+    uncertain (False)."""
+    starts, values = corpus.compiled.segments.get(head, ((), ()))
+    out = []
+    for i, value in enumerate(values):
+        before = values[i - 1] if i > 0 else None
+        if value is None:
+            if before is not None:
+                out.append((starts[i], False))
+        elif before is None or (before[0], value[0]) == (UNCERTAIN, IN_FORCE):
+            out.append((starts[i], True))
+        elif (before[0], value[0]) == (IN_FORCE, UNCERTAIN):
+            out.append((starts[i], False))
+    return out
+
+
 def _event_facts(corpus) -> tuple[dict, dict]:
-    """event key -> facts it starts, and -> facts it ends, including derived facts whose
-    premises it starts or ends and that change within the event's range."""
+    """event key -> facts it starts, and -> facts it ends, including derived facts that one
+    of their premises' start or end turns on or off within the event's range."""
     starts: dict[tuple, set] = {}
     ends: dict[tuple, set] = {}
     ranges: dict[tuple, tuple] = {}
@@ -167,28 +184,37 @@ def _event_facts(corpus) -> tuple[dict, dict]:
         for d in derivs:
             for p in d.premises + d.negated:
                 uses.setdefault(p, set()).add(head)
-    for table in (starts, ends):
+    # premise -> its dependents' transitions, sorted by day: an event only visits the
+    # dependents that change within its own range
+    dependents: dict[tuple, tuple[list, list]] = {}
+
+    def changes_of(premise):
+        hit = dependents.get(premise)
+        if hit is None:
+            entries = sorted((day, grows, sort_key(head), head)
+                             for head in uses.get(premise, ())
+                             for day, grows in _transitions(corpus, head))
+            hit = ([e[0] for e in entries], [(e[1], e[3]) for e in entries])
+            dependents[premise] = hit
+        return hit
+
+    for table, want in ((starts, True), (ends, False)):
         for key, facts in table.items():
             lo, hi = ranges[key]
             todo, seen = list(facts), set(facts)
             while todo:
-                for head in uses.get(todo.pop(), ()):
-                    if head in seen:
-                        continue
-                    seen.add(head)
-                    todo.append(head)
-                    starts_, values = corpus.compiled.segments.get(head, ((), ()))
-                    i = bisect_left(starts_, lo)
-                    while i < len(starts_) and starts_[i] <= hi + 1:
-                        value = values[i]
-                        before = values[i - 1] if i > 0 else None
-                        grows = value is not None and (before is None or
-                                                       (before[0], value[0]) ==
-                                                       (UNCERTAIN, IN_FORCE))
-                        if grows == (table is starts):
-                            facts.add(head)
-                            break
-                        i += 1
+                premise = todo.pop()
+                if premise not in uses:
+                    continue
+                days, entries = changes_of(premise)
+                i = bisect_left(days, lo)
+                while i < len(days) and days[i] <= hi + 1:
+                    grows, head = entries[i]
+                    if grows == want and head not in seen:
+                        seen.add(head)
+                        facts.add(head)
+                        todo.append(head)
+                    i += 1
     return starts, ends
 
 

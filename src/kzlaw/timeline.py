@@ -68,7 +68,8 @@ def make_fact(key: FactKey, value: FactValue) -> Fact:
 
 
 def sort_key(key: FactKey) -> tuple:
-    return tuple("" if x is None else x for x in key)
+    """Facts sort by kind, target, about (an empty about first)."""
+    return (key[0], key[1], key[2] or "")
 
 
 class Compiled:
@@ -110,7 +111,7 @@ class Compiled:
                     changes.setdefault(start, {})[key] = value
             points = sorted(changes)
             deltas = [changes[p] for p in points]
-            every = self.snapshot_every or max(64, len(points) // 32)
+            every = self.snapshot_every or max(64, len(points) // 8)
             snapshots: list[dict] = []
             current: dict = {}
             for i, delta in enumerate(deltas):

@@ -16,6 +16,7 @@ empty value, which are ``None``.
 from __future__ import annotations
 
 import os
+from sys import intern
 import re
 
 import yaml
@@ -140,6 +141,8 @@ def _build(loader):
                 bad = control(text).group()
                 raise YamlProblem(line, f"control character {ord(bad):#06x} in text "
                                   "is not allowed")
+            if len(text) <= 80:  # keys, ids, kinds and dates repeat in every file: share them
+                text = intern(text)
             value = None if ev.implicit[0] and text in _NULLS else text
             if not stack:
                 root = value
