@@ -733,3 +733,23 @@ def test_internal_error_is_one_line_with_exit_code_3(tmp_path, capsys, monkeypat
     monkeypatch.setenv("KZLAW_DEBUG", "1")
     with pytest.raises(RuntimeError):
         main(["in-force", "2012-01-01"])
+
+
+def test_every_bad_choice_and_unknown_field_of_one_file_is_reported(tmp_path):
+    """A file with a bad status, a bad kind and an unknown field: three problems, three lines."""
+    import kzlaw
+    from builder import write_text, write_corpus
+    root = write_corpus(tmp_path, [])
+    write_text(root, "measures/2005/m.yaml", """id: m
+title: M
+kind: lawx
+status: yes
+dates: {adoptd: 2005-02-18}
+sources: [{ref: s1}]
+""")
+    with pytest.raises(kzlaw.KzlawError) as err:
+        kzlaw.load(root)
+    lines = [str(p) for p in err.value.problems]
+    assert "measures/2005/m.yaml:3: kind 'lawx' is not one of" in "\n".join(lines)
+    assert any(l.startswith("measures/2005/m.yaml:4: status 'yes' is not one of") for l in lines)
+    assert any(l.startswith("measures/2005/m.yaml:5: unknown field 'adoptd'") for l in lines)

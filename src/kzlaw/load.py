@@ -20,8 +20,8 @@ from cattrs.gen import make_dict_structure_fn, override
 from . import dates as _dates
 from .dates import Alternative, DateError, UncertainDate
 from .model import (
-    PATTERN_KINDS, VOCAB_SECTIONS, Dates, Effect, Measure, Pattern, Rule, Source, SourceRef,
-    VocabEntry, is_slug,
+    CHOICES, PATTERN_KINDS, VOCAB_SECTIONS, Dates, Effect, Measure, Pattern, Rule, Source,
+    SourceRef, VocabEntry, is_slug,
 )
 from .problems import Problem, suggest
 from .yamlfile import LMap, LSeq, YamlProblem, load_file
@@ -63,6 +63,16 @@ def _structure_int(value, _type):
     if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 9:
         return int(value)
     raise TypeError(f"expected a whole number (at most 9 digits), found {_describe(value)}")
+
+
+def _choice_hook(name: str, values: tuple):
+    def hook(value, _type):
+        if not isinstance(value, str):
+            raise TypeError(f"expected text, found {_describe(value)}")
+        if value not in values:
+            raise ValueError(f"{name} {value!r} is not one of " + ", ".join(values))
+        return value
+    return hook
 
 
 def _structure_date(value, _type) -> UncertainDate:
@@ -147,6 +157,8 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(str, _structure_text)
     conv.register_structure_hook(int, _structure_int)
     conv.register_structure_hook(UncertainDate, _structure_date)
+    for choice, (name, values) in CHOICES.items():
+        conv.register_structure_hook(choice, _choice_hook(name, values))
     conv.register_structure_hook_factory(_is_tuple, lambda t: _list_to_tuple(conv, t))
     for cls in (SourceRef, VocabEntry, Source, Dates, Measure):
         attrs.resolve_types(cls)
@@ -214,8 +226,8 @@ def _value_problem(relpath: str, node, line: int, where: str, exc: Exception) ->
     field = message.split(" ", 1)[0]
     if isinstance(node, LMap) and field in node.lines:
         line = node.lines[field]
-        if where.endswith("." + field) or where == field:
-            where = where[: -len(field)].rstrip(".")
+    if where.endswith("." + field) or where == field:
+        where = where[: -len(field)].rstrip(".")
     m = _ENUM.match(message)
     if m:
         message += suggest(m.group(2), [c.strip() for c in m.group(3).split(",")])

@@ -8,7 +8,7 @@ Cross-references (does the act exist? does the repealed measure exist?) are chec
 from __future__ import annotations
 
 import re
-from typing import Optional, Union
+from typing import NewType, Optional, Union
 
 import attrs
 
@@ -60,6 +60,19 @@ def _opt_slug(inst, attribute, value):
         _slug(inst, attribute, value)
 
 
+# Fields whose value is one of a fixed list. Typed as NewTypes so that the loader checks them
+# while structuring (each bad value its own problem, however many a file has); the attrs
+# validators check the same for objects built in Python.
+SourceKind = NewType("SourceKind", str)
+Liability = NewType("Liability", str)
+Designation = NewType("Designation", str)
+MeasureKind = NewType("MeasureKind", str)
+Status = NewType("Status", str)
+CHOICES = {SourceKind: ("kind", SOURCE_KINDS), Liability: ("liability", LIABILITIES),
+           Designation: ("as", DESIGNATIONS), MeasureKind: ("kind", MEASURE_KINDS),
+           Status: ("status", STATUSES)}
+
+
 def _one_of(choices):
     def check(inst, attribute, value):
         if value is not None and value not in choices:
@@ -86,7 +99,7 @@ class VocabEntry:
 @attrs.frozen
 class Source:
     citation: str
-    kind: str = attrs.field(validator=_one_of(SOURCE_KINDS))
+    kind: SourceKind = attrs.field(validator=_one_of(SOURCE_KINDS))
     url: Optional[str] = None
     published: Optional[UncertainDate] = None
     document: Optional[str] = None
@@ -118,8 +131,8 @@ class Effect:
     repeals: Optional[str] = None
     replaces: Optional[str] = None
     amends: Optional[str] = None
-    liability: Optional[str] = attrs.field(default=None, validator=_one_of(LIABILITIES))
-    as_: Optional[str] = attrs.field(default=None, validator=_one_of(DESIGNATIONS))
+    liability: Optional[Liability] = attrs.field(default=None, validator=_one_of(LIABILITIES))
+    as_: Optional[Designation] = attrs.field(default=None, validator=_one_of(DESIGNATIONS))
     deadline: Optional[UncertainDate] = None
     penalty: Optional[str] = None
     with_: Optional["Effect"] = None
@@ -162,8 +175,8 @@ class Effect:
 class Measure:
     id: str = attrs.field(validator=_slug)
     title: str
-    kind: str = attrs.field(validator=_one_of(MEASURE_KINDS))
-    status: str = attrs.field(validator=_one_of(STATUSES))
+    kind: MeasureKind = attrs.field(validator=_one_of(MEASURE_KINDS))
+    status: Status = attrs.field(validator=_one_of(STATUSES))
     dates: Dates
     sources: tuple[SourceRef, ...]
     number: Optional[str] = None
