@@ -88,11 +88,15 @@ def _plain(value):
     return list(value) if isinstance(value, tuple) else value
 
 
-def _causes(corpus, key, a: int, b: int) -> tuple[list[str], list[dict]]:
+def _causes(corpus, key, a: int, b: int, _seen=None) -> tuple[list[str], list[dict]]:
     """The effects and rules whose dated events changed the fact between a and b, and those
-    events' dates."""
+    events' dates. A derived fact's causes include those of its premises that changed status,
+    each premise visited once (rules may be recursive)."""
     lo, hi = min(a, b), max(a, b)
-    by, when = set(), {}
+    seen = set() if _seen is None else _seen
+    seen.add(key)
+    by: set = set()
+    when: dict = {}  # event label -> event (JSON form)
 
     def inside(ev) -> bool:
         return ev.latest > lo and ev.earliest <= hi
@@ -100,34 +104,26 @@ def _causes(corpus, key, a: int, b: int) -> tuple[list[str], list[dict]]:
     for h in corpus.holdings_by_fact.get(key, ()):
         if inside(h.start):
             by.add(h.by)
-            when[h.start.key] = h.start
+            when[h.start.label] = event_json(h.start)
         for ev, _reason, cause in h.end_causes:
             if inside(ev):
                 by.add(h.by)
                 if "#" in cause:
                     by.add(cause)
-                when[ev.key] = ev
+                when[ev.label] = event_json(ev)
     for d in corpus.derivations.get(key, ()):
         by.add(f"rule:{d.rule}")
         for prem in d.premises + d.negated:
-            if prem[0] != "category" and _status(corpus.value(prem, a)) != _status(
-                    corpus.value(prem, b)):
-                sub_by, sub_when = _causes(corpus, prem, a, b)
-                by.update(b_ for b_ in sub_by if not b_.startswith("rule:"))
+            if prem in seen or prem[0] == "category":
+                continue
+            if _status(corpus.value(prem, a)) != _status(corpus.value(prem, b)):
+                sub_by, sub_when = _causes(corpus, prem, a, b, seen)
+                by.update(x for x in sub_by if not x.startswith("rule:"))
                 for w in sub_when:
-                    when[(w["label"],)] = w
-    events = []
-    for ev in sorted(when.values(), key=lambda e: (_ev_lo(e), _ev_label(e))):
-        events.append(ev if isinstance(ev, dict) else event_json(ev))
+                    when[w["label"]] = w
+    events = sorted(when.values(), key=lambda e: (e["earliest"] or "", e["latest"] or "~",
+                                                  e["label"]))
     return sorted(by), events
-
-
-def _ev_lo(e):
-    return e["earliest"] or "" if isinstance(e, dict) else e.earliest
-
-
-def _ev_label(e):
-    return e["label"] if isinstance(e, dict) else e.label
 
 
 def event_json(ev) -> dict:

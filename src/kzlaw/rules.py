@@ -305,6 +305,8 @@ def evaluate(rules: dict[str, Rule], facts: FactIndex) -> dict[FactKey, list[Der
                         continue
                     derivations[dkey] = d
                     head = _ground(rule.then, dict(d.binding))
+                    if head[1] is None:
+                        continue  # a variable bound to an empty about names no fact
                     if facts.add(head, d.certain, d.possible):
                         changed.add(head)
             if not changed:
@@ -314,7 +316,8 @@ def evaluate(rules: dict[str, Rule], facts: FactIndex) -> dict[FactKey, list[Der
     for dkey in sorted(derivations, key=lambda k: (k[0], [_sort_key(x) for x in k[1]])):
         d = derivations[dkey]
         head = _ground(derive[d.rule].then, dict(d.binding))
-        out.setdefault(head, []).append(d)
+        if head[1] is not None:
+            out.setdefault(head, []).append(d)
     return out
 
 

@@ -1,0 +1,210 @@
+#!/usr/bin/env python3
+"""Mutation check for the property suite (issue 5): does tests/test_properties.py notice bugs?
+
+For each mutant this script copies src/kzlaw to a fresh temporary folder, applies one
+deliberate bug to the *copy* (a plain string replacement; it stops with an error if the text to
+replace is not found exactly once, so a refactored engine cannot make a mutant silently
+vanish), runs
+
+    python -m pytest tests/test_properties.py -x -q
+
+with PYTHONPATH pointing at the mutated copy first, and prints a table: mutant, killed?, first
+failing test. The real src/ is never written to (the script checks its files' contents before
+and after).
+
+    python3 tests/mutation/run.py                 # every mutant
+    python3 tests/mutation/run.py certain-from-earliest revival-on-repeal-of-repeal
+    python3 tests/mutation/run.py --list
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SRC = os.path.join(ROOT, "src", "kzlaw")
+
+# name -> (file in src/kzlaw, text to replace, replacement, what the bug is)
+MUTANTS = {
+    "interval-end-off-by-one": (
+        "engine.py",
+        "possible = ds.span(self.start.earliest, min((e.latest for e in self.ends), default=POS))",
+        "possible = ds.span(self.start.earliest, min((e.latest + 1 for e in self.ends), "
+        "default=POS))",
+        "a holding's possible range ends one day late"),
+    "certain-from-earliest": (
+        "engine.py",
+        "certain = ds.span(self.start.latest, min(",
+        "certain = ds.span(self.start.earliest, min(",
+        "a holding is certain from its start's earliest day instead of its latest"),
+    "revival-on-repeal-of-repeal": (
+        "engine.py",
+        'causes += enders.get(m.id, []) + enders.get(f"{m.id}#{eff.id}", [])',
+        'causes += [c for c in enders.get(m.id, []) + enders.get(f"{m.id}#{eff.id}", [])'
+        ' if not (enders.get(c[2]) or enders.get(c[2].split("#")[0]))]',
+        "a repeal that is itself repealed stops ending its target (revival)"),
+    "order-dependent-rules": (
+        "rules.py",
+        "for group in strata(derive):",
+        "for group in [list(derive)]:",
+        "rules run in file order in one group, so 'not' may see facts not yet derived"),
+    "no-certainty-across-shared-event": (
+        "engine.py",
+        "if not shared:",
+        "if True:",
+        "certain = union of single holdings (an amendment's uncertain day lapses the fact)"),
+    "pending-measures-have-effects": (
+        "engine.py",
+        "measures = sorted((m for m in measures if m.in_effect), key=lambda m: m.id)",
+        'measures = sorted((m for m in measures if m.status != "failed"), key=lambda m: m.id)',
+        "pending bills change the law"),
+    "negation-subtracts-possible": (
+        "rules.py",
+        "possible = ds.difference(possible, sets[0])",
+        "possible = ds.difference(possible, sets[1])",
+        "a derived fact's possible set drops days where a negated premise is merely possible"),
+    "snapshot-replay-off-by-one": (
+        "timeline.py",
+        "for delta in deltas[s * every + 1: i + 1]:",
+        "for delta in deltas[s * every + 1: i]:",
+        "corpus.at(d) forgets the last change before d when listing facts"),
+    "diff-window-off-by-one": (
+        "timeline.py",
+        "i = bisect_right(points, lo)\n",
+        "i = bisect_right(points, lo + 1)\n",
+        "diff skips changes made the day after its first date"),
+    "expires-ignored": (
+        "engine.py",
+        "if m.dates.expires is not None:",
+        "if False:",
+        "a measure's built-in end is ignored"),
+    "amendment-establishes-nothing": (
+        "engine.py",
+        'body = eff.with_ if eff.kind == "amends" else eff',
+        "body = eff",
+        "an amends ends its target but its 'with' effect never applies"),
+    "attributes-pick-one": (
+        "timeline.py",
+        "next(iter(vs)) if len(vs) == 1 else tuple(sorted(vs))",
+        "sorted(vs)[-1]",
+        "disagreeing attributes show one value instead of the alternatives"),
+    "repeal-of-effect-ends-measure": (
+        "engine.py",
+        'enders.setdefault(target, []).append((ev, kind, f"{m.id}#{eff.id}"))',
+        'enders.setdefault(target.split("#")[0], []).append((ev, kind, f"{m.id}#{eff.id}"))',
+        "repealing one effect (M#E) ends every effect of M"),
+}
+
+
+class NotApplied(Exception):
+    """The text a mutant replaces is not in the engine (any more): loud, never silent."""
+
+
+def digest(folder: str) -> str:
+    h = hashlib.sha256()
+    for dirpath, dirnames, filenames in sorted(os.walk(folder)):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for name in sorted(filenames):
+            if name.endswith(".py"):
+                with open(os.path.join(dirpath, name), "rb") as f:
+                    h.update(name.encode() + f.read())
+    return h.hexdigest()
+
+
+def apply(copy_root: str, name: str) -> None:
+    rel, old, new, _what = MUTANTS[name]
+    path = os.path.join(copy_root, "kzlaw", rel)
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    count = text.count(old)
+    if count != 1:
+        raise NotApplied(f"mutant {name}: expected the text exactly once in src/kzlaw/{rel}, "
+                         f"found it {count} times:\n    {old!r}\nUpdate tests/mutation/run.py.")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text.replace(old, new))
+
+
+def run_one(name: str, timeout: int, test_file: str) -> tuple[bool, str, float]:
+    tmp = tempfile.mkdtemp(prefix=f"kzlaw-mutant-{name}-")
+    try:
+        shutil.copytree(SRC, os.path.join(tmp, "kzlaw"),
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        apply(tmp, name)
+        env = dict(os.environ)
+        env["PYTHONPATH"] = tmp + os.pathsep + env.get("PYTHONPATH", "")
+        env.setdefault("HYPOTHESIS_PROFILE", "ci")
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        check = subprocess.run([sys.executable, "-c", "import kzlaw; print(kzlaw.__file__)"],
+                               env=env, cwd=ROOT, capture_output=True, text=True)
+        if not check.stdout.strip().startswith(tmp):
+            raise SystemExit(f"the mutated copy is not the kzlaw imported: {check.stdout}")
+        start = time.time()
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-m", "pytest", test_file, "-x", "-q", "-p", "no:cacheprovider",
+                 "-p", "no:warnings"],
+                env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return True, f"(timeout after {timeout}s)", time.time() - start
+        took = time.time() - start
+        if proc.returncode == 0:
+            return False, "-", took
+        m = re.search(r"^FAILED (\S+)", proc.stdout, re.M) or re.search(r"^ERROR (\S+)",
+                                                                         proc.stdout, re.M)
+        first = m.group(1).split("::")[-1] if m else f"(exit {proc.returncode})"
+        return True, first, took
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("mutants", nargs="*", help="names (default: all)")
+    ap.add_argument("--list", action="store_true", help="list the mutants and exit")
+    ap.add_argument("--timeout", type=int, default=600, help="seconds per mutant")
+    ap.add_argument("--tests", default="tests/test_properties.py")
+    args = ap.parse_args(argv)
+    if args.list:
+        for name, (rel, _o, _n, what) in MUTANTS.items():
+            print(f"{name:36} {rel:12} {what}")
+        return 0
+    names = args.mutants or list(MUTANTS)
+    unknown = [n for n in names if n not in MUTANTS]
+    if unknown:
+        ap.error(f"unknown mutant(s): {', '.join(unknown)}")
+    before = digest(SRC)
+    rows = []
+    for name in names:
+        try:
+            killed, first, took = run_one(name, args.timeout, args.tests)
+        except NotApplied as e:
+            print(f"ERROR: {e}", file=sys.stderr, flush=True)
+            rows.append((name, "NOT APPLIED", "(text not found: see stderr)", "-"))
+            continue
+        rows.append((name, "killed" if killed else "SURVIVED", first, f"{took:.0f}s"))
+        print(f"{name}: {rows[-1][1]} ({first}, {took:.0f}s)", file=sys.stderr, flush=True)
+    if digest(SRC) != before:
+        print("src/kzlaw changed while the mutants ran (another edit?)", file=sys.stderr)
+    widths = [max(len(r[i]) for r in rows + [("mutant", "killed?", "first failing test",
+                                              "time")]) for i in range(4)]
+    header = ("mutant", "killed?", "first failing test", "time")
+    print(" | ".join(h.ljust(w) for h, w in zip(header, widths)))
+    print("-+-".join("-" * w for w in widths))
+    for r in rows:
+        print(" | ".join(c.ljust(w) for c, w in zip(r, widths)))
+    survived = [r[0] for r in rows if r[1] != "killed"]
+    print(f"\n{len(rows) - len(survived)}/{len(rows)} mutants killed"
+          + (f"; survived: {', '.join(survived)}" if survived else ""))
+    return 1 if survived else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
