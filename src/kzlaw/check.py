@@ -11,7 +11,7 @@ from .model import (
     CHANGING, EFFECT_KINDS, ESTABLISHING, VOCAB_SECTIONS, Effect, Measure, SourceRef, is_slug,
 )
 from .problems import Problem, suggest, unknown
-from .yamlfile import LMap, LSeq
+from .yamlfile import LMap, LSeq, locate
 
 _ONLY_WITH = {"liability": "prohibits", "as": "designates", "deadline": "requires",
               "penalty": "penalizes", "with": "amends"}
@@ -67,17 +67,7 @@ def line_skeleton(raw):
 def _line(raw, *path) -> int:
     if isinstance(raw, Lines):
         return raw.find(path)
-    node, line = raw, getattr(raw, "line", 0)
-    for step in path:
-        if isinstance(node, LMap) and step in node:
-            line = node.lines.get(step, line)
-            node = node[step]
-        elif isinstance(node, LSeq) and isinstance(step, int) and step < len(node):
-            line = node.lines[step]
-            node = node[step]
-        else:
-            break
-    return line
+    return locate(raw, path)[1]
 
 
 _VOCAB_IDS: dict = {}

@@ -24,7 +24,7 @@ from .model import (
     SourceRef, VocabEntry, is_slug,
 )
 from .problems import Problem, suggest
-from .yamlfile import LMap, LSeq, YamlProblem, load_file
+from .yamlfile import LMap, LSeq, YamlProblem, load_file, locate
 
 RENAMED = {"as_": "as", "with_": "with", "from_": "from"}
 
@@ -197,21 +197,6 @@ def _leaves(exc, path=()):
         yield path, exc
 
 
-def _locate(raw, path) -> tuple[Any, int]:
-    """The raw value at ``path`` and the best line for it."""
-    node, line = raw, getattr(raw, "line", 0)
-    for step in path:
-        if isinstance(node, LMap) and step in node:
-            line = node.lines.get(step, line)
-            node = node[step]
-        elif isinstance(node, LSeq) and isinstance(step, int) and step < len(node):
-            line = node.lines[step]
-            node = node[step]
-        else:
-            break
-    return node, line
-
-
 def _field_names(cls) -> list[str]:
     return [RENAMED.get(a.name, a.name) for a in attrs.fields(cls)]
 
@@ -242,7 +227,7 @@ def structure(raw, cls, relpath: str, problems: list[Problem]):
         return converter.structure(raw, cls)
     except (ClassValidationError, IterableValidationError) as e:
         for path, exc in _leaves(e):
-            node, line = _locate(raw, path)
+            node, line = locate(raw, path)
             where = ".".join(str(p) for p in path)
             if isinstance(exc, ForbiddenExtraKeysError):
                 known = _field_names(exc.cl) if attrs.has(exc.cl) else []
@@ -253,7 +238,7 @@ def structure(raw, cls, relpath: str, problems: list[Problem]):
             elif isinstance(exc, KeyError):
                 field = RENAMED.get(exc.args[0], exc.args[0]) if exc.args else "?"
                 if path and path[-1] == field:  # cattrs names the missing field as the path
-                    node, line = _locate(raw, path[:-1])
+                    node, line = locate(raw, path[:-1])
                     where = ".".join(str(p) for p in path[:-1])
                 problems.append(Problem(relpath, line, f"missing required field {field!r}"
                                         + (f" in {where}" if where else "")))

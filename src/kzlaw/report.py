@@ -237,15 +237,7 @@ def _nearest_text(n: dict) -> str:
 
 
 def _event_text(e: dict) -> str:
-    t = e["range"]
-    if e.get("date") and e["date"] != e["range"]:
-        t = f"{e['date']} ({e['range']})"
-    if e.get("as_written"):
-        t += f' "{e["as_written"]}"'
-    if e.get("alternatives"):
-        t += " [sources disagree: " + "; ".join(f"{a['date']} per {a['ref']}"
-                                                for a in e["alternatives"]) + "]"
-    return f"{e['label']}: {t}"
+    return f"{e['label']}: {when_text(e)}"
 
 
 # --- show / timeline / history / check -----------------------------------------------------------

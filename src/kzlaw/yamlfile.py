@@ -221,6 +221,22 @@ def _build(loader):
     return root
 
 
+def locate(raw, path) -> tuple:
+    """The value at ``path`` (keys and indexes) in parsed YAML, and the best line for it: the
+    line of the deepest step that exists."""
+    node, line = raw, getattr(raw, "line", 0)
+    for step in path:
+        if isinstance(node, LMap) and step in node:
+            line = node.lines.get(step, line)
+            node = node[step]
+        elif isinstance(node, LSeq) and isinstance(step, int) and step < len(node):
+            line = node.lines[step]
+            node = node[step]
+        else:
+            break
+    return node, line
+
+
 def load_file(path: str):
     """Read and parse ``path``; raise YamlProblem with the line where the problem is."""
     return parse(read_text(path))
