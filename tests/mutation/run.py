@@ -29,6 +29,8 @@ import sys
 import tempfile
 import time
 
+from tabulate import tabulate
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SRC = os.path.join(ROOT, "src", "kzlaw")
 
@@ -193,13 +195,8 @@ def main(argv=None) -> int:
         print(f"{name}: {rows[-1][1]} ({first}, {took:.0f}s)", file=sys.stderr, flush=True)
     if digest(SRC) != before:
         print("src/kzlaw changed while the mutants ran (another edit?)", file=sys.stderr)
-    widths = [max(len(r[i]) for r in rows + [("mutant", "killed?", "first failing test",
-                                              "time")]) for i in range(4)]
-    header = ("mutant", "killed?", "first failing test", "time")
-    print(" | ".join(h.ljust(w) for h, w in zip(header, widths)))
-    print("-+-".join("-" * w for w in widths))
-    for r in rows:
-        print(" | ".join(c.ljust(w) for c, w in zip(r, widths)))
+    print(tabulate(rows, headers=("mutant", "killed?", "first failing test", "time"),
+                   tablefmt="github", disable_numparse=True))
     survived = [r[0] for r in rows if r[1] != "killed"]
     print(f"\n{len(rows) - len(survived)}/{len(rows)} mutants killed"
           + (f"; survived: {', '.join(survived)}" if survived else ""))
