@@ -22,7 +22,6 @@ NEG = -(10**7)  # before every day
 POS = 10**7  # after every day
 
 _SEASONS = {21: (3, 5), 22: (6, 8), 23: (9, 11), 24: (12, 14)}
-_SEASON_NAMES = {21: "spring", 22: "summer", 23: "autumn", 24: "winter"}
 
 _SIMPLE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([?~])?\Z")  # ASCII digits
 
@@ -194,10 +193,6 @@ def parse_day(text: str) -> int:
         return date.fromisoformat(text.strip()).toordinal()
     except ValueError:
         raise DateError(f"{text!r} is not a calendar day") from None
-
-
-def season_name(code: int) -> str:
-    return _SEASON_NAMES[code]
 
 
 def hull(dates: list[UncertainDate]) -> tuple[int, int]:

@@ -81,20 +81,3 @@ def contains(a: DaySet, day: int) -> bool:
 
 def boundaries(a: DaySet) -> list[int]:
     return [x for r in a for x in r]
-
-
-def next_in(a: DaySet, day: int) -> int | None:
-    """The first day of ``a`` after ``day``, if any."""
-    for s, e in a:
-        if s > day:
-            return s
-    return None
-
-
-def last_before(a: DaySet, day: int) -> int | None:
-    """The last day of ``a`` before ``day``, if any."""
-    best = None
-    for s, e in a:
-        if s < day:
-            best = min(e, day) - 1
-    return best

@@ -8,7 +8,7 @@ Cross-references (does the act exist? does the repealed measure exist?) are chec
 from __future__ import annotations
 
 import re
-from typing import NewType, Optional, Union
+from typing import NewType, Optional
 
 import attrs
 
@@ -217,5 +217,3 @@ class Rule:
     path: str = ""
     line: int = 0
 
-
-Scalar = Union[str, None]
