@@ -1,6 +1,8 @@
 """The bundled corpus, asked questions where the sources leave no doubt (both sides of each
 date), the way python-holidays tests each country's calendar."""
 
+import os
+
 import pytest
 
 import kzlaw
@@ -148,3 +150,37 @@ def test_integrity_warnings_are_explained_in_notes(kz):
             # every designation warning concerns the 2004 bans, explained in that measure's note
             assert "2004-10-15" in w.message
     assert "designation" in (kz.measures["court-2004-supreme-court-terrorist-bans"].note or "").lower()
+
+
+SHARED = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "..",
+                      "shared", "sources")
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
+                    .split())
+
+
+@pytest.mark.skipif(not os.path.isdir(SHARED), reason="the source documents are not beside "
+                    "this checkout (../shared/sources)")
+def test_every_quote_is_in_its_source_document(kz):
+    """Quotes are the sources' own words: each is found in the document its source names."""
+    docs = {}
+    for name in os.listdir(SHARED):
+        with open(os.path.join(SHARED, name), encoding="utf-8") as f:
+            docs[name] = _norm(f.read())
+    refs = []
+    for m in kz.measures.values():
+        refs += list(m.sources)
+        for e in m.effects:
+            refs += list(e.sources) + list(e.with_.sources if e.with_ else ())
+    for r in kz.rules.values():
+        refs += list(r.sources)
+    checked = 0
+    for ref in refs:
+        src = kz.sources[ref.ref]
+        if not ref.quote or src.document not in docs:
+            continue
+        assert _norm(ref.quote) in docs[src.document], (ref.ref, ref.quote)
+        checked += 1
+    assert checked >= 50
