@@ -14,6 +14,7 @@ from .queries import DIFF_GROUPS, fact_label
 from .timeline import IN_FORCE, UNCERTAIN
 
 FORMATS = ("table", "markdown", "json", "csv")
+MAX_LISTED = 6  # in a table row, longer `by` and `sources` lists end in "(+N more)"
 
 
 def to_json(data) -> str:
@@ -102,7 +103,15 @@ def render_in_force(data: dict, fmt: str) -> str:
     n_unc = sum(1 for f in facts if f["status"] == UNCERTAIN)
     title = (f"In force on {data['date']}: {len(facts) - n_unc} facts in force, "
              f"{n_unc} uncertain")
-    return _heading(title, fmt) + table(rows, headers, fmt)
+    cut = False
+    for r in rows if fmt == "table" else ():  # a terminal; reports keep every reference
+        for i in (5, 6):
+            if len(r[i]) > MAX_LISTED:
+                r[i] = r[i][:MAX_LISTED] + [f"(+{len(r[i]) - MAX_LISTED} more)"]
+                cut = True
+    note = (f"\nLists of more than {MAX_LISTED} effects or sources are cut short here; "
+            "`--format json` or `kzlaw explain` gives them all.\n") if cut else ""
+    return _heading(title, fmt) + table(rows, headers, fmt) + note
 
 
 # --- diff ----------------------------------------------------------------------------------
