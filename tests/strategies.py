@@ -35,25 +35,16 @@ from typing import Callable, Optional
 
 from hypothesis import strategies as st
 
-from builder import DEFAULT_SOURCES, dump, write_corpus
+from builder import DEFAULT_SOURCES, DEFAULT_VOCABULARY, dump, write_corpus
 
 # --- vocabulary -------------------------------------------------------------------------------
 
-VOCABULARY = {
-    "acts": {
-        "a": {"label": "Act A", "categories": ["c"]},
-        "b": {"label": "Act B", "categories": ["c"]},
-        "x": {"label": "Act X"},
-        "membership": {"label": "Membership in a banned organization"},
-    },
-    "organizations": {"o": {"label": "Org O"}, "q": {"label": "Org Q"}},
-    "institutions": {"i": {"label": "Institution I"}},
-    "powers": {"p": {"label": "Power P", "categories": ["pc"]},
-               "p2": {"label": "Power P2", "categories": ["pc"]}},
-    "duties": {"d": {"label": "Duty D"}},
-    "penalties": {"f": {"label": "Forfeiture"}, "g": {"label": "Fine"}},
-    "categories": {"c": {"label": "Category C"}, "pc": {"label": "Powers"}},
-}
+# builder.py's vocabulary, plus a second power and penalty and a category of powers
+VOCABULARY = copy.deepcopy(DEFAULT_VOCABULARY)
+VOCABULARY["powers"] = {"p": {"label": "Power P", "categories": ["pc"]},
+                        "p2": {"label": "Power P2", "categories": ["pc"]}}
+VOCABULARY["penalties"]["g"] = {"label": "Fine"}
+VOCABULARY["categories"]["pc"] = {"label": "Powers"}
 SOURCES = DEFAULT_SOURCES
 
 # establishing key -> (fact kind, candidate values)
