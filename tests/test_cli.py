@@ -68,3 +68,12 @@ def test_bad_dates_and_usage_exit_codes():
     assert r.returncode == 2
     r = kzlaw("explain", "prohibition", "prayer-in-workplac", "--at", "2012-06-01")
     assert r.returncode == 1 and "did you mean 'prayer-in-workplace'" in r.stderr
+
+
+def test_an_unknown_prefix_suggests_the_ids_it_begins():
+    r = kzlaw("history", "hizb")
+    assert r.returncode == 1
+    assert r.stderr.strip() == "question: unknown id 'hizb' (did you mean 'hizb-ut-tahrir'?)"
+    r = kzlaw("show", "law-20")
+    assert "did you mean 'law-2005-countering-extremism', 'law-2009-aml-cft', " in r.stderr
+    assert "or 4 more?)" in r.stderr

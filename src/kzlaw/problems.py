@@ -36,9 +36,21 @@ class UsageError(Exception):
 
 
 def suggest(value: str, choices: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest choice, or nothing."""
-    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    """`` (did you mean 'x'?)`` for the closest choice; failing that, for a value of three or
+    more characters, the (up to three) choices that begin with it; or nothing."""
+    choices = list(choices)
+    close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
+    if close:
+        return f" (did you mean {close[0]!r}?)"
+    if isinstance(value, str) and len(value) >= 3:
+        starts = sorted(c for c in choices if isinstance(c, str) and c.startswith(value))
+        if starts:
+            names = [repr(c) for c in starts[:3]]
+            more = f" or {len(starts) - 3} more" if len(starts) > 3 else ""
+            listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + \
+                (" or " if not more else ", ") + names[-1]
+            return f" (did you mean {listed}{more}?)"
+    return ""
 
 
 def unknown(what: str, value: str, choices: Iterable[str], hint: Optional[str] = None) -> str:
