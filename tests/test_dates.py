@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 
 from kzlaw.dates import NEG, POS, DateError, parse_day, parse_edtf
-from kzlaw.load import structure_date
+from kzlaw.loader import structure_date
 from kzlaw.yamlfile import parse as parse_yaml
 
 

@@ -14,7 +14,7 @@ import kzlaw
 from builder import DEFAULT_SOURCES, DEFAULT_VOCABULARY, write_corpus, write_text
 from kzlaw.cli import main
 from kzlaw.corpus import validate
-from kzlaw.load import load_raw
+from kzlaw.loader import load_raw
 from kzlaw.problems import KzlawError
 
 VOCABULARY = {**DEFAULT_VOCABULARY,

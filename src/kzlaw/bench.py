@@ -71,7 +71,7 @@ def measure(n: int, runs: int) -> dict:
 
     from .corpus import Corpus, validate
     from .daysets import contains
-    from .load import load_raw
+    from .loader import load_raw
     from .timeline import ABSENT, IN_FORCE, UNCERTAIN
 
     root = corpus_dir(n)

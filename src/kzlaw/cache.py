@@ -174,7 +174,7 @@ def load(root: str, current: tuple):
 
 def _fresh(root: str):
     from .corpus import validate
-    from .load import load_raw
+    from .loader import load_raw
     from .problems import KzlawError
     raw = load_raw(root)
     problems = validate(raw)
@@ -186,11 +186,14 @@ def _fresh(root: str):
 def _unpickle(data: bytes):
     # The cyclic garbage collector would walk the growing heap again and again while hundreds
     # of thousands of tuples are created; nothing unpickled here is garbage.
+    # Afterwards the objects are moved out of the collector's sight (gc.freeze): they live as
+    # long as the corpus, and later collections would otherwise walk all of them again.
     enabled = gc.isenabled()
     gc.disable()
     try:
         return _SafeUnpickler(io.BytesIO(data)).load()
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
 

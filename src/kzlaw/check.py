@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
-from .load import RawCorpus
+from .loader import RawCorpus
 from .model import (
     CHANGING, EFFECT_KINDS, ESTABLISHING, VOCAB_SECTIONS, Effect, Measure, SourceRef, is_slug,
 )

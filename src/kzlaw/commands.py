@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from . import report
 from .corpus import load, resolve_path, to_day, validate
-from .load import load_raw
 from .model import FACT_KINDS
 from .output import check_writable
 from .problems import KzlawError, Problem, suggest
@@ -64,6 +63,7 @@ def cmd_show(args, fmt):
 def cmd_check(args, fmt):
     """Errors go to stderr with exit 1; warnings and date conflicts are listed on stdout."""
     root = resolve_path(args.data)
+    from .loader import load_raw
     raw = load_raw(root)
     problems = validate(raw)
     if problems:

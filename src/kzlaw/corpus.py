@@ -9,17 +9,21 @@ from __future__ import annotations
 import gc
 import os
 from datetime import date
-from typing import Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
 
 from . import cache as _cache
 from . import daysets as ds
-from .check import check_corpus, date_conflicts, line_skeleton
 from .dates import DateError, parse_day
 from .engine import build_holdings, certain_set
-from .load import RawCorpus, load_raw
 from .problems import KzlawError, Problem, UsageError, unknown
 from .rules import FactIndex, check_rules, evaluate, integrity
 from .timeline import Compiled, FactValue, State, segments_for
+
+if TYPE_CHECKING:
+    from .loader import RawCorpus
+
+# The loader and checker (cattrs, PyYAML) are imported only when files are actually read: a
+# corpus answered from the compiled cache never needs them.
 
 DayLike = Union[str, date, int]
 
@@ -67,6 +71,7 @@ class Corpus:
                 gc.enable()
 
     def _build(self, raw: RawCorpus) -> None:
+        from .check import line_skeleton
         # Keep only the line numbers of the files, not their parsed text.
         raw.measure_files = {mid: (rel, line_skeleton(data))
                              for mid, (rel, data) in raw.measure_files.items()}
@@ -172,6 +177,7 @@ class Corpus:
         return integrity_warnings(self)
 
     def notes(self) -> list[Problem]:
+        from .check import date_conflicts
         return date_conflicts(self.raw)
 
     def known_ids(self) -> dict[str, str]:
@@ -193,6 +199,7 @@ def _sk(key):
 
 def validate(raw: RawCorpus) -> list[Problem]:
     """Every error of the corpus: the loader's, the cross-references', the rules'."""
+    from .check import check_corpus
     problems = list(raw.problems)
     problems += check_corpus(raw)
     problems += check_rules(raw.rules, raw.vocabulary)
@@ -212,6 +219,7 @@ def load(path: Optional[str] = None, cache: bool = False) -> Corpus:
         hit = _cache.load(root, before)
         if hit is not None:
             return hit
+    from .loader import load_raw
     raw = load_raw(root)
     problems = validate(raw)
     if problems:

@@ -227,12 +227,13 @@ class State:
         return current
 
     def __iter__(self) -> Iterator[Fact]:
-        items = self._items()
-        for key in sorted(items, key=sort_key):
-            yield make_fact(key, FactValue._make(items[key]))
+        return iter(self.facts())
 
     def facts(self, kind: Optional[str] = None) -> list[Fact]:
-        return [f for f in self if kind is None or f.kind == kind]
+        """The facts in force or uncertain on the day (of one kind), sorted."""
+        items = self._items()
+        keys = sorted((k for k in items if kind is None or k[0] == kind), key=sort_key)
+        return [make_fact(key, FactValue._make(items[key])) for key in keys]
 
     def __len__(self) -> int:
         return len(self._items())
