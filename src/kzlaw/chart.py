@@ -9,7 +9,7 @@ from html import escape
 
 from .dates import NEG, POS, day_iso
 from .queries import fact_label
-from .timeline import IN_FORCE
+from .timeline import IN_FORCE, sort_key
 
 ROW = 18
 LABEL_W = 300
@@ -22,7 +22,7 @@ def chart_rows(corpus, only=None) -> list[tuple[tuple, list[tuple[int, int, str]
     those of ``only``), with consecutive stretches of the same status merged."""
     rows = []
     keys = corpus.compiled.segments if only is None else only
-    for key in sorted(keys, key=lambda k: tuple("" if x is None else x for x in k)):
+    for key in sorted(keys, key=sort_key):
         spans: list[tuple[int, int, str]] = []
         for s, e, v in corpus.compiled.fact_days(key):
             if spans and spans[-1][1] == s and spans[-1][2] == v.status:

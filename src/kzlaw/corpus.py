@@ -15,6 +15,7 @@ from . import cache as _cache
 from . import daysets as ds
 from .dates import DateError, parse_day
 from .engine import build_holdings, certain_set
+from .model import fact_order
 from .problems import KzlawError, Problem, UsageError, unknown
 from .rules import FactIndex, check_rules, evaluate, integrity
 from .timeline import Compiled, FactValue, State, segments_for
@@ -86,7 +87,7 @@ class Corpus:
         for h in self.holdings:
             self.holdings_by_fact.setdefault(h.fact, []).append(h)
         base = FactIndex()
-        for key in sorted(self.holdings_by_fact, key=_sk):
+        for key in sorted(self.holdings_by_fact, key=fact_order):
             hs = self.holdings_by_fact[key]
             possible = ds.union(*(h.possible for h in hs))
             if possible:
@@ -191,10 +192,6 @@ class Corpus:
         for ident in self.rules:
             out.setdefault(ident, "rule")
         return out
-
-
-def _sk(key):
-    return tuple("" if x is None else x for x in key)
 
 
 def validate(raw: RawCorpus) -> list[Problem]:

@@ -45,6 +45,12 @@ KIND_SECTIONS["category"] = ("categories",)
 ATTRIBUTES = ("liability", "as", "deadline")
 
 
+def fact_order(key: tuple) -> tuple:
+    """How facts ``(kind, target, about)`` sort everywhere: by kind, target, then about (an
+    empty about first)."""
+    return (key[0], key[1] or "", key[2] or "")
+
+
 def is_slug(value: object) -> bool:
     return isinstance(value, str) and len(value) <= SLUG_MAX and bool(SLUG.match(value))
 

@@ -19,7 +19,7 @@ from typing import Iterable, Optional
 import attrs
 
 from . import daysets as ds
-from .model import KIND_SECTIONS, Pattern, Rule, VOCAB_SECTIONS
+from .model import KIND_SECTIONS, VOCAB_SECTIONS, Pattern, Rule, fact_order
 from .problems import Problem, suggest
 
 FactKey = tuple
@@ -204,14 +204,10 @@ class FactIndex:
             key = (kind, target, about)
             return (key,) if key in self.sets else ()
         if t_known:
-            return sorted(self.by_kt.get((kind, target), ()), key=_sort_key)
+            return sorted(self.by_kt.get((kind, target), ()), key=fact_order)
         if a_known:
-            return sorted(self.by_ka.get((kind, about), ()), key=_sort_key)
-        return sorted(self.by_k.get(kind, ()), key=_sort_key)
-
-
-def _sort_key(key: FactKey):
-    return tuple("" if x is None else x for x in key)
+            return sorted(self.by_ka.get((kind, about), ()), key=fact_order)
+        return sorted(self.by_k.get(kind, ()), key=fact_order)
 
 
 def _bind(p: Pattern, key: FactKey, binding: dict) -> Optional[dict]:
@@ -313,7 +309,7 @@ def evaluate(rules: dict[str, Rule], facts: FactIndex) -> dict[FactKey, list[Der
                 break
             delta = changed
     out: dict[FactKey, list[Derivation]] = {}
-    for dkey in sorted(derivations, key=lambda k: (k[0], [_sort_key(x) for x in k[1]])):
+    for dkey in sorted(derivations, key=lambda k: (k[0], [fact_order(x) for x in k[1]])):
         d = derivations[dkey]
         head = _ground(derive[d.rule].then, dict(d.binding))
         if head[1] is not None:
@@ -328,7 +324,7 @@ def _rule_round(rule: Rule, facts: FactIndex, delta: Optional[set]):
     positive = [p for p in rule.when if not p.negated]
     seen = set()
     for i, p in enumerate(positive):
-        for key in sorted(delta, key=_sort_key):
+        for key in sorted(delta, key=fact_order):
             if key[0] != p.kind or _bind(p, key, {}) is None:
                 continue
             for d in _matches(rule, facts, (i, key)):

@@ -18,6 +18,7 @@ import attrs
 
 from . import daysets as ds
 from .dates import NEG, POS, day_iso
+from .model import fact_order
 
 FactKey = tuple
 
@@ -67,9 +68,7 @@ def make_fact(key: FactKey, value: FactValue) -> Fact:
                 value.sources)
 
 
-def sort_key(key: FactKey) -> tuple:
-    """Facts sort by kind, target, about (an empty about first)."""
-    return (key[0], key[1], key[2] or "")
+sort_key = fact_order  # facts sort by kind, target, about (an empty about first)
 
 
 class Compiled:
