@@ -1,4 +1,4 @@
-"""A brute-force reference for SPEC sections 3, 6, 7 and 8, written from the SPEC's words and
+"""A brute-force reference for semantics.md sections 3, 6, 7 and 8, written from the words of docs/semantics.md and
 independent of src/kzlaw's code (it imports nothing from kzlaw).
 
 It takes a corpus *spec* (the YAML-level data: {"vocabulary", "measures", "rules"}, see
@@ -24,7 +24,7 @@ Day sets are bitmasks over a window of days that covers every event's range with
 two days each side; outside it nothing changes. Open-ended ranges cannot be enumerated:
 ``evaluate`` refuses them (use the tiny strategies).
 
-It also works out, conservatively, where SPEC section 8's set formulas must be *exact*
+It also works out, conservatively, where semantics.md section 8's set formulas must be *exact*
 (``exact_certain`` / ``exact_possible``): a derived fact's possible set is exact when in every
 candidate derivation the premises are exact and share no uncertain event; its certain set is
 exact when it has a single source (one derivation, and no effect holds it) with exact
@@ -45,7 +45,7 @@ import yaml
 NEG = -(10**7)
 POS = 10**7
 
-# --- dates (SPEC 3) ---------------------------------------------------------------------------
+# --- dates (semantics.md §3) ---------------------------------------------------------------------------
 
 _SIMPLE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([?~])?$")
 
@@ -70,7 +70,7 @@ def _simple(text: str) -> tuple[int, int]:
 
 
 def parse_date(value) -> tuple[int, int]:
-    """Any SPEC 3 date field -> (earliest, latest) ordinals, NEG/POS for an open end."""
+    """Any semantics.md §3 date field -> (earliest, latest) ordinals, NEG/POS for an open end."""
     if isinstance(value, date):
         value = value.isoformat()
     if isinstance(value, int):
@@ -113,7 +113,7 @@ def read_folder(root: str) -> dict:
     return spec
 
 
-# --- the model, as SPEC 5-7 describe it -------------------------------------------------------
+# --- the model, as semantics.md §5-7 describe it -------------------------------------------------------
 
 ESTABLISHING = {"prohibits": "prohibition", "requires": "obligation", "designates": "designation",
                 "establishes": "institution", "empowers": "power", "penalizes": "penalty"}
@@ -191,7 +191,7 @@ def model(spec: dict):
     return events, holdings
 
 
-# --- rules (SPEC 8), in one world -------------------------------------------------------------
+# --- rules (semantics.md §8), in one world -------------------------------------------------------------
 
 def _is_var(v) -> bool:
     return isinstance(v, str) and v.startswith("?")
@@ -430,7 +430,7 @@ def evaluate(spec: dict, max_worlds: int = 50_000) -> Reference:
 
 
 def _exactness(ref, events, holdings, categories, rules, strata) -> None:
-    """Where SPEC 8's formulas are exact (see the module doc); conservative."""
+    """Where semantics.md §8's formulas are exact (see the module doc); conservative."""
     uncertain = {k for k, (lo, hi) in events.items() if lo < hi}
     deps: dict[tuple, set] = {}
     base = set()

@@ -13,7 +13,7 @@ Two families:
 * ``tiny_specs()``: every date is a range of 1-4 days inside January 2001 and the product of
   the ranges' sizes (the number of worlds) stays at most ``MAX_WORLDS``, so that
   ``reference.evaluate`` can enumerate every world;
-* ``specs()``: dates of every notation of SPEC section 3 (day, month, year, season, ranges,
+* ``specs()``: dates of every notation of semantics.md section 3 (day, month, year, season, ranges,
   open ranges, ``?``/``~`` flags, the ``{date:, as_written:}`` mapping, the unquoted one-item
   list, lists of alternatives) over 1999-2002.
 
@@ -133,7 +133,7 @@ def _range_of(a: str, b: str) -> str:
 
 @st.composite
 def any_dates(draw, budget: Optional[Budget] = None):
-    """A date field in any notation of SPEC section 3."""
+    """A date field in any notation of semantics.md section 3."""
     form = draw(st.sampled_from(["simple", "simple", "flag", "range", "open-start",
                                  "open-end", "mapping", "list", "alternatives"]))
     simple = _simple_date()

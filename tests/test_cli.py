@@ -1,4 +1,4 @@
-"""Every command of SPEC section 9 in every format on the bundled corpus, through the
+"""Every command of semantics.md section 9 in every format on the bundled corpus, through the
 installed command, as a user would run it."""
 
 import csv

@@ -1,4 +1,4 @@
-"""SPEC section 3: the uncertain-date notation, both sides of every bound.
+"""semantics.md section 3: the uncertain-date notation, both sides of every bound.
 
 Each written form is checked against its earliest and latest day, and against the day just
 outside each end, so that an off-by-one in either direction fails a test.
@@ -183,7 +183,7 @@ def test_parse_edtf_refuses_what_is_not_text(value):
         parse_edtf(value)
 
 
-# --- the YAML forms (SPEC 3): an unquoted [..2011], the mapping, the alternatives -----------
+# --- the YAML forms (semantics.md §3): an unquoted [..2011], the mapping, the alternatives -----------
 
 def yaml_date(text: str):
     """The date field ``d`` of a one-line YAML document, as kzlaw's loader structures it."""

@@ -1,4 +1,4 @@
-"""SPEC section 7 on small corpora: each rule of "in force", both sides of every boundary."""
+"""semantics.md section 7 on small corpora: each rule of "in force", both sides of every boundary."""
 
 import pytest
 

@@ -1,5 +1,5 @@
-"""SPEC sections 2, 4-6 and 8 (issue 2 item 4): every loader and checker error, with the exact
-file and line it names, and the way the command line reports them (issue 2 item 6, SPEC 9).
+"""semantics.md sections 2, 4-6 and 8 (issue 2 item 4): every loader and checker error, with the exact
+file and line it names, and the way the command line reports them (issue 2 item 6, semantics.md §9).
 
 Files are written as YAML text so that the line of each mistake is known exactly.
 """
@@ -490,7 +490,7 @@ def test_not_a_corpus(tmp_path):
         kzlaw.load(str(tmp_path))
 
 
-# --- rules: the static checks of SPEC 8 -------------------------------------------------------
+# --- rules: the static checks of semantics.md §8 -------------------------------------------------------
 
 RULE = """\
 id: r

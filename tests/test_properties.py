@@ -1,4 +1,4 @@
-"""Property tests (issue 5): the engine checked against its own definition, SPEC sections 3-8.
+"""Property tests (issue 5): the engine checked against its own definition, semantics.md sections 3-8.
 
 Each test is one property. Corpora come from tests/strategies.py; the brute-force answers from
 tests/reference.py (which enumerates every world and shares no code with src/kzlaw). Profiles
@@ -127,7 +127,7 @@ def spec_of(*measures, rules=()):
     return {"vocabulary": S.VOCABULARY, "measures": list(measures), "rules": list(rules)}
 
 
-# An amendment dated only "2001-01-03..06" keeps the prohibition certain throughout (SPEC 7).
+# An amendment dated only "2001-01-03..06" keeps the prohibition certain throughout (semantics.md §7).
 AMENDED = spec_of(M("m1", "2001-01-01", [{"id": "e1", "prohibits": "a", "liability": "criminal"}]),
                   M("m2", "[2001-01-03..2001-01-06]",
                     [{"id": "e1", "amends": "m1#e1",
@@ -154,7 +154,7 @@ MIXED = spec_of(M("m1", "2001-01-05", [{"id": "e1", "prohibits": "a"},
 @example(AMENDED)
 @example(REPEAL_OF_REPEAL)
 def test_engine_equals_reference_without_rules(spec):
-    """Without rules, certain and possible are both exact (SPEC 7), on every day."""
+    """Without rules, certain and possible are both exact (semantics.md §7), on every day."""
     corpus = load(spec)
     ref = R.evaluate(spec)
     for k, ce, pe, cr, pr in engine_vs_reference(corpus, ref):
@@ -176,7 +176,7 @@ NEGATES_DERIVED = spec_of(
 @example(NEGATES_DERIVED)
 def test_engine_bounds_reference_with_rules(spec):
     """With rules, certain never claims a day some world lacks, possible never misses a day some
-    world has (SPEC 7), and both are exact where SPEC 8's formulas are (see reference.py)."""
+    world has (semantics.md §7), and both are exact where semantics.md §8's formulas are (see reference.py)."""
     corpus = load(spec)
     ref = R.evaluate(spec)
     for k, ce, pe, cr, pr in engine_vs_reference(corpus, ref):
@@ -189,7 +189,7 @@ def test_engine_bounds_reference_with_rules(spec):
 
 
 def test_possible_overapproximates_when_premises_share_an_event():
-    """SPEC 8's formulas lose exactness when premises share an uncertain event: here a and b
+    """semantics.md §8's formulas lose exactness when premises share an uncertain event: here a and b
     start together, so 'a and not b' holds in no world, yet possible = possible(a) − certain(b)
     keeps the days on which the shared start is undetermined."""
     spec = spec_of(M("m1", "[2001-01-05..2001-01-08]",
@@ -209,7 +209,7 @@ def test_possible_overapproximates_when_premises_share_an_event():
 
 
 def test_certain_underapproximates_across_derivations():
-    """SPEC 7/8 only promise certain ⊆ exact with rules: d is derived from a (from an uncertain
+    """semantics.md §7/8 only promise certain ⊆ exact with rules: d is derived from a (from an uncertain
     day e) and from b (repealed at e), so every world has d every day, but no single derivation
     is certain while e is undetermined."""
     spec = spec_of(M("m0", "2001-01-01", [{"id": "e1", "prohibits": "b"}]),
@@ -381,7 +381,7 @@ def test_diff_lists_exactly_the_facts_that_differ(spec, idx):
 @example(RECURSIVE, (0, -1))
 def test_diff_terminates_with_recursive_rules(spec, idx):
     """Regression (found by this suite, fixed in queries._causes): diff recursed forever into
-    the premises of a rule that can use a fact it derives (a positive cycle, SPEC 8 allows it)."""
+    the premises of a rule that can use a fact it derives (a positive cycle, semantics.md §8 allows it)."""
     corpus = load(spec)
     a, b = pick_days(corpus, spec, idx)
     corpus.diff(a, b)
@@ -407,7 +407,7 @@ EMPTY_ABOUT_AS_TARGET = spec_of(
 
 @given(st.just(EMPTY_ABOUT_AS_TARGET))
 def test_rule_binding_an_empty_about_as_a_target(spec):
-    """'about: ?y' matches an empty about too (SPEC 8: "matches any"); a derivation whose
+    """'about: ?y' matches an empty about too (semantics.md §8: "matches any"); a derivation whose
     head would then have no target names no fact, and derives nothing."""
     corpus = load(spec)
     facts = list(corpus.at("2001-01-02"))
@@ -456,13 +456,13 @@ def test_compiled_timeline_agrees_with_day_sets_on_every_date(spec):
 @example(AMENDED)
 def test_compiled_timeline_agrees_with_reference_on_every_day(spec):
     """corpus.at(d) = the brute-force status on every day of the window (and around it); without
-    rules, attributes and ``by`` are those of the effects that possibly apply (SPEC 7)."""
+    rules, attributes and ``by`` are those of the effects that possibly apply (semantics.md §7)."""
     corpus = load(spec)
     ref = R.evaluate(spec)
     for day in range(ref.first - 3, ref.first + ref.n + 3):
         state = {f.key: f for f in corpus.at(day)}
         expected = ref.statuses(day)
-        if ref.has_rules:  # exact only where SPEC 8 is; elsewhere in-force ⇒ in every world
+        if ref.has_rules:  # exact only where semantics.md §8 is; elsewhere in-force ⇒ in every world
             for k, f in state.items():
                 if f.status == "in-force":
                     assert expected.get(k) == "in-force", (k, day)
@@ -553,7 +553,7 @@ def test_repealed_effect_never_holds_after_its_repeal(spec):
 @example(spec_of(M("m1", "2001-01-01", [{"id": "e1", "prohibits": "a"}])), None)
 def test_repeal_of_a_repeal_revives_nothing(spec, data):
     """Add a measure y1 that repeals an effect, then z1 that repeals y1 (the whole measure or
-    its repealing effect), on any date, even before y1: z1 changes nothing at all (SPEC 6)."""
+    its repealing effect), on any date, even before y1: z1 changes nothing at all (semantics.md §6)."""
     enacted = [m for m in spec["measures"] if m["status"] == "enacted"]
     if data is None:
         target, y_date, z_date, z_target = "m1#e1", "2001-01-10", "2001-01-05", "y1"
@@ -746,7 +746,7 @@ def test_loading_what_kzlaw_writes_gives_the_same_corpus(written):
 @example("2011-24", False)
 @example(["..2011"], False)
 def test_every_date_notation_is_read_as_its_range(value, as_in_force):
-    """A start date in any SPEC 3 notation: possible from its earliest day, certain from its
+    """A start date in any semantics.md §3 notation: possible from its earliest day, certain from its
     latest; the same whether it is ``adopted`` or ``in_force``."""
     lo, hi = R.parse_date(value)
     dates = {"adopted": value}

@@ -1,4 +1,4 @@
-"""SPEC section 8: the rule language, its static checks and its evaluation over day sets."""
+"""semantics.md section 8: the rule language, its static checks and its evaluation over day sets."""
 
 import subprocess
 import sys

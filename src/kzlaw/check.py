@@ -1,4 +1,4 @@
-"""Cross-reference checks of a loaded corpus (SPEC sections 2-6): every id an effect, source
+"""Cross-reference checks of a loaded corpus (semantics.md sections 2-6): every id an effect, source
 reference or date alternative names must exist, every effect has exactly one kind, changing
 effects point at real, enacted targets. Each problem names its file and line."""
 
@@ -295,7 +295,7 @@ def _check_target(corpus: RawCorpus, m: Measure, kind: str, value: str, rel: str
 
 
 def date_conflicts(corpus: RawCorpus) -> list[Problem]:
-    """Every date the sources disagree on (SPEC 3), as informational lines."""
+    """Every date the sources disagree on (semantics.md §3), as informational lines."""
     out = []
     for ident in sorted(corpus.measures):
         m = corpus.measures[ident]

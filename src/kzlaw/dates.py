@@ -1,4 +1,4 @@
-"""Uncertain dates: the EDTF subset of SPEC section 3, as ranges of day ordinals.
+"""Uncertain dates: the EDTF subset of semantics.md section 3, as ranges of day ordinals.
 
 A day is an ``int`` (``date.toordinal()``); the engine never touches ``datetime.date`` except at
 the edges. An unbounded end is a sentinel: ``NEG`` (before every day) or ``POS`` (after every
@@ -146,7 +146,7 @@ def _bounds(text: str) -> tuple[int, int, str]:
 
 
 def parse_edtf(text: str) -> UncertainDate:
-    """Parse the SPEC section 3 notation (without the mapping or alternative forms)."""
+    """Parse the semantics.md section 3 notation (without the mapping or alternative forms)."""
     if not isinstance(text, str):
         raise DateError(f"a date must be written as text, not {type(text).__name__}")
     raw = text.strip()

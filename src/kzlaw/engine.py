@@ -1,4 +1,4 @@
-"""The in-force engine (SPEC section 7): effects -> facts with certain and possible day sets.
+"""The in-force engine (semantics.md section 7): effects -> facts with certain and possible day sets.
 
 Each distinct dated event (a measure's ``adopted``/``in_force``/``expires``, an effect's
 ``from``/``until``) happened on one unknown day in ``[earliest, latest]``. An establishing

@@ -80,7 +80,7 @@ def _structure_date(value, _type) -> UncertainDate:
 
 
 def structure_date(value) -> UncertainDate:
-    """A date field in any of the SPEC 3 forms: text, one-item range list, mapping, alternatives."""
+    """A date field in any of the semantics.md §3 forms: text, one-item range list, mapping, alternatives."""
     if isinstance(value, str):
         return _dates.parse_edtf(value)
     if isinstance(value, list):

@@ -1,4 +1,4 @@
-"""The corpus model: attrs classes for what the YAML files say (SPEC sections 4-6 and 8).
+"""The corpus model: attrs classes for what the YAML files say (semantics.md sections 4-6 and 8).
 
 These classes hold the data as written, already typed (dates parsed, ids checked to be slugs).
 Cross-references (does the act exist? does the repealed measure exist?) are checked in
@@ -195,7 +195,7 @@ class Measure:
 
     @property
     def in_effect(self) -> bool:
-        """Only enacted measures have effects (SPEC 5: pending and failed change nothing)."""
+        """Only enacted measures have effects (semantics.md §5: pending and failed change nothing)."""
         return self.status == "enacted"
 
 

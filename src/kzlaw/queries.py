@@ -60,7 +60,7 @@ def diff_group(before: str, after: str) -> str:
 
 
 def diff(corpus, a: int, b: int) -> dict:
-    """Every fact whose status or attributes differ between days a and b (SPEC 9)."""
+    """Every fact whose status or attributes differ between days a and b (semantics.md §9)."""
     changes = []
     for key, before, after in corpus.compiled.diff(a, b):
         sb, sa = _status(before), _status(after)

@@ -1,4 +1,4 @@
-"""The rules engine (SPEC section 8): stratified, semi-naive evaluation to a fixpoint over facts
+"""The rules engine (semantics.md section 8): stratified, semi-naive evaluation to a fixpoint over facts
 that carry certain and possible day sets.
 
 A derivation binds a rule's variables to facts. It holds certainly on the days where every

@@ -283,7 +283,7 @@ def segments_for(certain: ds.DaySet, possible: ds.DaySet, parts: list[tuple]) ->
 
 
 def merge_attributes(attribute_lists: list[tuple]) -> tuple:
-    """One value per attribute, or the sorted alternatives where holdings disagree (SPEC 7)."""
+    """One value per attribute, or the sorted alternatives where holdings disagree (semantics.md §7)."""
     values: dict[str, set] = {}
     for attrs_ in attribute_lists:
         for name, value in attrs_:
