@@ -67,8 +67,26 @@ def build_parser() -> argparse.ArgumentParser:
                    help="change nothing; exit 1 if reports/ is stale")
     p.add_argument("--dir", default=None, metavar="DIR",
                    help="the reports folder (default: reports/ in the corpus folder)")
+    p = sub.add_parser("export", help="write the compiled record as tables (SQLite, "
+                       "Parquet, JSONL) for SQL, DuckDB, pandas or Datasette",
+                       description="write the compiled record of one or more corpora as "
+                       "tables; see docs/export.md")
+    p.add_argument("--data", metavar="DIR", action="append", dest="data_dirs", default=[],
+                   help="a corpus, or a folder of corpora; repeat for several (default: "
+                        "$KZLAW_DATA or the bundled corpus)")
+    p.add_argument("--format", dest="export_format", required=True,
+                   choices=("sqlite", "parquet", "jsonl"),
+                   help="sqlite: one file; parquet (needs kzlaw[export]): a folder of tables "
+                        "partitioned by jurisdiction; jsonl: a folder of TABLE.jsonl files")
+    p.add_argument("--output", dest="export_output", metavar="PATH", required=True,
+                   help="the file (sqlite) or folder (parquet, jsonl) to write, atomically")
+    p.add_argument("--no-cache", action="store_true", default=argparse.SUPPRESS,
+                   help="always parse the corpus files, ignoring the compiled cache")
     return parser
 
+
+# Commands that write their own files (--output is not the answer's file).
+WRITES_ITSELF = ("reports", "export")
 
 INTERNAL_ERROR = 3  # a bug in kzlaw, not in the corpus or the question
 
@@ -111,7 +129,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         from . import commands
         text, code = commands.run(args, fmt)
         if text:
-            if args.output is not None and args.command != "reports":
+            if args.output is not None and args.command not in WRITES_ITSELF:
                 from .output import write_atomic
                 write_atomic(args.output, text)
             else:

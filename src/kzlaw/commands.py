@@ -10,7 +10,7 @@ from .problems import KzlawError, Problem, suggest
 
 
 def run(args, fmt: str) -> tuple[str, int]:
-    if getattr(args, "output", None) and args.command != "reports":
+    if getattr(args, "output", None) and args.command not in ("reports", "export"):
         check_writable(args.output)
     handler = globals()["cmd_" + args.command.replace("-", "_")]
     return handler(args, fmt)
@@ -89,3 +89,11 @@ def cmd_reports(args, fmt):
     from .reports import write_reports
     corpus = _load(args)
     return write_reports(corpus, args.dir, check=args.check)
+
+
+def cmd_export(args, fmt):
+    from .export import export, summary_text
+    paths = ([args.data] if args.data else []) + args.data_dirs
+    summary = export(paths or [resolve_path(None)], args.export_format, args.export_output,
+                     cache=not getattr(args, "no_cache", False))
+    return summary_text(summary), 0
