@@ -7,9 +7,8 @@ import os
 import sqlite3
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import date
 
-import duckdb
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,12 +16,14 @@ from hypothesis import strategies as st
 import kzlaw
 from kzlaw.dates import NEG, POS, day_iso
 from kzlaw.export import MANIFEST, export, schema
+from kzlaw.export.compare import (DuckDB, SQLite, diff_rows, in_force_rows, kzlaw_diff,
+                                  kzlaw_history, kzlaw_in_force, sql_diff, sql_history,
+                                  sql_in_force)
 
 import strategies
 from builder import measure, write_corpus
 
 # --- asking the exported files -------------------------------------------------------------------
-
 
 def _load_json(value):
     return json.loads(value) if isinstance(value, str) else value
@@ -30,72 +31,6 @@ def _load_json(value):
 
 def _iso(value):
     return value.isoformat() if isinstance(value, date) else value
-
-
-class SQLite:
-    def __init__(self, path):
-        self.con = sqlite3.connect(path)
-
-    def query(self, sql, params):
-        return self.con.execute(sql, params).fetchall()
-
-
-class DuckDB:
-    def __init__(self, folder):
-        self.con = duckdb.connect()
-        for view in schema.duckdb_views(folder):
-            self.con.execute(view)
-
-    def query(self, sql, params):
-        return self.con.execute(schema.for_duckdb(sql), params).fetchall()
-
-
-def sql_in_force(engine, day, jurisdiction):
-    rows = engine.query(schema.IN_FORCE_SQL, {"date": day_iso(day)})
-    return [(r[2], r[3], r[4], r[5], _load_json(r[6]), _load_json(r[7]), _load_json(r[8]))
-            for r in rows if r[0] == jurisdiction]
-
-
-def kzlaw_in_force(corpus, day):
-    return [(f.kind, f.target, f.about, f.status,
-             {k: list(v) if isinstance(v, tuple) else v for k, v in f.attributes.items()},
-             list(f.by), list(f.sources)) for f in corpus.at(day).facts()]
-
-
-def sql_diff(engine, a, b, jurisdiction):
-    out = []
-    for r in engine.query(schema.DIFF_SQL, {"date_a": day_iso(a), "date_b": day_iso(b)}):
-        if r[0] != jurisdiction:
-            continue
-        changed = {}
-        if r[5] == r[6]:
-            before, after = _load_json(r[7]), _load_json(r[8])
-            changed = {k: [before.get(k), after.get(k)] for k in sorted(set(before) | set(after))
-                       if before.get(k) != after.get(k)}
-        out.append((r[2], r[3], r[4], r[5], r[6], changed))
-    return out
-
-
-def kzlaw_diff(corpus, a, b):
-    return [(c["kind"], c["target"], c["about"], c["before"], c["after"], c.get("changed", {}))
-            for c in corpus.diff(a, b)["changes"]]
-
-
-def sql_history(engine, ident, jurisdiction):
-    out = []
-    for r in engine.query(schema.HISTORY_SQL, {"id": ident}):
-        if r[0] != jurisdiction:
-            continue
-        end = _iso(r[4])
-        until = (date.fromisoformat(end) - timedelta(days=1)).isoformat() if end else None
-        out.append((r[1], r[2], _iso(r[3]), until, _load_json(r[5]), _load_json(r[6]),
-                    _load_json(r[7])))
-    return out
-
-
-def kzlaw_history(corpus, ident):
-    return [(p["fact"], p["status"], p["from"], p["until"], p["attributes"], p["by"],
-             p["sources"]) for p in corpus.history(ident)["periods"]]
 
 
 def days_around_change_points(corpus):
@@ -111,14 +46,15 @@ def assert_same_answers(corpus, engines, jurisdiction):
     for day in days:
         expected = kzlaw_in_force(corpus, day)
         for engine in engines:
-            assert sql_in_force(engine, day, jurisdiction) == expected, (type(engine), day_iso(day))
+            got = sql_in_force(in_force_rows(engine, day), jurisdiction)
+            assert got == expected, (type(engine), day_iso(day))
     pairs = list(zip(days, days[1:])) + [(days[0], days[-1]), (days[-1], days[0])]
     pairs += [(days[i], days[j]) for i, j in ((0, len(days) // 2), (len(days) // 3, -1))]
     for a, b in pairs:
         expected = kzlaw_diff(corpus, a, b)
         for engine in engines:
-            assert sql_diff(engine, a, b, jurisdiction) == expected, \
-                (type(engine), day_iso(a), day_iso(b))
+            got = sql_diff(diff_rows(engine, a, b), jurisdiction)
+            assert got == expected, (type(engine), day_iso(a), day_iso(b))
 
 
 def _export_both(folders, tmp):
@@ -314,6 +250,25 @@ def test_two_corpora_of_one_jurisdiction_are_refused_and_nothing_is_written(tmp_
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]
 
 
+def test_the_jurisdiction_and_horizon_come_from_corpus_yaml(tmp_path):
+    a = small_corpus(tmp_path / "a")
+    b = small_corpus(tmp_path / "b")
+    for root, j in ((a, "KZ"), (b, "KZ")):
+        with open(os.path.join(root, "measures", "corpus.yaml"), "w") as f:
+            f.write(f"title: Law of {j}\njurisdiction: {j}\ncurated_until: 2016-12-31\n")
+    out = tmp_path / "out.db"
+    result = run("export", "--data", a, "--format", "sqlite", "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    con = sqlite3.connect(str(out))
+    assert con.execute("SELECT jurisdiction, title, curated_from, curated_until FROM corpora"
+                       ).fetchall() == [("KZ", "Law of KZ", None, "2016-12-31")]
+    assert con.execute("SELECT DISTINCT jurisdiction FROM segments").fetchall() == [("KZ",)]
+    result = run("export", "--data", a, "--data", b, "--format", "sqlite", "--output", str(out))
+    assert result.returncode == 1
+    assert result.stderr == f"{b}: jurisdiction 'KZ' is also the jurisdiction of {a}: give " \
+                            "each corpus its own (jurisdiction: in measures/corpus.yaml)\n"
+
+
 def test_an_invalid_corpus_is_refused_line_by_line_and_an_old_export_stays(tmp_path):
     root = small_corpus(tmp_path / "kz")
     out = tmp_path / "out.db"
@@ -376,7 +331,7 @@ def test_docs_export_md_shows_the_current_schema_and_queries():
 def test_the_datasette_metadata_file_is_generated_from_the_schema():
     with open(schema.DATASETTE_FILE, encoding="utf-8") as f:
         assert f.read() == schema.datasette_json(), "run: python -m kzlaw.export.schema --write"
-    meta = schema.datasette_metadata()["databases"]["*"]
+    meta = schema.datasette_metadata()["databases"]["kzlaw"]
     assert set(meta["queries"]) == {"in_force", "changes", "history"}
     for t in schema.TABLES:
         assert set(meta["tables"][t.name]["columns"]) == set(t.names)
@@ -394,3 +349,24 @@ def test_every_table_and_column_has_one_name_everywhere():
     from kzlaw.export.parquet import arrow_schema
     for t in schema.TABLES:
         assert arrow_schema(t).names == t.names[1:]
+
+
+def test_the_readme_duckdb_query_prints_the_rows_the_readme_shows(tmp_path):
+    import re
+    readme = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                          "README.md")
+    text = open(readme, encoding="utf-8").read()
+    code, shown = re.search(r"```python\n(import duckdb\n.*?)```\n\n```text\n(.*?)```", text,
+                            flags=re.S).groups()
+    assert run("export", "--format", "parquet", "--output", "kzlaw-parquet",
+               cwd=tmp_path).returncode == 0
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stderr
+
+    def cells(box):  # the data rows of DuckDB's box drawing (its frame varies by version)
+        rows = [[c.strip() for c in line.strip("│").split("│")]
+                for line in box.splitlines() if line.startswith("│")]
+        return rows[2:]  # below the names and the types
+    assert cells(result.stdout) == cells(shown)
+    assert len(cells(shown)) >= 3

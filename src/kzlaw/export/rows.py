@@ -19,16 +19,7 @@ from ..queries import fact_label
 
 def jurisdiction_of(corpus, root: str) -> str:
     """The corpus's jurisdiction: ``measures/corpus.yaml``'s, else the corpus folder's name."""
-    info = corpus.__dict__.get("info") or _info(corpus)
-    value = getattr(info, "jurisdiction", None)
-    return value or os.path.basename(os.path.normpath(os.path.abspath(root)))
-
-
-def _info(corpus):
-    try:
-        return getattr(corpus, "info")
-    except AttributeError:
-        return None
+    return corpus.info.jurisdiction or os.path.basename(os.path.normpath(os.path.abspath(root)))
 
 
 def _days(days) -> list:
@@ -68,25 +59,14 @@ def tables(corpus, jurisdiction: str) -> dict[str, Iterator[tuple]]:
 
 
 def _corpora(corpus, j):
-    info = _info(corpus)
-    title = getattr(info, "title", None) or j
-    curated_from = getattr(info, "curated_from", None)
-    curated_until = getattr(info, "curated_until", None)
-    commit = corpus.__dict__.get("commit")
-    yield (j, title, _iso_of(curated_from), _iso_of(curated_until), commit, __version__)
+    info = corpus.info
+    commit = corpus.__dict__.get("commit")  # the git commit, where a later kzlaw knows it
+    yield (j, info.title, _iso_of(info.curated_from), _iso_of(info.curated_until), commit,
+           __version__)
 
 
 def _iso_of(value) -> Optional[str]:
-    """A horizon day (an ordinal, a date, an UncertainDate or text) as an ISO day."""
-    if value is None:
-        return None
-    if isinstance(value, int):
-        return day_iso(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "earliest"):
-        return day_iso(value.earliest)
-    return str(value)
+    return None if value is None else value.isoformat()
 
 
 def _measures(corpus, j):

@@ -294,6 +294,10 @@ def schema_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+# Datasette names a database after its file: the metadata describes ``kzlaw.db``.
+DATASETTE_DATABASE = "kzlaw"
+
+
 def datasette_metadata() -> dict:
     """The Datasette metadata: labelled and described columns, and the canned queries."""
     tables = {}
@@ -312,7 +316,7 @@ def datasette_metadata() -> dict:
         "description": "Measures, dated effects and the facts in force over time, exported by "
                        "kzlaw. 'In force on a date' and 'Changes between two dates' answer as "
                        "kzlaw in-force and kzlaw diff do.",
-        "databases": {"*": {"tables": tables, "queries": queries}},
+        "databases": {DATASETTE_DATABASE: {"tables": tables, "queries": queries}},
     }
 
 
