@@ -78,6 +78,7 @@ class Corpus:
                              for mid, (rel, data) in raw.measure_files.items()}
         self.raw = raw
         self.root = raw.root
+        self.info = raw.info
         self.measures = raw.measures
         self.rules = raw.rules
         self.sources = raw.sources
@@ -105,16 +106,17 @@ class Corpus:
     # --- the compiled cache (cache.py) -------------------------------------------------------
 
     @classmethod
-    def from_cache(cls, compiled: Compiled, rest) -> "Corpus":
-        """A corpus whose compiled timeline is loaded and whose other parts come from
-        ``rest()`` the first time one of them is used."""
+    def from_cache(cls, compiled: Compiled, info, rest) -> "Corpus":
+        """A corpus whose compiled timeline and corpus.yaml information are loaded and whose
+        other parts come from ``rest()`` the first time one of them is used."""
         corpus = cls.__new__(cls)
         corpus.compiled = compiled
+        corpus.info = info
         corpus._rest = rest
         return corpus
 
     def state_for_cache(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k not in ("compiled", "_rest")}
+        return {k: v for k, v in self.__dict__.items() if k not in ("compiled", "info", "_rest")}
 
     def __getattr__(self, name: str):
         rest = self.__dict__.pop("_rest", None)
