@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Optional, Union
 
 from . import cache as _cache
 from . import daysets as ds
-from .dates import NEG, POS, DateError, parse_day
+from .dates import NEG, POS, DateError, day_iso, parse_day
 from .engine import build_holdings, certain_set
 from .model import fact_order
 from .names import Names
@@ -80,6 +80,7 @@ class Corpus:
                              for mid, (rel, data) in raw.measure_files.items()}
         self.raw = raw
         self.root = raw.root
+        self.info = raw.info
         self.measures = raw.measures
         self.rules = raw.rules
         self.sources = raw.sources
@@ -104,23 +105,24 @@ class Corpus:
         self.integrity = integrity(self.rules, base)
         self.compiled = self._compile()
         self.compiled.names = Names(self.vocabulary, self.sources, self.measures, self.rules,
-                                    _info_json(getattr(raw, "info", None), self.root))
+                                    {"root": os.path.abspath(self.root)})
         self.compiled.why = self._why_uncertain()
 
     # --- the compiled cache (cache.py) -------------------------------------------------------
 
     @classmethod
-    def from_cache(cls, compiled: Compiled, rest) -> "Corpus":
-        """A corpus whose compiled timeline is loaded and whose other parts come from
-        ``rest()`` the first time one of them is used."""
+    def from_cache(cls, compiled: Compiled, info, rest) -> "Corpus":
+        """A corpus whose compiled timeline and corpus.yaml information are loaded and whose
+        other parts come from ``rest()`` the first time one of them is used."""
         corpus = cls.__new__(cls)
         corpus.compiled = compiled
+        corpus.info = info
         corpus._rest = rest
         return corpus
 
     def state_for_cache(self) -> dict:
         return {k: v for k, v in self.__dict__.items()
-                if k not in ("compiled", "_rest", "_commit")}
+                if k not in ("compiled", "info", "_rest", "_commit")}
 
     @property
     def names(self) -> Names:
@@ -181,10 +183,13 @@ class Corpus:
     def citation(self) -> dict:
         """What a reader needs to cite an answer: ``{"title", "jurisdiction",
         "curated_from", "curated_until", "commit"}``."""
-        info = self.names.info
-        return {"title": info.get("title"), "jurisdiction": info.get("jurisdiction"),
-                "curated_from": info.get("curated_from"),
-                "curated_until": info.get("curated_until"), "commit": self.commit}
+        info = self.info
+        return {"title": info.title, "jurisdiction": info.jurisdiction,
+                "curated_from": day_iso(info.curated_from.toordinal())
+                if info.curated_from is not None else None,
+                "curated_until": day_iso(info.curated_until.toordinal())
+                if info.curated_until is not None else None,
+                "commit": self.commit}
 
     # --- finding things ----------------------------------------------------------------------
 
@@ -273,26 +278,6 @@ class Corpus:
     def known_ids(self) -> dict[str, str]:
         """Every id a question may name -> what it is."""
         return self.names.known()
-
-
-def _info_json(info, root: str) -> dict:
-    """The corpus's description as plain data (``measures/corpus.yaml``; without it the
-    corpus is named after its folder and has no horizon)."""
-    def text(value):
-        if value is None or isinstance(value, str):
-            return value
-        if isinstance(value, date):
-            return value.isoformat()
-        return getattr(value, "text", str(value))
-    out = {"title": os.path.basename(os.path.abspath(root)), "jurisdiction": None,
-           "curated_from": None, "curated_until": None}
-    if info is not None:
-        for name in out:
-            value = getattr(info, name, None)
-            if value is not None:
-                out[name] = text(value)
-    out["root"] = os.path.abspath(root)
-    return out
 
 
 def git_commit(folder: Optional[str]) -> Optional[str]:

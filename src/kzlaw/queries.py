@@ -56,8 +56,8 @@ def document(corpus, question: dict, days: list, body: dict) -> dict:
 
 
 def warnings_for(corpus, days: list) -> list[str]:
-    horizon = globals().get("horizon_warnings")  # the corpus's horizon (format: corpus.yaml)
-    return list(horizon(corpus, days)) if horizon is not None else []
+    """The horizon warnings for the days a question names (see ``horizon_warnings``)."""
+    return horizon_warnings(corpus, days)
 
 
 # --- in-force ----------------------------------------------------------------------------------
@@ -742,6 +742,32 @@ def show(corpus, mid: str, day: Optional[int]) -> dict:
 
 
 # --- warnings ---------------------------------------------------------------------------------
+
+def horizon_warnings(corpus, days) -> list[str]:
+    """One line for each of ``days`` (ordinals, ``datetime.date`` or ISO days) that lies
+    outside the corpus's record, ``[curated_from, curated_until]`` of measures/corpus.yaml; an
+    empty list for a corpus without that file (no horizon). The answer is still given: the
+    warning says that earlier measures or later changes are not recorded."""
+    from datetime import date as _date
+    from .corpus import to_day
+    info = corpus.info
+    lo = info.curated_from.toordinal() if info.curated_from is not None else None
+    hi = info.curated_until.toordinal() if info.curated_until is not None else None
+    out = []
+    for day in days:
+        d = to_day(day.isoformat() if isinstance(day, _date) else day)
+        if lo is not None and d < lo:
+            line = (f"{day_iso(d)} is before {day_iso(lo)}, where the corpus's record begins: "
+                    "earlier measures are not recorded")
+        elif hi is not None and d > hi:
+            line = (f"{day_iso(d)} is after {day_iso(hi)}, the last day the corpus was curated "
+                    "to: later changes are not recorded")
+        else:
+            continue
+        if line not in out:
+            out.append(line)
+    return out
+
 
 def _ranges(days: ds.DaySet) -> str:
     return ", ".join(format_range(s, e - 1 if e < POS else POS) for s, e in days)
