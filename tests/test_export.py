@@ -314,7 +314,8 @@ def test_export_needs_a_format_and_an_output(tmp_path):
     result = run("export", "--output", str(tmp_path / "x.db"))
     assert result.returncode == 2 and "--format" in result.stderr
     result = run("export", "--format", "csv", "--output", str(tmp_path / "x.db"))
-    assert result.returncode == 2 and "invalid choice: 'csv'" in result.stderr
+    assert result.returncode == 2
+    assert "unknown format 'csv'; formats: sqlite, parquet, jsonl" in result.stderr
 
 
 # --- the generated documents -------------------------------------------------------------------------
