@@ -60,7 +60,7 @@ def tables(corpus, jurisdiction: str) -> dict[str, Iterator[tuple]]:
 
 def _corpora(corpus, j):
     info = corpus.info
-    commit = corpus.__dict__.get("commit")  # the git commit, where a later kzlaw knows it
+    commit = corpus.commit  # the git commit of the corpus folder, where it is a checkout
     yield (j, info.title, _iso_of(info.curated_from), _iso_of(info.curated_until), commit,
            __version__)
 
@@ -130,7 +130,7 @@ def _bound(day: int) -> Optional[str]:
 
 def _facts(corpus, j):
     for key in sorted(corpus.compiled.segments, key=_order):
-        certain, possible = corpus.day_sets(*key)
+        certain, possible = corpus.day_ranges(*key)
         yield (j, fact_label(key), key[0], key[1], key[2], _label(corpus, key[1]),
                _label(corpus, key[2]), key in corpus.derivations, _days(certain),
                _days(possible))
