@@ -19,6 +19,9 @@ def _common(p: argparse.ArgumentParser, top: bool) -> None:
     d = None if top else argparse.SUPPRESS
     p.add_argument("--data", metavar="DIR", default=d,
                    help="corpus folder (default: $KZLAW_DATA or the bundled corpus)")
+    p.add_argument("--as-of", dest="as_of", metavar="REV", default=d,
+                   help="answer from the corpus as committed at git revision REV (HEAD~3, "
+                        "a tag, a commit id) of the repository holding it")
     p.add_argument("--format", choices=FORMATS + ("html",), default=d,
                    help="output format (default: table)")
     p.add_argument("--output", metavar="FILE", default=d,
@@ -61,6 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = cmd("show", "a measure with its effects as amended on DATE")
     p.add_argument("measure", metavar="MEASURE")
     p.add_argument("--at", default=None, metavar="DATE")
+    p = cmd("record-diff", "what the record said differently at two git revisions: the facts, "
+                           "the corpus files and the commits")
+    p.add_argument("rev_a", metavar="REV_A", help="the earlier record (a commit, tag, HEAD~N)")
+    p.add_argument("rev_b", metavar="REV_B", nargs="?", default=None,
+                   help="the later record (default: the files in the work tree)")
+    p.add_argument("--at", default=None, metavar="DATE",
+                   help="compare the answers on this day only (default: on every day)")
     cmd("check", "validate the corpus and run the integrity rules (exit 1 on any error)")
     p = cmd("reports", "regenerate the reports/ folder from the corpus")
     p.add_argument("--check", action="store_true",
@@ -103,6 +113,11 @@ def main(argv: Optional[list[str]] = None) -> int:
         parser.error("--format html is for reports; use table, markdown, json or csv")
     if args.output is not None and not args.output.strip():
         parser.error("--output needs a file name")
+    if args.as_of is not None and args.command == "record-diff":
+        parser.error("record-diff names its two revisions itself: drop --as-of")
+    if args.as_of is not None and args.command == "reports" and not args.dir:
+        parser.error("reports --as-of REV needs --dir DIR: reports/ holds the reports of "
+                     "the files in the work tree")
     previous = _on_sigterm_raise()
     try:
         problems = _question_problems(args)
