@@ -142,8 +142,12 @@ def test_every_command_answers_at_a_revision(history):
             assert r.returncode == 0, (argv, fmt, r.stderr)
             assert r.stdout.strip()
     r = kzlaw_cli("--data", root, "--as-of", "v1", "in-force", "2000-06-01", "--format", "json")
-    facts = {(f["kind"], f["target"]): f["status"] for f in json.loads(r.stdout)["facts"]}
+    doc = json.loads(r.stdout)
+    facts = {(f["kind"], f["target"]): f["status"] for f in doc["facts"]}
     assert facts[A] == "uncertain"
+    # the answer cites the commit it came from, and is named after the corpus folder
+    assert doc["corpus"]["commit"] == commit_of(_repo, "v1")
+    assert doc["corpus"]["title"] == "corpus"
     r = kzlaw_cli("--data", root, "in-force", "2000-06-01", "--as-of", "v2", "--format", "json")
     facts = {(f["kind"], f["target"]): f["status"] for f in json.loads(r.stdout)["facts"]}
     assert facts[A] == "in-force"
@@ -306,7 +310,11 @@ def test_record_diff_on_any_day_gives_the_days_each_answer_changed(history):
     assert _changes(data, O) == []  # the moved file says the same
     groups = {c["group"] for c in data["changes"] if (c["kind"], c["target"]) == A}
     assert groups == {"no-longer-in-force", "became-certain"}
-    assert data["from"] == {"revision": "v1", "commit": commit_of(repo, "v1")}
+    assert data["from"]["revision"] == "v1"
+    # every record is cited by the commit it was answered from
+    assert data["from"]["commit"] == commit_of(repo, "v1") == data["from"]["corpus"]["commit"]
+    assert data["to"]["commit"] == commit_of(repo, "v2") == data["corpus"]["commit"]
+    assert data["question"] == {"command": "record-diff", "from": "v1", "to": "v2", "at": None}
     files = {(f["change"], f["path"], f["old_path"]) for f in data["files"]}
     assert files == {("modified", "corpus/measures/2000/m.yaml", None),
                      ("removed", "corpus/measures/2000/gone.yaml", None),
@@ -357,6 +365,7 @@ def test_record_diff_against_the_work_tree(history):
          measure("m", "1999-06-01", [{"id": "e", "prohibits": "a", "liability": "criminal"}]))
     data = record.record_diff(root, "v3")
     assert data["to"]["revision"] is None
+    assert data["to"]["commit"] == commit_of(_repo, "HEAD") + "-dirty"
     assert _changes(data, A) == [("absent", "in-force",
                                   [{"from": "1999-06-01", "until": "2000-05-31"}])]
     assert [(f["change"], f["path"]) for f in data["files"]] == [

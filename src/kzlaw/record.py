@@ -269,8 +269,7 @@ def load_at(path: Optional[str], rev: str, cache: bool = False) -> Corpus:
     use_cache = cache and not _cache.disabled()
     corpus = _cache.load(root, key) if use_cache else None
     if corpus is None:
-        from .loader import load_raw
-        raw = load_raw(root)
+        raw = _load_raw(revision, root)
         problems = validate(raw)
         if problems:
             raise KzlawError(relocate(revision, root, problems))
@@ -287,8 +286,17 @@ def raw_at(path: Optional[str], rev: str):
     problems not yet raised."""
     revision = resolve(path, rev)
     root = materialize(revision)
-    from .loader import load_raw
-    return revision, root, load_raw(root)
+    return revision, root, _load_raw(revision, root)
+
+
+def _load_raw(revision: Revision, root: str):
+    """The revision's files as the loader reads them; a corpus without corpus.yaml is named
+    after the corpus folder, as in the work tree, not after the cache folder."""
+    from .loader import default_info, load_raw
+    raw = load_raw(root)
+    if raw.info == default_info(root):
+        raw.info = default_info(os.path.join(revision.top, revision.prefix))
+    return raw
 
 
 # --- what changed in the record -------------------------------------------------------------
@@ -417,20 +425,26 @@ def record_diff(path: Optional[str], rev_a: str, rev_b: Optional[str] = None,
         b = load_at(path, rev_b, cache=cache)
         rb = b.revision
         files_b = _yaml_files(tree(rb))
-    return {
+    from .queries import document
+    question = {"command": "record-diff", "from": rev_a, "to": rev_b, "at": day_iso(at)
+                if at is not None else None}
+    return document(b, question, [at], {
         "from": _side(a, ra),
         "to": _side(b, rb),
-        "at": day_iso(at) if at is not None else None,
+        "at": question["at"],
         "changes": record_changes(a, b, at),
         "files": file_changes(ra, files_a, rb, files_b),
         "commits": commits_between(ra, rb),
-    }
+    })
 
 
 def _side(corpus, rev: Optional[Revision]) -> dict:
+    """Which record one side is: a revision and its commit, or the work tree's folder (and
+    the commit it was checked out from, ``-dirty`` if its corpus files differ)."""
     if rev is None:
-        return {"revision": None, "commit": None, "folder": corpus.root}
-    return {"revision": rev.given, "commit": rev.commit}
+        return {"revision": None, "commit": corpus.commit, "folder": corpus.root,
+                "corpus": corpus.citation()}
+    return {"revision": rev.given, "commit": rev.commit, "corpus": corpus.citation()}
 
 
 __all__ = ["Revision", "resolve", "load_at", "record_diff", "materialize", "available"]

@@ -4,9 +4,26 @@ markdown, json or csv."""
 from __future__ import annotations
 
 from .queries import DIFF_GROUPS, fact_label
-from .report import _changed, _heading, table, to_json
+from .report import table, to_json
 
 SHORT = 12  # characters of a commit id shown in tables
+
+
+def _heading(text: str, fmt: str, level: int = 1) -> str:
+    if fmt == "markdown":
+        return "#" * level + " " + text + "\n\n"
+    return text + "\n" + ("=" if level == 1 else "-") * len(text) + "\n"
+
+
+def _value(v) -> str:
+    if v is None:
+        return "none"
+    return " or ".join(v) if isinstance(v, (list, tuple)) else str(v)
+
+
+def _changed(c: dict) -> str:
+    return "; ".join(f"{k}: {_value(a)} -> {_value(b)}"
+                     for k, (a, b) in c.get("changed", {}).items())
 
 
 def side_text(side: dict) -> str:
@@ -48,7 +65,12 @@ def _holds(f: dict) -> str:
     return f["what"] if f["what"] == f["id"] else f"{f['what']} {f['id']}"
 
 
-def render_record_diff(data: dict, fmt: str) -> str:
+def _fact(c: dict, ids: bool) -> str:
+    ident = fact_label((c["kind"], c["target"], c["about"]))
+    return f"{c['title']} ({ident})" if ids else c["title"]
+
+
+def render_record_diff(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str:
     if fmt == "json":
         return to_json(data)
     changes, files, commits = data["changes"], data["files"], data["commits"]
@@ -71,8 +93,7 @@ def render_record_diff(data: dict, fmt: str) -> str:
                    f"{len({(c['kind'], c['target'], c['about']) for c in changes})} facts "
                    f"answer differently {when}", fmt)
     for group, title in DIFF_GROUPS:
-        rows = [[fact_label((c["kind"], c["target"], c["about"])), c["before"], c["after"],
-                 _changed(c)] + ([days_text(c["days"])] if on_any_day else [])
+        rows = [[_fact(c, ids), c["before"], c["after"], _changed(c)] + ([days_text(c["days"])] if on_any_day else [])
                 + [_by_text(c, "by"), _by_text(c, "sources")]
                 for c in changes if c["group"] == group]
         if not rows:
