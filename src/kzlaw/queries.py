@@ -36,8 +36,9 @@ def fact_label(key) -> str:
 def _ref_json(corpus, ref) -> dict:
     src = corpus.sources.get(ref.ref)
     out = {"ref": ref.ref}
-    if ref.quote:
-        out["quote"] = ref.quote
+    for name in ("quote", "translation", "summary"):
+        if getattr(ref, name):
+            out[name] = getattr(ref, name)
     if src is not None:
         out["citation"] = src.citation
         if src.url:
@@ -135,8 +136,7 @@ def event_json(ev) -> dict:
         if d.as_written:
             out["as_written"] = d.as_written
         if d.alternatives:
-            out["alternatives"] = [{"date": x.date.text + x.date.flag, "ref": x.ref}
-                                   for x in d.alternatives]
+            out["alternatives"] = [x.to_json() for x in d.alternatives]
     return out
 
 
@@ -272,7 +272,7 @@ def _event_row(key, d, verb, mid, eid, title, started: set, ended: set) -> dict:
         "date": d.text + (d.flag if not d.alternatives else ""),
         "range": format_range(d.earliest, d.latest),
         "as_written": d.as_written,
-        "alternatives": [{"date": a.date.text, "ref": a.ref} for a in d.alternatives],
+        "alternatives": [a.to_json() for a in d.alternatives],
         "event": verb, "measure": mid, "effect": eid, "title": title,
         "starts": [fact_label(k) for k in sorted(started - restated, key=sort_key)],
         "ends": [fact_label(k) for k in sorted(ended - restated, key=sort_key)],
@@ -363,17 +363,27 @@ def _explain_holding(corpus, h, day: int) -> dict:
         eff.sources or m.sources
     out = {
         "by": h.by, "measure": m.id, "title": m.title, "number": m.number,
-        "effect": _effect_text(eff),
+        "status": m.status, "effect": _effect_text(eff),
         "applies": _applies(h.certain, h.possible, day),
         "start": event_json(h.start),
         "ends": [dict(event_json(ev), reason=reason, by=by_) for ev, reason, by_ in h.end_causes],
         "sources": [_ref_json(corpus, r) for r in srcs],
     }
+    if m.titles:
+        out["titles"] = dict(m.titles)
+    if _article(eff):
+        out["article"] = _article(eff)
     if eff.note:
         out["note"] = eff.note
     if m.note:
         out["measure_note"] = m.note
     return out
+
+
+def _article(eff) -> Optional[str]:
+    """The provision an effect rests on (the amended text's, for an ``amends``)."""
+    body = eff.with_ if eff.kind == "amends" and eff.with_ is not None else eff
+    return body.article or eff.article
 
 
 def _effect_text(eff) -> str:
@@ -384,8 +394,11 @@ def _effect_text(eff) -> str:
         text += f" with {body.penalty}"
     if attrs_:
         text += " (" + ", ".join(f"{k}: {v}" for k, v in attrs_.items()) + ")"
+    if body.article:
+        text += f" [article {body.article}]"
     if eff.kind == "amends":
-        text = f"amends {eff.amends}: {text}"
+        text = f"amends {eff.amends}" + (f" [article {eff.article}]" if eff.article else "") \
+            + f": {text}"
     return text
 
 
@@ -532,6 +545,8 @@ def show(corpus, mid: str, day: Optional[int]) -> dict:
                 row["applies"] = _applies(h.certain, h.possible, day)
             else:
                 row["applies"] = "acts on its start date"
+        if _article(eff):
+            row["article"] = _article(eff)
         if eff.note:
             row["note"] = eff.note
         effects.append(row)
@@ -540,7 +555,8 @@ def show(corpus, mid: str, day: Optional[int]) -> dict:
         d = getattr(m.dates, field)
         if d is not None:
             dates[field] = d.to_json()
-    return {"measure": mid, "file": rel, "title": m.title, "number": m.number, "kind": m.kind,
+    return {"measure": mid, "file": rel, "title": m.title,
+            **({"titles": dict(m.titles)} if m.titles else {}), "number": m.number, "kind": m.kind,
             "status": m.status, "dates": dates, "at": day_iso(day) if day is not None else None,
             "note": m.note, "sources": [_ref_json(corpus, r) for r in m.sources],
             "effects": effects,
