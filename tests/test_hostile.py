@@ -479,11 +479,19 @@ BAD_QUESTIONS = [
     (["history", "m11"], 1, "unknown id 'm11' (did you mean 'm1'?)"),
     (["history", "../etc/passwd"], 1, "unknown id '../etc/passwd'"),
     (["show", "m11"], 1, "unknown measure 'm11' (did you mean 'm1'?)"),
-    (["in-force"], 2, "the following arguments are required"),
-    (["frobnicate"], 2, "invalid choice"),
-    (["in-force", "2012-01-01", "--format", "xml"], 2, "invalid choice"),
+    # usage errors: kzlaw's own words, whatever argparse's version or the locale say
+    (["in-force"], 2, "kzlaw: in-force: missing DATE"),
+    (["diff", "2012-01-01"], 2, "kzlaw: diff: missing DATE_B"),
+    ([], 2, "kzlaw: a command is needed: in-force, diff"),
+    (["frobnicate"], 2, "kzlaw: unknown command 'frobnicate'; commands: in-force"),
+    (["in-forc", "2012-01-01"], 2, "unknown command 'in-forc' (did you mean 'in-force'?)"),
+    (["in-force", "2012-01-01", "--format", "xml"], 2, "kzlaw: unknown format 'xml'; formats:"),
+    (["--format=jsn", "in-force", "2012-01-01"], 2, "unknown format 'jsn' (did you mean 'json'?)"),
+    (["in-force", "2012-01-01", "--knd", "x"], 2,
+     "kzlaw: in-force: unexpected argument '--knd' (did you mean '--kind'?)"),
+    (["in-force", "2012-01-01", "2013-01-01"], 2, "unexpected argument '2013-01-01'"),
     (["in-force", "2012-01-01", "--format", "html"], 2, "--format html is for reports"),
-    (["explain", "prohibition", "a"], 2, "--at"),
+    (["explain", "prohibition", "a"], 2, "kzlaw: explain: missing --at DATE"),
 ]
 
 
