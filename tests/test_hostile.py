@@ -472,7 +472,7 @@ BAD_QUESTIONS = [
     (["timeline", "--from", "2012-02-30"], 1, "is not a calendar day"),
     (["timeline", "--from", "2013-01-01", "--to", "2012-01-01"], 1, "is after --to"),
     (["in-force", "2012-01-01", "--kind", "prohibitions"], 1,
-     "unknown kind 'prohibitions' (did you mean 'prohibition'?)"),
+     "unknown fact kind 'prohibitions' (did you mean 'prohibition'?)"),
     (["explain", "prohibition", "aa", "--at", "2012-01-01"], 1, "unknown id 'aa'"),
     (["explain", "prohibitio", "a", "--at", "2012-01-01"], 1,
      "unknown fact kind 'prohibitio' (did you mean 'prohibition'?)"),

@@ -128,7 +128,7 @@ def test_json_carries_the_words_the_titles_and_the_article(tmp_path, capsys):
     assert data["titles"] == {"ru": "Закон о мере", "kk": "Шара туралы заң"}
     assert data["sources"][0]["translation"] == "Terrorism is prohibited"
     assert data["sources"][1] == {"ref": "s2", "summary": "The press says the law bans terrorism",
-                                  "citation": "Source two"}
+                                  "citation": "Source two", "kind": "press"}
     assert data["effects"][0]["article"] == "233"
     _, out, _ = run(capsys, "--data", root, "--no-cache", "explain", "prohibition", "a", "--at",
                     "2000-06-01", "--format", "json")

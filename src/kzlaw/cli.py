@@ -27,6 +27,8 @@ def _common(p: argparse.ArgumentParser, top: bool) -> None:
                    help="write the answer to FILE (atomically) instead of stdout")
     p.add_argument("--no-cache", action="store_true", default=False if top else argparse.SUPPRESS,
                    help="always parse the corpus files, ignoring the compiled cache")
+    p.add_argument("--ids", action="store_true", default=False if top else argparse.SUPPRESS,
+                   help="show ids (facts, effects, sources) in tables beside the labels")
 
 
 class Parser(argparse.ArgumentParser):
@@ -76,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = cmd("in-force", "the facts in force or uncertain on DATE")
     need(p, "date", "DATE", "a day, YYYY-MM-DD")
     p.add_argument("--kind", help="only facts of this kind (prohibition, designation, ...)")
+    p.add_argument("--category", metavar="C",
+                   help="only facts whose act belongs to this category (terrorism-related, ...)")
+    p.add_argument("--status", metavar="STATUS", help="only in-force or only uncertain facts")
+    p.add_argument("--about", metavar="X",
+                   help="only facts about X (an organization, or a penalty's id)")
     p = cmd("diff", "every fact whose status or attributes differ between two dates")
     need(p, "date_a", "DATE_A")
     need(p, "date_b", "DATE_B")
@@ -92,6 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = cmd("show", "a measure with its effects as amended on DATE")
     need(p, "measure", "MEASURE")
     p.add_argument("--at", default=None, metavar="DATE")
+    p = cmd("search", "find measures, facts, organizations and sources by their words")
+    p.add_argument("words", metavar="WORDS", nargs="+")
+    p = cmd("source", "a source: its citation, URL, date and what cites it")
+    p.add_argument("id", metavar="ID")
     cmd("check", "validate the corpus and run the integrity rules (exit 1 on any error)")
     p = cmd("reports", "regenerate the reports/ folder from the corpus")
     p.add_argument("--check", action="store_true",
