@@ -316,6 +316,10 @@ def test_export_needs_a_format_and_an_output(tmp_path):
     result = run("export", "--format", "csv", "--output", str(tmp_path / "x.db"))
     assert result.returncode == 2
     assert "unknown format 'csv'; formats: sqlite, parquet, jsonl" in result.stderr
+    result = run("--as-of", "HEAD", "export", "--format", "sqlite", "--output",
+                 str(tmp_path / "x.db"))
+    assert result.returncode == 2 and "drop --as-of" in result.stderr
+    assert not (tmp_path / "x.db").exists()
 
 
 # --- the generated documents -------------------------------------------------------------------------
