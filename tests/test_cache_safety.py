@@ -54,7 +54,7 @@ def frames(*parts: bytes) -> bytes:
     return b"".join(len(p).to_bytes(8, "big") + p for p in parts)
 
 
-@pytest.mark.parametrize("magic", [b"kzlaw-cache-3\n", cachefile.MAGIC])
+@pytest.mark.parametrize("magic", [b"kzlaw-cache-3\n", b"kzlaw-cache-4\n", cachefile.MAGIC])
 def test_the_issue_repro_runs_no_code_and_answers_right(env, tmp_path, magic):
     root, folder = env
     truth = answers(kzlaw.load(root))
@@ -310,7 +310,9 @@ def test_fuzz_damaged_frames_with_valid_digests_decode_or_are_refused(valid, mon
     header["compiled"] = cachefile.bind(fields, parts[0])
     header["rest"] = cachefile.bind(fields, parts[1])
     try:
-        segments, _every = cachefile.decode_compiled(parts[0])
+        timeline, extra = cachefile._frames(parts[0], 1)
+        segments, _every = cachefile.decode_compiled(timeline)
+        cachefile.decode_value(cachefile.loads(extra))
         assert all(type(k) is tuple and len(k) == 3 for k in segments)
     except cachefile.CacheFormatError:
         pass
@@ -351,6 +353,10 @@ def test_round_trip_keeps_every_answer_and_the_sharing(tmp_path):
     c = kzlaw.load()
     segments, every = cachefile.decode_compiled(cachefile.encode_compiled(c.compiled))
     assert segments == c.compiled.segments and every == c.compiled.snapshot_every
+    extra = {"info": c.info, "names": c.compiled.names, "why": c.compiled.why}
+    back = cachefile.decode_value(cachefile.loads(cachefile.dumps(cachefile.encode_value(extra))))
+    assert back["info"] == c.info and back["why"] == c.compiled.why
+    assert vars(back["names"]) == vars(c.compiled.names)
     state = cachefile.decode_value(cachefile.loads(cachefile.dumps(
         cachefile.encode_value(c.state_for_cache()))))
     assert state["measures"] == c.measures and state["holdings"] == c.holdings

@@ -208,7 +208,7 @@ def load(root: str, current: tuple):
                 if i == 0:
                     header = fmt.loads(_read_exact(f, size))
                 elif i == 1:
-                    compiled_bytes = _read_exact(f, size)
+                    compiled_bytes = _read_exact(f, size)  # the timeline, its names, the info
                 else:  # the rest of the corpus is read only if it is needed
                     f.seek(size, os.SEEK_CUR)
                 at += size
@@ -222,13 +222,23 @@ def load(root: str, current: tuple):
             return None
         if fmt.bind(fields, compiled_bytes) != header["compiled"]:
             return None
-        segments, every = _without_gc(fmt.decode_compiled, compiled_bytes)
+        timeline, extra = fmt._frames(compiled_bytes, 1)
+        segments, every = _without_gc(fmt.decode_compiled, timeline)
+        extra = _without_gc(fmt.decode_value, fmt.loads(extra))
     except (OSError, fmt.CacheFormatError):
         return None
     from .corpus import Corpus
+    from .model import CorpusInfo
+    from .names import Names
     from .timeline import Compiled
+    if type(extra) is not dict or set(extra) != {"info", "names", "why"} or \
+            not isinstance(extra["info"], CorpusInfo) or not isinstance(extra["names"], Names) \
+            or type(extra["why"]) is not dict:
+        return None
+    info = extra["info"]
     compiled = Compiled.__new__(Compiled)
-    compiled.__setstate__({"segments": segments, "snapshot_every": every})
+    compiled.__setstate__({"segments": segments, "snapshot_every": every,
+                           "names": extra["names"], "why": extra["why"]})
     rest_at, rest_size = sizes[2]
     rest_digest = header["rest"]
 
@@ -248,10 +258,10 @@ def load(root: str, current: tuple):
             state = None
         if not isinstance(state, dict) or "holdings_by_fact" not in state or \
                 not all(type(k) is str for k in state):
-            return Corpus(_fresh(root)).state_for_cache() | {"compiled": compiled}
+            return Corpus(_fresh(root)).state_for_cache() | {"compiled": compiled, "info": info}
         return state
 
-    return Corpus.from_cache(compiled, rest)
+    return Corpus.from_cache(compiled, info, rest)
 
 
 def _fresh(root: str):
@@ -285,7 +295,9 @@ def store(root: str, corpus, before: tuple, stamp_ns: int) -> bool:
         return False
     fields = _header_fields(root, code_fingerprint(), fmt.manifest_digest(before))
     try:
-        compiled = fmt.encode_compiled(corpus.compiled)
+        c = corpus.compiled
+        compiled = fmt.frame(fmt.encode_compiled(c)) + fmt.dumps(fmt.encode_value(
+            {"info": corpus.info, "names": c.names, "why": c.why}))
         rest = fmt.dumps(fmt.encode_value(corpus.state_for_cache()))
     except (TypeError, ValueError, OverflowError, RecursionError):  # a corpus the format cannot hold
         return False

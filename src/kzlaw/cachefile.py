@@ -8,12 +8,13 @@ raises ``CacheFormatError``.
 
 Layout::
 
-    MAGIC                       b"kzlaw-cache-4\\n"
+    MAGIC                       b"kzlaw-cache-5\\n"
     3 frames                    8-byte big-endian length, then that many bytes of UTF-8 JSON:
       header                    {"root", "code", "manifest", "compiled", "rest"}: the corpus's
                                 real path, kzlaw's code fingerprint, the SHA-256 of the corpus
                                 manifest, and the SHA-256 of each of the next two frames
-      compiled                  the compiled timeline (``encode_compiled``)
+      compiled                  the compiled timeline: a frame of ``encode_compiled``, then
+                                the JSON of ``encode_value({"info", "names", "why"})``
       rest                      everything else of the corpus (``encode_value``), read only
                                 when a question needs it
     nothing after the last frame
@@ -29,9 +30,10 @@ import json
 import operator
 import sys
 from array import array
+from datetime import date
 from operator import itemgetter
 
-MAGIC = b"kzlaw-cache-4\n"
+MAGIC = b"kzlaw-cache-5\n"
 STATUSES = ("in-force", "uncertain")
 
 
@@ -295,6 +297,7 @@ def _decode_compiled(data: bytes) -> tuple[dict, int]:
 #   ["l", x...] list   ["t", x...] tuple   ["s", x...] set   ["f", x...] frozenset
 #   ["d", k, v, k, v...] dict   ["o", NAME, field values...] an instance of table()[NAME]
 #   ["r", N] the same list, dict, set or object as the N-th one met before
+#   ["D", N] the calendar day with ordinal N (datetime.date)
 
 def _classes() -> dict:
     """Short name -> (class, the attributes it is rebuilt from, how). Only these classes can
@@ -305,17 +308,20 @@ def _classes() -> dict:
     from .dates import Alternative, UncertainDate
     from .engine import Event, EventTable, Holding
     from .loader import RawCorpus
-    from .model import Dates, Effect, Measure, Pattern, Rule, Source, SourceRef, VocabEntry
+    from .model import (CorpusInfo, Dates, Effect, Measure, Pattern, Rule, Source, SourceRef,
+                        VocabEntry)
+    from .names import Names
     from .problems import Problem
     from .rules import Derivation, FactIndex
     from .yamlfile import LMap, LSeq
     table = {}
     for cls in (Alternative, UncertainDate, Event, Holding, RawCorpus, Dates, Effect, Measure,
-                Pattern, Rule, Source, SourceRef, VocabEntry, Derivation, Problem):
+                Pattern, Rule, Source, SourceRef, VocabEntry, Derivation, Problem, CorpusInfo):
         table[cls.__name__] = (cls, tuple(a.name for a in attrs.fields(cls)), "slots")
     table["Lines"] = (Lines, tuple(Lines.__slots__), "slots")
-    for cls in (EventTable, FactIndex):  # plain classes: exactly the attributes a new one has
-        table[cls.__name__] = (cls, frozenset(vars(cls())), "dict")
+    # plain classes: exactly the attributes a new (empty) one has
+    for cls, empty in ((EventTable, ()), (FactIndex, ()), (Names, ({}, {}, (), ()))):
+        table[cls.__name__] = (cls, frozenset(vars(cls(*empty))), "dict")
     table["LMap"] = (LMap, ("line", "lines"), "dict-base")
     table["LSeq"] = (LSeq, ("line", "lines"), "list-base")
     return table
@@ -352,6 +358,8 @@ def _encoder(by_class: dict):
             return ["t", *map(enc, v)]
         if t is frozenset:
             return ["f", *map(enc, v)]
+        if t is date:
+            return ["D", v.toordinal()]
         ref = seen.get(id(v))
         if ref is not None:
             return ["r", ref]
@@ -402,6 +410,10 @@ def decode_value(doc):
             return tuple(map(dec, v[1:]))
         if tag == "f":
             return frozenset(map(dec, v[1:]))
+        if tag == "D":
+            if len(v) != 2 or type(v[1]) is not int:
+                raise CacheFormatError("bad day")
+            return date.fromordinal(v[1])  # ValueError out of range
         if tag == "r":
             if len(v) != 2 or type(v[1]) is not int or not 0 <= v[1] < len(made) \
                     or made[v[1]] is pending:
@@ -459,7 +471,8 @@ def decode_value(doc):
 
     try:
         return dec(doc)
-    except (TypeError, IndexError, RecursionError, StopIteration) as e:
+    except (TypeError, IndexError, ValueError, OverflowError, RecursionError,
+            StopIteration) as e:
         raise CacheFormatError(str(e)) from None
 
 
