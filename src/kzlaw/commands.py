@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from . import report
+from . import documents, report
 from .corpus import load, resolve_path, to_day, validate
-from .model import FACT_KINDS
 from .output import check_writable
-from .problems import KzlawError, Problem, suggest
+from .problems import KzlawError, Problem
 
 
 def run(args, fmt: str) -> tuple[str, int]:
@@ -20,44 +19,49 @@ def _load(args):
     return load(args.data, cache=not getattr(args, "no_cache", False))
 
 
+def _answer(data: dict, render, fmt: str) -> tuple[str, int]:
+    """The document as JSON, exactly as built (the web app serves the same dict), or rendered."""
+    return (report.to_json(data) if fmt == "json" else render(data, fmt)), 0
+
+
 def cmd_in_force(args, fmt):
     day = to_day(args.date)
-    if args.kind is not None and args.kind not in FACT_KINDS:
-        raise KzlawError([Problem("question", 0, f"unknown kind {args.kind!r}"
-                                  + suggest(args.kind, FACT_KINDS))])
+    documents.check_kind(args.kind)
     corpus = _load(args)
-    data = report.in_force_data(corpus.at(day), args.kind)
-    return report.render_in_force(data, fmt), 0
+    return _answer(documents.in_force(corpus, day, args.kind), report.render_in_force, fmt)
 
 
 def cmd_diff(args, fmt):
     a, b = to_day(args.date_a), to_day(args.date_b)
     corpus = _load(args)
-    return report.render_diff(corpus.diff(a, b), fmt), 0
+    return _answer(documents.diff(corpus, a, b), report.render_diff, fmt)
 
 
 def cmd_timeline(args, fmt):
     start = to_day(args.start) if args.start else None
     end = to_day(args.end) if args.end else None
+    documents.check_range(start, end)
     corpus = _load(args)
-    return report.render_timeline(corpus.timeline(start, end), fmt), 0
+    return _answer(documents.timeline(corpus, start, end),
+                   lambda data, f: report.render_timeline(data["events"], f), fmt)
 
 
 def cmd_history(args, fmt):
     corpus = _load(args)
-    return report.render_history(corpus.history(args.id), fmt), 0
+    return _answer(documents.history(corpus, args.id), report.render_history, fmt)
 
 
 def cmd_explain(args, fmt):
     day = to_day(args.at)
     corpus = _load(args)
-    return report.render_explain(corpus.explain(args.kind, args.target, args.about, at=day), fmt), 0
+    return _answer(documents.explain(corpus, args.kind, args.target, args.about, day),
+                   report.render_explain, fmt)
 
 
 def cmd_show(args, fmt):
     day = to_day(args.at) if args.at else None
     corpus = _load(args)
-    return report.render_show(corpus.show(args.measure, day), fmt), 0
+    return _answer(documents.show(corpus, args.measure, day), report.render_show, fmt)
 
 
 def cmd_check(args, fmt):
@@ -83,6 +87,22 @@ def cmd_check(args, fmt):
     if fmt == "csv":
         return report.render_problems(lines, fmt), 0
     return report.render_problems(lines, fmt) + summary + "\n", 0
+
+
+def cmd_serve(args, fmt):
+    """Serve until stopped. The web package (and the extra it needs) is imported only here."""
+    from .web import EXTRA_MODULES, INSTALL_HINT
+    try:
+        from .web.serve import serve
+    except ImportError as e:
+        missing = (e.name or "").split(".")[0]
+        if missing not in EXTRA_MODULES:
+            raise
+        raise KzlawError([Problem("serve", 0, f"kzlaw serve needs the web extra (module "
+                                  f"{missing!r} is missing): {INSTALL_HINT}")]) from None
+    corpus = _load(args)
+    serve(corpus, args.host, args.port)
+    return "", 0
 
 
 def cmd_reports(args, fmt):
