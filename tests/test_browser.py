@@ -117,7 +117,15 @@ def test_a_reader_chooses_a_day_opens_a_fact_and_compares_two_days(server, page,
     assert "in-force" in page.locator("p.lead").inner_text()
     quotes = page.locator("li.cited blockquote")
     assert quotes.count() >= 1
-    assert page.locator('li.cited a[href^="/source/"]').count() >= 1
+
+    # Follow a source link: the source's page lists what cites it, with the quote.
+    page.click('li.cited a[href="/source/almanac-fn4"]')
+    page.wait_for_url("**/source/almanac-fn4")
+    assert "Radio Free Europe" in page.locator("p.lead").inner_text()
+    assert page.locator('a.external[href="http://www.rferl.org/a/1058033.html"]').count() == 1
+    assert "official ban on the group" in page.locator("main blockquote").first.inner_text()
+    page.go_back()
+    page.wait_for_url("**/fact/designation/hizb-ut-tahrir?at=2012-01-01")
 
     # Its measure, from the effect's link.
     page.locator('li.effect-item a[href^="/measure/court-2005-hizb-ut-tahrir-ban"]').first.click()
@@ -134,6 +142,17 @@ def test_a_reader_chooses_a_day_opens_a_fact_and_compares_two_days(server, page,
     assert page.locator("main tbody tr").count() == len(changes)
     assert page.locator("#group-newly-in-force").inner_text().startswith("Newly in force")
 
+    assert page.errors == []
+
+
+def test_a_reader_finds_an_organization_by_its_alias(server, page):
+    page.goto(server + "/")
+    page.fill("#search-input", "HT")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?q=HT")
+    page.click('main a[href="/history/hizb-ut-tahrir"]')
+    page.wait_for_url("**/history/hizb-ut-tahrir")
+    assert "Hizb ut-Tahrir" in page.locator("h1").inner_text()
     assert page.errors == []
 
 

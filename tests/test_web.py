@@ -76,6 +76,17 @@ AGREEMENT = [
     ("/api/measures/law-2011-religious-activity?at=2012-06-01",
      ["show", "law-2011-religious-activity", "--at", "2012-06-01"]),
     ("/api/measures/law-2011-religious-activity", ["show", "law-2011-religious-activity"]),
+    ("/api/in-force?date=2012-01-01&status=uncertain", ["in-force", "2012-01-01", "--status",
+                                                        "uncertain"]),
+    ("/api/in-force?date=2012-01-01&about=hizb-ut-tahrir",
+     ["in-force", "2012-01-01", "--about", "hizb-ut-tahrir"]),
+    ("/api/in-force?date=2012-01-01&category=terrorism-related",
+     ["in-force", "2012-01-01", "--category", "terrorism-related"]),
+    ("/api/in-force?date=2030-01-01", ["in-force", "2030-01-01"]),  # past the horizon: warned
+    ("/api/history/HT", ["history", "HT"]),  # an alias
+    ("/api/search?q=hizb", ["search", "hizb"]),
+    ("/api/search?q=hizb+tahrir", ["search", "hizb", "tahrir"]),
+    ("/api/sources/almanac-fn4", ["source", "almanac-fn4"]),
 ]
 
 
@@ -118,6 +129,14 @@ ERRORS = [
      ["explain", "prohibitio", "prayer-in-workplace", "--at", "2012-06-01"]),
     ("/api/explain?kind=prohibition&target=prayer-in-workplace&at=2012-02-30", 400,
      ["explain", "prohibition", "prayer-in-workplace", "--at", "2012-02-30"]),
+    ("/api/in-force?date=2012-01-01&status=maybe", 400,
+     ["in-force", "2012-01-01", "--status", "maybe"]),
+    ("/api/in-force?date=2012-01-01&about=hizb-ut", 404,
+     ["in-force", "2012-01-01", "--about", "hizb-ut"]),
+    ("/api/in-force?date=2012-01-01&category=terror", 400,
+     ["in-force", "2012-01-01", "--category", "terror"]),
+    ("/api/sources/almanac-fn999", 404, ["source", "almanac-fn999"]),
+    ("/api/search?q=+", 400, ["search", " "]),
 ]
 
 
@@ -138,6 +157,7 @@ def test_a_bad_question_answers_the_command_lines_message(client, url, status, a
     ("/api/in-force?dat=2012-01-01", "question: unknown parameter 'dat' (did you mean 'date'?)"),
     ("/api/in-force?date=2012-01-01&date=2013-01-01", "question: parameter 'date' is given twice"),
     ("/api/history/hizb-ut-tahrir?at=2012-01-01", "question: unknown parameter 'at'"),
+    ("/api/search", "question: missing parameter 'q'"),
 ])
 def test_parameters_are_checked_before_the_question_is_asked(client, url, message):
     r = client.get(url)
@@ -229,7 +249,8 @@ def test_the_openapi_description_lists_every_api_route_with_its_parameters(clien
             if p["in"] == "path":
                 assert "{" + p["name"] + "}" in path
     assert {"/api/in-force", "/api/diff", "/api/explain", "/api/history/{id}",
-            "/api/measures/{id}", "/api/timeline"} <= set(api)
+            "/api/measures/{id}", "/api/timeline", "/api/search",
+            "/api/sources/{id}"} <= set(api)
 
 
 # --- pages -------------------------------------------------------------------------------------
@@ -259,7 +280,8 @@ PAGES = ["/", "/at/2012-01-01", "/at/2006-06-01?kind=designation", "/diff",
          "/fact/prohibition/membership-in-banned-organization/hizb-ut-tahrir?at=2004-06-01",
          "/measure/law-2011-religious-activity?at=2012-06-01",
          "/measure/law-2011-religious-activity", "/history/hizb-ut-tahrir",
-         "/history/law-2011-religious-activity"]
+         "/history/law-2011-religious-activity", "/history/HT", "/source/almanac-fn4",
+         "/source/almanac", "/search", "/search?q=hizb", "/search?q=law+religious"]
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -318,6 +340,7 @@ def test_the_day_page_holds_the_chart_with_one_row_a_fact_and_the_day_marked(cli
     ("/measure/nope", 404, "unknown measure &#39;nope&#39;"),
     ("/fact/prohibition/nope?at=2012-01-01", 404, "unknown id &#39;nope&#39;"),
     ("/diff/2012-01-01/nope", 400, "question:"),
+    ("/source/nope", 404, "unknown source"),
 ])
 def test_a_bad_question_on_a_page_is_an_error_page_with_the_message(client, url, status, needle):
     r = client.get(url)
@@ -356,7 +379,9 @@ def hostile(tmp_path_factory):
 
 @pytest.mark.parametrize("url", ["/at/2001-01-01", "/fact/prohibition/a?at=2001-01-01",
                                  "/fact/designation/o?at=2001-01-01", "/measure/m1?at=2001-01-01",
-                                 "/history/o", "/history/m1", "/timeline"])
+                                 "/history/o", "/history/m1", "/timeline", "/source/s1",
+                                 "/source/s2", "/search?q=script", "/search?q=m1",
+                                 "/diff/1999-01-01/2001-01-01"])
 def test_a_corpus_holding_script_and_onerror_renders_them_as_text(hostile, url):
     r = hostile.get(url)
     assert r.status_code == 200, r.text[:300]

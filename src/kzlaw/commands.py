@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import documents, report
+from . import report
 from .corpus import load, resolve_path, to_day, validate
 from .output import check_writable
 from .problems import KzlawError, Problem
@@ -11,57 +11,65 @@ from .problems import KzlawError, Problem
 def run(args, fmt: str) -> tuple[str, int]:
     if getattr(args, "output", None) and args.command != "reports":
         check_writable(args.output)
-    handler = globals()["cmd_" + args.command.replace("-", "_")]
-    return handler(args, fmt)
+    return COMMANDS[args.command](args, fmt)
 
 
 def _load(args):
     return load(args.data, cache=not getattr(args, "no_cache", False))
 
 
-def _answer(data: dict, render, fmt: str) -> tuple[str, int]:
-    """The document as JSON, exactly as built (the web app serves the same dict), or rendered."""
-    return (report.to_json(data) if fmt == "json" else render(data, fmt)), 0
+def _opts(args) -> dict:
+    """How a renderer lays out its answer: ids shown or not, the terminal's width."""
+    return {"ids": bool(getattr(args, "ids", False)), "width": report.terminal_width()}
 
 
 def cmd_in_force(args, fmt):
     day = to_day(args.date)
-    documents.check_kind(args.kind)
     corpus = _load(args)
-    return _answer(documents.in_force(corpus, day, args.kind), report.render_in_force, fmt)
+    data = corpus.in_force(day, kind=args.kind, category=args.category, status=args.status,
+                           about=args.about)
+    return report.render_in_force(data, fmt, **_opts(args)), 0
 
 
 def cmd_diff(args, fmt):
     a, b = to_day(args.date_a), to_day(args.date_b)
     corpus = _load(args)
-    return _answer(documents.diff(corpus, a, b), report.render_diff, fmt)
+    return report.render_diff(corpus.diff(a, b), fmt, **_opts(args)), 0
 
 
 def cmd_timeline(args, fmt):
     start = to_day(args.start) if args.start else None
     end = to_day(args.end) if args.end else None
-    documents.check_range(start, end)
     corpus = _load(args)
-    return _answer(documents.timeline(corpus, start, end),
-                   lambda data, f: report.render_timeline(data["events"], f), fmt)
+    return report.render_timeline(corpus.timeline(start, end), fmt, **_opts(args)), 0
 
 
 def cmd_history(args, fmt):
     corpus = _load(args)
-    return _answer(documents.history(corpus, args.id), report.render_history, fmt)
+    return report.render_history(corpus.history(args.id), fmt, **_opts(args)), 0
 
 
 def cmd_explain(args, fmt):
     day = to_day(args.at)
     corpus = _load(args)
-    return _answer(documents.explain(corpus, args.kind, args.target, args.about, day),
-                   report.render_explain, fmt)
+    data = corpus.explain(args.kind, args.target, args.about, at=day)
+    return report.render_explain(data, fmt, **_opts(args)), 0
 
 
 def cmd_show(args, fmt):
     day = to_day(args.at) if args.at else None
     corpus = _load(args)
-    return _answer(documents.show(corpus, args.measure, day), report.render_show, fmt)
+    return report.render_show(corpus.show(args.measure, day), fmt, **_opts(args)), 0
+
+
+def cmd_search(args, fmt):
+    corpus = _load(args)
+    return report.render_search(corpus.search(args.words), fmt, **_opts(args)), 0
+
+
+def cmd_source(args, fmt):
+    corpus = _load(args)
+    return report.render_source(corpus.source(args.id), fmt, **_opts(args)), 0
 
 
 def cmd_check(args, fmt):
@@ -109,3 +117,9 @@ def cmd_reports(args, fmt):
     from .reports import write_reports
     corpus = _load(args)
     return write_reports(corpus, args.dir, check=args.check)
+
+
+COMMANDS = {"in-force": cmd_in_force, "diff": cmd_diff, "timeline": cmd_timeline,
+            "history": cmd_history, "explain": cmd_explain, "show": cmd_show,
+            "search": cmd_search, "source": cmd_source, "check": cmd_check,
+            "reports": cmd_reports, "serve": cmd_serve}

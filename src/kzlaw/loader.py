@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+from datetime import date
 from typing import Any, Optional
 
 import attrs
@@ -20,8 +21,8 @@ from cattrs.gen import make_dict_structure_fn, override
 from . import dates as _dates
 from .dates import Alternative, DateError, UncertainDate
 from .model import (
-    CHOICES, PATTERN_KINDS, VOCAB_SECTIONS, Dates, Effect, Measure, Pattern, Rule, Source,
-    SourceRef, VocabEntry, is_slug,
+    CHOICES, PATTERN_KINDS, VOCAB_SECTIONS, CorpusInfo, Dates, Effect, Measure, Pattern, Rule,
+    Source, SourceRef, VocabEntry, is_slug,
 )
 from .problems import Problem, suggest
 from .yamlfile import LMap, LSeq, YamlProblem, load_file, locate
@@ -34,6 +35,7 @@ class RawCorpus:
     """What the files say, typed, with where each thing was written."""
 
     root: str
+    info: Optional[CorpusInfo] = None
     vocabulary: dict[str, dict[str, VocabEntry]] = attrs.Factory(dict)
     sources: dict[str, Source] = attrs.Factory(dict)
     measures: dict[str, Measure] = attrs.Factory(dict)
@@ -346,6 +348,12 @@ def _load_raw(root: str) -> RawCorpus:
     refused: list[str] = []
     measure_paths, rule_paths = _corpus_files(root, problems, refused)
     corpus.files = measure_paths + rule_paths
+    corpus.info = default_info(root)
+    if CORPUS_FILE in measure_paths:
+        measure_paths.remove(CORPUS_FILE)
+        data, ok = _read(root, CORPUS_FILE, problems)
+        if ok:
+            _load_info(corpus, CORPUS_FILE, data)
     special = {"measures/vocabulary.yaml", "measures/sources.yaml"}
     for rel in sorted(special):
         if rel not in measure_paths and os.path.isdir(os.path.join(root, "measures")):
@@ -374,6 +382,48 @@ def _load_raw(root: str) -> RawCorpus:
         if ok:
             _load_rule(corpus, rel, data)
     return corpus
+
+
+CORPUS_FILE = "measures/corpus.yaml"
+INFO_FIELDS = ("title", "jurisdiction", "curated_from", "curated_until")
+
+
+def default_info(root: str) -> CorpusInfo:
+    """A corpus without ``measures/corpus.yaml`` is named after its folder and has no horizon."""
+    name = os.path.basename(os.path.realpath(root).rstrip(os.sep)) or root
+    return CorpusInfo(title=name)
+
+
+def _load_info(corpus: RawCorpus, rel: str, data) -> None:
+    """``measures/corpus.yaml``: title, jurisdiction, curated_from, curated_until (each
+    optional; the two days are single days, ``YYYY-MM-DD``)."""
+    problems = corpus.problems
+    if not _top_mapping(rel, data, problems):
+        return
+    values: dict = {}
+    for key, value in data.items():
+        line = data.lines[key]
+        if key not in INFO_FIELDS:
+            problems.append(Problem(rel, line, f"unknown field {key!r}"
+                                    + suggest(key, INFO_FIELDS)))
+        elif not isinstance(value, str):
+            problems.append(Problem(rel, line, f"{key}: expected text, found {_describe(value)}"))
+        elif key.startswith("curated_"):
+            try:
+                values[key] = date.fromordinal(_dates.parse_day(value))
+            except DateError as e:
+                problems.append(Problem(rel, line, f"{key}: {e}"))
+        else:
+            values[key] = value
+    lo, hi = values.get("curated_from"), values.get("curated_until")
+    if lo is not None and hi is not None and hi < lo:
+        problems.append(Problem(rel, data.lines["curated_until"],
+                                f"curated_until {hi.isoformat()} is before curated_from "
+                                f"{lo.isoformat()}"))
+        return
+    corpus.info = CorpusInfo(title=values.get("title", corpus.info.title),
+                             jurisdiction=values.get("jurisdiction"),
+                             curated_from=lo, curated_until=hi)
 
 
 def _broken_key(rel: str) -> str:

@@ -8,6 +8,7 @@ Cross-references (does the act exist? does the repealed measure exist?) are chec
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import NewType, Optional
 
 import attrs
@@ -85,6 +86,17 @@ def _one_of(choices):
             raise ValueError(f"{attribute.name.rstrip('_')} {value!r} is not one of "
                              + ", ".join(choices))
     return check
+
+
+@attrs.frozen
+class CorpusInfo:
+    """What ``measures/corpus.yaml`` says the corpus is and how far it reaches (semantics.md
+    section 2). Without the file: named after its folder, with no horizon (both days None)."""
+
+    title: str
+    jurisdiction: Optional[str] = None
+    curated_from: Optional[date] = None  # measures before this day are not recorded
+    curated_until: Optional[date] = None  # changes after this day are not recorded
 
 
 @attrs.frozen

@@ -86,11 +86,12 @@ def when_text(e: dict) -> str:
 
 # --- in-force ------------------------------------------------------------------------------
 
-def in_force_data(state, kind=None) -> dict:
-    return {"date": state.date, "facts": [f.to_json() for f in state.facts(kind)]}
+def terminal_width() -> int:
+    import shutil
+    return shutil.get_terminal_size((80, 24)).columns
 
 
-def render_in_force(data: dict, fmt: str) -> str:
+def render_in_force(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str:
     if fmt == "json":
         return to_json(data)
     facts = data["facts"]
@@ -120,7 +121,7 @@ def _when(events: list[dict]) -> str:
     return "; ".join(when_text(e) for e in events)
 
 
-def render_diff(data: dict, fmt: str) -> str:
+def render_diff(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str:
     if fmt == "json":
         return to_json(data)
     headers = ["change", "fact", "before", "after", "changed", "when", "by", "sources"]
@@ -150,7 +151,7 @@ def _changed(c: dict) -> str:
 
 # --- explain --------------------------------------------------------------------------------
 
-def render_explain(data: dict, fmt: str) -> str:
+def render_explain(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str:
     if fmt == "json":
         return to_json(data)
     if fmt == "csv":
@@ -254,7 +255,7 @@ def _event_text(e: dict) -> str:
 _PAST = {"amends": "amended", "repeals": "repealed", "replaces": "replaced"}
 
 
-def render_show(data: dict, fmt: str) -> str:
+def render_show(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str:
     if fmt == "json":
         return to_json(data)
     rows = [[e["id"], e["effect"], e.get("applies", ""), e.get("from"), e.get("until"),
@@ -287,21 +288,23 @@ def render_show(data: dict, fmt: str) -> str:
     return out
 
 
-def render_timeline(rows: list[dict], fmt: str) -> str:
+def render_timeline(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str:
     if fmt == "json":
-        return to_json({"events": rows})
+        return to_json(data)
+    rows = data["events"]
     trows = []
     for r in rows:
         when = when_text(r)
         what = r["measure"] + (f"#{r['effect']}" if r.get("effect") else "")
-        trows.append([when, r["event"], what, r["starts"], r["ends"], r["restates"]])
+        trows.append([when, r["event"], what, [f["title"] for f in r["starts"]],
+                      [f["title"] for f in r["ends"]], [f["title"] for f in r["restates"]]])
     headers = ["date", "event", "measure", "starts", "ends", "continues, amended"]
     if fmt == "csv":
         return table(trows, headers, fmt)
     return _heading(f"Timeline: {len(rows)} dated events", fmt) + table(trows, headers, fmt)
 
 
-def render_history(data: dict, fmt: str) -> str:
+def render_history(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str:
     if data.get("type") == "measure":
         return render_show(data, fmt)
     if fmt == "json":
@@ -314,7 +317,7 @@ def render_history(data: dict, fmt: str) -> str:
     out = _heading(f"History of {data['id']} ({data['type']})", fmt)
     out += table(rows, headers, fmt)
     if data["events"]:
-        out += "\n" + _heading("Events", fmt, 2) + render_timeline(data["events"], fmt).split(
+        out += "\n" + _heading("Events", fmt, 2) + render_timeline(data, fmt).split(
             "\n", 2 if fmt != "markdown" else 2)[-1]
     return out
 
@@ -328,3 +331,30 @@ def render_problems(problems: Iterable, fmt: str) -> str:
     if fmt in ("csv", "markdown"):
         return table(rows, ["where", "severity", "message"], fmt)
     return "".join(str(p) + "\n" for p in problems)
+
+
+def render_search(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str:
+    if fmt == "json":
+        return to_json(data)
+    rows = []
+    for m in data["measures"]:
+        rows.append(["measure", m["id"], m["title"]])
+    for f in data["facts"]:
+        rows.append(["fact", " ".join(x for x in (f["kind"], f["target"], f["about"]) if x),
+                     f["title"]])
+    for o in data["organizations"] + data["vocabulary"]:
+        rows.append([o["section"].rstrip("s"), o["id"], o["label"]])
+    for src in data["sources"]:
+        rows.append(["source", src["id"], src["citation"]])
+    return table(rows, ["what", "id", "label"], fmt)
+
+
+def render_source(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str:
+    if fmt == "json":
+        return to_json(data)
+    rows = [[c["by"], c.get("quote") or c.get("summary") or ""] for c in data["cited_by"]]
+    head = [["citation", data["citation"]], ["kind", data["kind"]], ["url", data["url"]]]
+    if fmt == "csv":
+        return table(rows, ["cited by", "quote"], fmt)
+    return (_heading(f"Source {data['id']}", fmt) + table(head, ["field", "value"], fmt) + "\n"
+            + table(rows, ["cited by", "quote"], fmt))

@@ -86,8 +86,9 @@ def _environment(corpus) -> jinja2.Environment:
     env.filters["when"] = when_text
     env.tests["web_url"] = _is_web_url
     env.filters["plain"] = _plain
-    title = _corpus_title(corpus)
-    env.globals["corpus_title"] = title
+    citation = corpus.citation()  # once: the commit is found with git, not per request
+    env.globals["citation"] = citation
+    env.globals["corpus_title"] = citation.get("title") or "kzlaw"
     env.globals["today"] = lambda: date.today().isoformat()
     env.globals["twin"] = None  # a page with a JSON twin sets it
     return env
@@ -114,16 +115,6 @@ def _plain(value) -> str:
     if isinstance(value, (list, tuple)):
         return " or ".join(str(x) for x in value)
     return str(value)
-
-
-def _corpus_title(corpus) -> str:
-    citation = getattr(type(corpus), "citation", None)
-    if citation is not None:
-        try:
-            return corpus.citation().get("title") or "kzlaw"
-        except Exception:  # noqa: BLE001 - the title is decoration; never fail a page on it
-            return "kzlaw"
-    return "kzlaw"
 
 
 def _static_files() -> dict[str, tuple[bytes, str]]:

@@ -52,13 +52,5 @@ def timeline_url(start: Optional[str] = None, end: Optional[str] = None) -> str:
     return with_query("/timeline", from_=start, to=end)
 
 
-def label_fact(label: str) -> tuple[str, str, Optional[str]]:
-    """``(kind, target, about)`` of a fact's label, ``KIND TARGET[ about ABOUT]`` (the form
-    ``kzlaw.queries.fact_label`` writes, which timeline documents list)."""
-    kind, _, rest = str(label).partition(" ")
-    target, _, about = rest.partition(" about ")
-    return kind, target, about or None
-
-
 LINKS = {f.__name__: f for f in (at_url, diff_url, fact_url, measure_url, by_url, history_url,
-                                  source_url, search_url, timeline_url, label_fact)}
+                                  source_url, search_url, timeline_url)}

@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-from ... import documents
 from ..links import diff_url
 from ..params import Param
 from ..views import View, with_query
 
 
 def _diff(corpus, v):
-    return documents.diff(corpus, v["from"], v["to"])
+    return corpus.diff(v["from"], v["to"])
 
 
 def _diff_form(corpus, v):
@@ -18,7 +17,7 @@ def _diff_form(corpus, v):
 
 
 def _timeline(corpus, v):
-    return documents.timeline(corpus, v["from"], v["to"])
+    return corpus.timeline(v["from"], v["to"])
 
 
 VIEWS = [

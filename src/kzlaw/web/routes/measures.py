@@ -4,7 +4,6 @@ id: an act, organization, institution, power, duty, penalty or measure (``/histo
 
 from __future__ import annotations
 
-from ... import documents
 from ..params import Param
 from ..views import View, q, with_query
 
@@ -17,11 +16,11 @@ IDENT = Param("id", "path", is_id=True, description="an act, organization, insti
 
 
 def _show(corpus, v):
-    return documents.show(corpus, v["id"], v["at"])
+    return corpus.show(v["id"], v["at"])
 
 
 def _history(corpus, v):
-    return documents.history(corpus, v["id"])
+    return corpus.history(v["id"])
 
 
 VIEWS = [
