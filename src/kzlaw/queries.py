@@ -188,11 +188,9 @@ def why_uncertain(corpus, key, day: int) -> Optional[str]:
 def _ref_json(corpus, ref) -> dict:
     src = corpus.sources.get(ref.ref)
     out = {"ref": ref.ref}
-    if ref.quote:
-        out["quote"] = ref.quote
-    for extra in ("translation", "summary"):  # a summary is the curator's words, not a quote
-        if getattr(ref, extra, None):
-            out[extra] = getattr(ref, extra)
+    for name in ("quote", "translation", "summary"):  # a summary is the curator's words
+        if getattr(ref, name):
+            out[name] = getattr(ref, name)
     if src is not None:
         out["citation"] = src.citation
         out["kind"] = src.kind
@@ -293,8 +291,7 @@ def event_json(ev) -> dict:
         if d.as_written:
             out["as_written"] = d.as_written
         if d.alternatives:
-            out["alternatives"] = [{"date": x.date.text + x.date.flag, "ref": x.ref}
-                                   for x in d.alternatives]
+            out["alternatives"] = [x.to_json() for x in d.alternatives]
     return out
 
 
@@ -445,7 +442,7 @@ def _event_row(corpus, key, d, verb, mid, eid, title, started: set, ended: set) 
         "date": d.text + (d.flag if not d.alternatives else ""),
         "range": format_range(d.earliest, d.latest),
         "as_written": d.as_written,
-        "alternatives": [{"date": a.date.text, "ref": a.ref} for a in d.alternatives],
+        "alternatives": [a.to_json() for a in d.alternatives],
         "event": verb, "measure": mid, "effect": eid, "title": title,
         "measure_status": m.status,
         "evidence": corpus.names.evidence(r.ref for r in m.sources),
@@ -545,17 +542,27 @@ def _explain_holding(corpus, h, day: int) -> dict:
         eff.sources or m.sources
     out = {
         "by": h.by, "measure": m.id, "title": m.title, "number": m.number,
-        "effect": _effect_text(eff),
+        "status": m.status, "effect": _effect_text(eff),
         "applies": _applies(h.certain, h.possible, day),
         "start": event_json(h.start),
         "ends": [dict(event_json(ev), reason=reason, by=by_) for ev, reason, by_ in h.end_causes],
         "sources": [_ref_json(corpus, r) for r in srcs],
     }
+    if m.titles:
+        out["titles"] = dict(m.titles)
+    if _article(eff):
+        out["article"] = _article(eff)
     if eff.note:
         out["note"] = eff.note
     if m.note:
         out["measure_note"] = m.note
     return out
+
+
+def _article(eff) -> Optional[str]:
+    """The provision an effect rests on (the amended text's, for an ``amends``)."""
+    body = eff.with_ if eff.kind == "amends" and eff.with_ is not None else eff
+    return body.article or eff.article
 
 
 def _effect_text(eff) -> str:
@@ -566,8 +573,11 @@ def _effect_text(eff) -> str:
         text += f" with {body.penalty}"
     if attrs_:
         text += " (" + ", ".join(f"{k}: {v}" for k, v in attrs_.items()) + ")"
+    if body.article:
+        text += f" [article {body.article}]"
     if eff.kind == "amends":
-        text = f"amends {eff.amends}: {text}"
+        text = f"amends {eff.amends}" + (f" [article {eff.article}]" if eff.article else "") \
+            + f": {text}"
     return text
 
 
@@ -724,6 +734,8 @@ def show(corpus, mid: str, day: Optional[int]) -> dict:
                 row["applies"] = _applies(h.certain, h.possible, day)
             else:
                 row["applies"] = "acts on its start date"
+        if _article(eff):
+            row["article"] = _article(eff)
         if eff.note:
             row["note"] = eff.note
         effects.append(row)
@@ -732,15 +744,13 @@ def show(corpus, mid: str, day: Optional[int]) -> dict:
         d = getattr(m.dates, field)
         if d is not None:
             dates[field] = d.to_json()
-    body = {"measure": mid, "file": rel, "title": m.title, "number": m.number, "kind": m.kind,
+    body = {"measure": mid, "file": rel, "title": m.title,
+            **({"titles": dict(m.titles)} if m.titles else {}), "number": m.number, "kind": m.kind,
             "status": m.status, "dates": dates, "at": day_iso(day) if day is not None else None,
             "note": m.note, "sources": [_ref_json(corpus, r) for r in m.sources],
             "evidence": corpus.names.evidence(r.ref for r in m.sources),
             "effects": effects,
             "changed_by": sorted(enders.get(mid, []), key=lambda x: (x["earliest"] or "", x["by"]))}
-    for extra in ("titles", "article"):  # optional fields of newer corpora
-        if getattr(m, extra, None):
-            body[extra] = getattr(m, extra)
     question = {"command": "show", "measure": mid, "at": body["at"]}
     return document(corpus, question, [day], body)
 

@@ -70,6 +70,30 @@ def _attrs(fact_attrs: dict) -> str:
                      for k, v in fact_attrs.items())
 
 
+def alternative_text(a: dict) -> str:
+    """One source's version of a date, with the curator's reason where it was set aside."""
+    return f"{a['date']} per {a['ref']}" + (f" (rejected: {a['rejected']})"
+                                            if a.get("rejected") else "")
+
+
+def words_lines(s: dict, pad: str) -> list[str]:
+    """A reference's words: a quote (the source's own words) in quotation marks, its
+    translation and the curator's summary never in them."""
+    out = []
+    if s.get("quote"):
+        out.append(f'{pad}"{s["quote"]}"')
+    if s.get("translation"):
+        out.append(f"{pad}translation: {s['translation']}")
+    if s.get("summary"):
+        out.append(f"{pad}summary: {s['summary']}")
+    return out
+
+
+def words_text(s: dict) -> str:
+    """A reference's words on one line (see ``words_lines``)."""
+    return " ".join(line.strip() for line in words_lines(s, ""))
+
+
 def when_text(e: dict) -> str:
     """An event's date for people: the notation, its range when that says more, the source's
     words, and the alternatives when sources disagree."""
@@ -79,7 +103,7 @@ def when_text(e: dict) -> str:
     if e.get("as_written"):
         text += f' ("{e["as_written"]}")'
     if e.get("alternatives"):
-        text += " [sources disagree: " + "; ".join(f"{a['date']} per {a['ref']}"
+        text += " [sources disagree: " + "; ".join(alternative_text(a)
                                                  for a in e["alternatives"]) + "]"
     return text
 
@@ -199,14 +223,16 @@ def _explain_text(node: dict, depth: int, lines: list, fmt: str) -> None:
     for h in node.get("effects", []):
         num = f" No. {h['number']}" if h.get("number") else ""
         lines.append(f"{sub}{bullet}effect {h['by']} ({h['applies']} on this day): {h['effect']}")
-        lines.append(f"{sub}    measure: {h['title']}{num}")
+        status = f" ({h['status']})" if h.get("status") not in (None, "enacted") else ""
+        lines.append(f"{sub}    measure: {h['title']}{num}{status}")
+        for code, title in (h.get("titles") or {}).items():
+            lines.append(f"{sub}    title ({code}): {title}")
         lines.append(f"{sub}    starts: {_event_text(h['start'])}")
         for e in h["ends"]:
             lines.append(f"{sub}    ends: {_event_text(e)} ({e['reason']} by {e['by']})")
         for s in h["sources"]:
             lines.append(f"{sub}    source {s['ref']}: {s.get('citation', '')}")
-            if s.get("quote"):
-                lines.append(f'{sub}      "{s["quote"]}"')
+            lines += words_lines(s, sub + "      ")
         if h.get("note"):
             lines.append(f"{sub}    note: {h['note']}")
     for r in node.get("rules", []):
@@ -217,8 +243,7 @@ def _explain_text(node: dict, depth: int, lines: list, fmt: str) -> None:
             lines.append(f"{sub}    {r['description']}")
         for s in r.get("sources", []):
             lines.append(f"{sub}    source {s['ref']}: {s.get('citation', '')}")
-            if s.get("quote"):
-                lines.append(f'{sub}      "{s["quote"]}"')
+            lines += words_lines(s, sub + "      ")
         if r.get("failing"):
             lines.append(f"{sub}    fails because: " + "; ".join(r["failing"]))
         for p in r.get("premises", []):
@@ -268,7 +293,8 @@ def render_show(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str
         return table(rows, headers, fmt)
     num = f" (No. {data['number']})" if data.get("number") else ""
     out = _heading(f"{data['measure']}: {data['title']}{num}", fmt)
-    info = [["kind", data["kind"]], ["status", data["status"]], ["file", data["file"]]]
+    info = [[f"title ({code})", title] for code, title in (data.get("titles") or {}).items()]
+    info += [["kind", data["kind"]], ["status", data["status"]], ["file", data["file"]]]
     for field, d in data["dates"].items():
         text = d["date"]
         if d["earliest"] != d["latest"]:
@@ -276,11 +302,12 @@ def render_show(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str
         if d.get("as_written"):
             text += f' "{d["as_written"]}"'
         if d.get("alternatives"):
-            text += " [sources disagree: " + "; ".join(f"{a['date']} per {a['ref']}"
+            text += " [sources disagree: " + "; ".join(alternative_text(a)
                                                     for a in d["alternatives"]) + "]"
         info.append([field, text])
     for s in data["sources"]:
-        info.append(["source", f"{s['ref']}: \"{s.get('quote', '')}\""])
+        words = words_text(s)
+        info.append(["source", s["ref"] + (f": {words}" if words else "")])
     if data.get("note"):
         info.append(["note", data["note"]])
     out += table(info, ["field", "value"], fmt) + "\n"
@@ -352,9 +379,10 @@ def render_search(data: dict, fmt: str, ids: bool = False, width: int = 80) -> s
 def render_source(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str:
     if fmt == "json":
         return to_json(data)
-    rows = [[c["by"], c.get("quote") or c.get("summary") or ""] for c in data["cited_by"]]
+    # a quote in quotation marks, a summary plainly (words_text)
+    rows = [[c["by"], words_text(c)] for c in data["cited_by"]]
     head = [["citation", data["citation"]], ["kind", data["kind"]], ["url", data["url"]]]
     if fmt == "csv":
-        return table(rows, ["cited by", "quote"], fmt)
+        return table(rows, ["cited by", "words"], fmt)
     return (_heading(f"Source {data['id']}", fmt) + table(head, ["field", "value"], fmt) + "\n"
-            + table(rows, ["cited by", "quote"], fmt))
+            + table(rows, ["cited by", "words"], fmt))
