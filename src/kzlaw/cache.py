@@ -4,6 +4,8 @@ run on unchanged files skips parsing, checking and compiling.
 **Key.** One cache file per corpus folder (its real path) and kzlaw version. Inside, a
 manifest of every file under ``measures/`` and ``rules/``: path, size, modification and change
 times in nanoseconds, inode. A run uses the cache only if the folder's manifest is identical.
+A corpus read at a git revision (``record.py``) is keyed by its commit id instead: what a commit
+holds never changes.
 
 **Why stat is enough (the "racy" rule, as in git).** Any write to a file sets its change time
 to the current time, and the change time cannot be set back. The cache is only written when
@@ -200,9 +202,11 @@ def _unpickle(data: bytes):
             gc.enable()
 
 
-def store(root: str, corpus, before: tuple, stamp_ns: int) -> bool:
-    """Write the cache if the files did not change while loading and none is racy."""
-    if _racy(before, stamp_ns) or manifest(root) != before:
+def store(root: str, corpus, before: tuple, stamp_ns: int, fixed: bool = False) -> bool:
+    """Write the cache if the files did not change while loading and none is racy. A
+    ``fixed`` folder (a revision's files, record.py) never changes: ``before`` is then its
+    key (the commit id), not a manifest, and the racy rule does not apply."""
+    if not fixed and (_racy(before, stamp_ns) or manifest(root) != before):
         return False
     try:
         parts = [
