@@ -324,6 +324,7 @@ def load(path: Optional[str] = None, cache: bool = False) -> Corpus:
     root = resolve_path(path)
     use_cache = cache and not _cache.disabled()
     if use_cache:
+        _cache.racy_seconds()  # a bad KZLAW_CACHE_RACY_SECONDS is refused before any work
         stamp = _cache.now_ns()
         before = _cache.manifest(root)
         hit = _cache.load(root, before)
