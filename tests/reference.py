@@ -80,7 +80,8 @@ def parse_date(value) -> tuple[int, int]:
     if isinstance(value, list):
         if len(value) == 1 and not isinstance(value[0], dict):
             return parse_date("[" + str(value[0]) + "]")
-        ranges = [parse_date(v["date"]) for v in value]
+        # the hull of the alternatives the curator did not reject (semantics.md §3)
+        ranges = [parse_date(v["date"]) for v in value if not v.get("rejected")]
         return min(r[0] for r in ranges), max(r[1] for r in ranges)
     text = value.strip()
     if text.startswith("["):

@@ -54,7 +54,7 @@ def fact_keys(corpus) -> list:
 
 
 def all_sets(corpus) -> dict:
-    return {k: corpus.day_sets(*k) for k in fact_keys(corpus) if corpus.day_sets(*k)[1]}
+    return {k: corpus.day_ranges(*k) for k in fact_keys(corpus) if corpus.day_ranges(*k)[1]}
 
 
 def status_map(corpus, day) -> dict:
@@ -102,7 +102,7 @@ def engine_vs_reference(corpus, ref: R.Reference):
     """(key, engine certain mask, engine possible mask, ref certain, ref possible) per fact."""
     keys = set(ref.facts()) | set(fact_keys(corpus))
     for k in sorted(keys, key=lambda k: tuple("" if x is None else x for x in k)):
-        c, p = corpus.day_sets(*k)
+        c, p = corpus.day_ranges(*k)
         for s, e in c + p:  # outside the window nothing may change
             for b in (s, e):
                 assert b in (NEG, POS) or ref.first < b < ref.first + ref.n, (k, c, p)
@@ -201,7 +201,7 @@ def test_possible_overapproximates_when_premises_share_an_event():
     ref = R.evaluate(spec)
     key = ("obligation", "d", None)
     assert ref.possible.get(key, 0) == 0 and not ref.exact_possible.get(key)
-    certain, possible = corpus.day_sets(*key)
+    certain, possible = corpus.day_ranges(*key)
     assert certain == ()
     d = R.date
     assert possible == ((d(2001, 1, 5).toordinal(), d(2001, 1, 8).toordinal()),)
@@ -220,7 +220,7 @@ def test_certain_underapproximates_across_derivations():
     corpus = load(spec)
     ref = R.evaluate(spec)
     key = ("obligation", "d", None)
-    c, p = corpus.day_sets(*key)
+    c, p = corpus.day_ranges(*key)
     assert ref.certain[key] == ref.possible[key] == window_mask(p, ref)  # exact: always held
     assert not ref.exact_certain.get(key)
     d = R.date
@@ -235,7 +235,7 @@ def test_certain_underapproximates_across_derivations():
 def test_certain_is_within_possible(spec):
     corpus = load(spec)
     for k in fact_keys(corpus):
-        certain, possible = corpus.day_sets(*k)
+        certain, possible = corpus.day_ranges(*k)
         assert subset(certain, possible), (k, certain, possible)
     for day in sample_days(corpus, spec):
         for f in corpus.at(day):
@@ -289,8 +289,8 @@ def test_refining_a_date_never_flips_in_force_and_absent(spec, data):
     except kzlaw.KzlawError:
         reject()  # the narrower date now ends something certainly before it starts
     for k in set(fact_keys(before)) | set(fact_keys(after)):
-        c0, p0 = before.day_sets(*k)
-        c1, p1 = after.day_sets(*k)
+        c0, p0 = before.day_ranges(*k)
+        c1, p1 = after.day_ranges(*k)
         assert subset(c0, c1), f"{k}: refining lost certain days {c0} -> {c1}"
         assert subset(p1, p0), f"{k}: refining added possible days {p0} -> {p1}"
     for day in sample_days(before, spec):
@@ -440,7 +440,7 @@ def test_compiled_timeline_agrees_with_day_sets_on_every_date(spec):
     for day in sample_days(corpus, spec):
         naive = {}
         for k in keys:
-            certain, possible = corpus.day_sets(*k)
+            certain, possible = corpus.day_ranges(*k)
             if in_set(certain, day):
                 naive[k] = "in-force"
             elif in_set(possible, day):
@@ -754,7 +754,7 @@ def test_every_date_notation_is_read_as_its_range(value, as_in_force):
         dates = {"adopted": "[..2003]" if lo <= NEG else S.iso(lo), "in_force": value}
     corpus = load(spec_of(S.new_measure("m1", "enacted", dates,
                                         [{"id": "e1", "prohibits": "a"}])))
-    certain, possible = corpus.day_sets("prohibition", "a")
+    certain, possible = corpus.day_ranges("prohibition", "a")
     assert possible == ((lo, POS),)
     assert certain == (((hi, POS),) if hi < POS else ())
     start = corpus.measures["m1"].start_date

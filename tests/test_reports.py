@@ -41,16 +41,29 @@ COMMANDS = {
 FORMATS = {"table": "txt", "markdown": "md", "json": "json", "csv": "csv"}
 
 
-def run(argv, capsys):
-    code = main(["--data", SMALL] + argv)
-    out, err = capsys.readouterr()
-    return code, out, err
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    """The small corpus outside any git checkout, so that answers cite no commit."""
+    folder = tmp_path_factory.mktemp("corpora") / "small"
+    shutil.copytree(SMALL, folder)
+    return str(folder)
+
+
+@pytest.fixture
+def run(small, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+
+    def run_(argv, _capsys=None):
+        code = main(["--data", small] + argv)
+        out, err = capsys.readouterr()
+        return code, out, err
+    return run_
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 @pytest.mark.parametrize("name", sorted(COMMANDS))
-def test_golden(name, fmt, capsys):
-    code, out, err = run(COMMANDS[name] + ["--format", fmt], capsys)
+def test_golden(name, fmt, run):
+    code, out, err = run(COMMANDS[name] + ["--format", fmt])
     assert code == 0, err
     path = os.path.join(GOLDEN, f"{name}.{FORMATS[fmt]}")
     if os.environ.get("KZLAW_UPDATE_GOLDEN"):
@@ -66,14 +79,21 @@ def test_golden(name, fmt, capsys):
         assert rows and all(len(r) == len(rows[0]) for r in rows)
 
 
-def test_in_force_json_matches_spec_shape(capsys):
-    code, out, _ = run(["in-force", "2012-01-01", "--format", "json"], capsys)
+def test_in_force_json_matches_spec_shape(run):
+    code, out, _ = run(["in-force", "2012-01-01", "--format", "json"])
     data = json.loads(out)
     assert data["date"] == "2012-01-01"
     fact = next(f for f in data["facts"] if f["target"] == "terrorist-act")
     assert fact == {"kind": "prohibition", "target": "terrorist-act", "about": None,
+                    "label": "Terrorist act", "about_label": None,
+                    "title": "Prohibition: Terrorist act",
                     "status": "in-force", "liability": "criminal",
-                    "by": ["amendment-2002#terrorist-act"], "sources": ["fn2"]}
+                    "by": ["amendment-2002#terrorist-act"], "sources": ["fn2"],
+                    "evidence": "press"}
+    assert data["question"] == {"command": "in-force", "date": "2012-01-01"}
+    assert data["corpus"] == {"title": "small", "jurisdiction": None, "curated_from": None,
+                              "curated_until": None, "commit": None}
+    assert data["warnings"] == []
 
 
 @pytest.mark.parametrize("a,b,group", [

@@ -32,7 +32,7 @@ import time
 
 from . import __version__
 
-MAGIC = b"kzlaw-cache-3\n"
+MAGIC = b"kzlaw-cache-4\n"
 RACY_SECONDS = float(os.environ.get("KZLAW_CACHE_RACY_SECONDS", "1.0"))
 
 
@@ -147,11 +147,13 @@ def load(root: str, current: tuple):
         if header.get("manifest") != current:
             return None
         compiled = _unpickle(parts[1])
+        info = header.get("info")
     except Exception:  # noqa: BLE001 - any damage means: not usable, load afresh
         return None
     from .corpus import Corpus
+    from .model import CorpusInfo
     from .timeline import Compiled
-    if not isinstance(compiled, Compiled):
+    if not isinstance(compiled, Compiled) or not isinstance(info, CorpusInfo):
         return None
     rest_at, rest_size = offsets[2]
 
@@ -166,10 +168,10 @@ def load(root: str, current: tuple):
         except Exception:  # noqa: BLE001
             state = None
         if not isinstance(state, dict) or "holdings_by_fact" not in state:
-            return Corpus(_fresh(root)).state_for_cache() | {"compiled": compiled}
+            return Corpus(_fresh(root)).state_for_cache() | {"compiled": compiled, "info": info}
         return state
 
-    return Corpus.from_cache(compiled, rest)
+    return Corpus.from_cache(compiled, info, rest)
 
 
 def _fresh(root: str):
@@ -205,7 +207,7 @@ def store(root: str, corpus, before: tuple, stamp_ns: int) -> bool:
     try:
         parts = [
             pickle.dumps({"root": os.path.realpath(root), "code": code_fingerprint(),
-                          "manifest": before}, protocol=pickle.HIGHEST_PROTOCOL),
+                          "manifest": before, "info": corpus.info}, protocol=pickle.HIGHEST_PROTOCOL),
             pickle.dumps(corpus.compiled, protocol=pickle.HIGHEST_PROTOCOL),
             pickle.dumps(corpus.state_for_cache(), protocol=pickle.HIGHEST_PROTOCOL),
         ]

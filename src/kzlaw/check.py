@@ -9,6 +9,7 @@ from typing import Iterable, Optional
 from .loader import RawCorpus
 from .model import (
     CHANGING, EFFECT_KINDS, ESTABLISHING, VOCAB_SECTIONS, Effect, Measure, SourceRef, is_slug,
+    words_problem,
 )
 from .problems import Problem, suggest, unknown
 from .yamlfile import LMap, LSeq, locate
@@ -130,6 +131,9 @@ def _broken(corpus: RawCorpus, namespace: str, ident: str) -> bool:
 
 def _check_refs(corpus: RawCorpus, refs: Iterable[SourceRef], rel: str, line_of, problems) -> None:
     for i, ref in enumerate(refs):
+        words = words_problem(ref.quote, ref.summary, ref.translation)
+        if words:
+            problems.append(Problem(rel, line_of(i), f"source {ref.ref}: {words}"))
         if ref.ref not in corpus.sources and not _broken(corpus, "source", ref.ref):
             problems.append(Problem(rel, line_of(i), unknown("source", ref.ref, corpus.sources,
                                                              "add it to measures/sources.yaml")))
@@ -294,6 +298,11 @@ def _check_target(corpus: RawCorpus, m: Measure, kind: str, value: str, rel: str
                                     "amended"))
 
 
+def _alternative(a) -> str:
+    text = f"{a.date.text}{a.date.flag} ({a.ref})"
+    return text + (f" rejected: {a.rejected}" if a.rejected else "")
+
+
 def date_conflicts(corpus: RawCorpus) -> list[Problem]:
     """Every date the sources disagree on (semantics.md §3), as informational lines."""
     out = []
@@ -303,7 +312,7 @@ def date_conflicts(corpus: RawCorpus) -> list[Problem]:
         for field in ("introduced", "adopted", "in_force", "expires", "failed"):
             d = getattr(m.dates, field)
             if d is not None and d.alternatives:
-                alts = "; ".join(f"{a.date.text}{a.date.flag} ({a.ref})" for a in d.alternatives)
+                alts = "; ".join(_alternative(a) for a in d.alternatives)
                 out.append(Problem(rel, _line(raw, "dates", field),
                                    f"sources disagree on {field}: {alts}; using "
                                    f"{d.range_text()}", "note"))
@@ -311,7 +320,7 @@ def date_conflicts(corpus: RawCorpus) -> list[Problem]:
             for field, key in (("from_", "from"), ("until", "until")):
                 d = getattr(eff, field)
                 if d is not None and d.alternatives:
-                    alts = "; ".join(f"{a.date.text} ({a.ref})" for a in d.alternatives)
+                    alts = "; ".join(_alternative(a) for a in d.alternatives)
                     out.append(Problem(rel, _line(raw, "effects", i, key),
                                        f"sources disagree on {m.id}#{eff.id} {key}: {alts}",
                                        "note"))

@@ -10,7 +10,7 @@ import sys
 from typing import Optional
 
 from . import __version__
-from .problems import KzlawError, Problem
+from .problems import KzlawError, Problem, suggest
 
 FORMATS = ("table", "markdown", "json", "csv")
 
@@ -19,48 +19,90 @@ def _common(p: argparse.ArgumentParser, top: bool) -> None:
     d = None if top else argparse.SUPPRESS
     p.add_argument("--data", metavar="DIR", default=d,
                    help="corpus folder (default: $KZLAW_DATA or the bundled corpus)")
-    p.add_argument("--format", choices=FORMATS + ("html",), default=d,
-                   help="output format (default: table)")
+    # Checked by kzlaw (``_usage_problem``), not by argparse's ``choices``, so that the
+    # message is kzlaw's own whatever the Python version or locale.
+    p.add_argument("--format", metavar="FORMAT", default=d,
+                   help="output format: " + ", ".join(FORMATS + ("html",)) + " (default: table)")
     p.add_argument("--output", metavar="FILE", default=d,
                    help="write the answer to FILE (atomically) instead of stdout")
     p.add_argument("--no-cache", action="store_true", default=False if top else argparse.SUPPRESS,
                    help="always parse the corpus files, ignoring the compiled cache")
+    p.add_argument("--ids", action="store_true", default=False if top else argparse.SUPPRESS,
+                   help="show ids (facts, effects, sources) in tables beside the labels")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with kzlaw's own framing of a usage error: one line, exit 2. The messages
+    kzlaw's users meet most (unknown command, unknown format, a missing argument) are
+    checked by kzlaw itself before and after parsing, so they do not change with argparse."""
+
+    def error(self, message):  # noqa: D102 - argparse's hook
+        self.exit(2, f"{self.prog}: {_one_line(message)} (see '{self.prog} --help')\n")
+
+
+def need(p: argparse.ArgumentParser, name: str, metavar: str, help_: str = "",
+         option: bool = False) -> None:
+    """A required argument whose absence kzlaw reports itself (``missing_arguments``)."""
+    if option:
+        p.add_argument(name, metavar=metavar, default=None, help=help_)
+    else:
+        p.add_argument(name, metavar=metavar, nargs="?", default=None, help=help_)
+    dest = name.lstrip("-").replace("-", "_")
+    label = f"{name} {metavar}" if option else metavar
+    needed = getattr(p, "_kz_needed", ()) + ((dest, label),)
+    p._kz_needed = needed
+    p.set_defaults(_needed=needed)
+
+
+def missing_arguments(args) -> list[str]:
+    """The required arguments of the command that the command line left out, in order."""
+    return [label for dest, label in getattr(args, "_needed", ())
+            if getattr(args, dest, None) is None]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="kzlaw",
         description="What was in force, when, and why: Kazakhstan's counterterrorism, "
                     "counter-extremism and religion laws.")
     parser.add_argument("--version", action="version", version=f"kzlaw {__version__}")
     _common(parser, True)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
 
     def cmd(name, help_):
-        p = sub.add_parser(name, help=help_, description=help_)
+        p = sub.add_parser(name, help=help_, description=help_, prog=f"kzlaw {name}")
         _common(p, False)
         return p
 
     p = cmd("in-force", "the facts in force or uncertain on DATE")
-    p.add_argument("date", metavar="DATE", help="a day, YYYY-MM-DD")
+    need(p, "date", "DATE", "a day, YYYY-MM-DD")
     p.add_argument("--kind", help="only facts of this kind (prohibition, designation, ...)")
+    p.add_argument("--category", metavar="C",
+                   help="only facts whose act belongs to this category (terrorism-related, ...)")
+    p.add_argument("--status", metavar="STATUS", help="only in-force or only uncertain facts")
+    p.add_argument("--about", metavar="X",
+                   help="only facts about X (an organization, or a penalty's id)")
     p = cmd("diff", "every fact whose status or attributes differ between two dates")
-    p.add_argument("date_a", metavar="DATE_A")
-    p.add_argument("date_b", metavar="DATE_B")
+    need(p, "date_a", "DATE_A")
+    need(p, "date_b", "DATE_B")
     p = cmd("timeline", "the dated events and the changes they make, in order")
     p.add_argument("--from", dest="start", metavar="DATE")
     p.add_argument("--to", dest="end", metavar="DATE")
     p = cmd("history", "the life of one act, organization, institution, power, duty or measure")
-    p.add_argument("id", metavar="ID")
+    need(p, "id", "ID")
     p = cmd("explain", "why a fact is or is not in force on a date")
-    p.add_argument("kind", metavar="KIND")
-    p.add_argument("target", metavar="TARGET")
+    need(p, "kind", "KIND")
+    need(p, "target", "TARGET")
     p.add_argument("--about", default=None)
-    p.add_argument("--at", required=True, metavar="DATE")
+    need(p, "--at", "DATE", "the day of the question", option=True)
     p = cmd("show", "a measure with its effects as amended on DATE")
-    p.add_argument("measure", metavar="MEASURE")
+    need(p, "measure", "MEASURE")
     p.add_argument("--at", default=None, metavar="DATE")
+    p = cmd("search", "find measures, facts, organizations and sources by their words")
+    p.add_argument("words", metavar="WORDS", nargs="+")
+    p = cmd("source", "a source: its citation, URL, date and what cites it")
+    p.add_argument("id", metavar="ID")
     cmd("check", "validate the corpus and run the integrity rules (exit 1 on any error)")
     p = cmd("reports", "regenerate the reports/ folder from the corpus")
     p.add_argument("--check", action="store_true",
@@ -89,6 +131,36 @@ def _question_problems(args) -> list[Problem]:
     return []
 
 
+def _usage_problem(parser: argparse.ArgumentParser, argv: list[str]) -> Optional[str]:
+    """kzlaw's own message for an unknown command or format, or for no command at all."""
+    formats = FORMATS + ("html",)
+    takes_value = {o for a in parser._actions for o in a.option_strings if a.nargs != 0}
+    commands = [c for a in parser._actions if isinstance(a, argparse._SubParsersAction)
+                for c in a.choices]
+    command, i = None, 0
+    while i < len(argv):
+        word = argv[i]
+        if word in ("-h", "--help", "--version"):
+            return None
+        if word == "--format" or word.startswith("--format="):
+            value = word.partition("=")[2] if "=" in word else \
+                (argv[i + 1] if i + 1 < len(argv) else None)
+            if value is not None and value not in formats:
+                return (f"unknown format {value!r}{suggest(value, formats)}; "
+                        f"formats: {', '.join(formats)}")
+        if command is None and not word.startswith("-"):
+            command = word
+        if word in takes_value and command is None:
+            i += 1
+        i += 1
+    if command is None:
+        return "a command is needed: " + ", ".join(commands)
+    if command not in commands:
+        return f"unknown command {command!r}{suggest(command, commands)}; commands: " \
+            + ", ".join(commands)
+    return None
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     """Run one command; return the exit code: 0 answered, 1 invalid corpus or question (one
     ``PATH:LINE: message`` line per problem on stderr), 2 bad usage, 3 internal error. Set
@@ -97,7 +169,21 @@ def main(argv: Optional[list[str]] = None) -> int:
     # rarely (measured: a warm in-force on 40,000 measures runs about a quarter faster).
     gc.set_threshold(100_000, 50, 100)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    problem = _usage_problem(parser, argv)
+    if problem:
+        parser.error(problem)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        options = sorted({o for a in parser._actions for o in a.option_strings} |
+                         {o for a in parser._actions if isinstance(a, argparse._SubParsersAction)
+                          for o in a.choices[args.command]._option_string_actions})
+        word = extra[0]
+        parser.error(f"{args.command}: unexpected argument {word!r}"
+                     + (suggest(word.partition("=")[0], options) if word.startswith("-") else ""))
+    missing = missing_arguments(args)
+    if missing:
+        parser.error(f"{args.command}: missing " + ", ".join(missing))
     fmt = args.format or "table"
     if fmt == "html" and args.command != "reports":
         parser.error("--format html is for reports; use table, markdown, json or csv")

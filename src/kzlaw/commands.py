@@ -4,60 +4,72 @@ from __future__ import annotations
 
 from . import report
 from .corpus import load, resolve_path, to_day, validate
-from .model import FACT_KINDS
 from .output import check_writable
-from .problems import KzlawError, Problem, suggest
+from .problems import KzlawError
 
 
 def run(args, fmt: str) -> tuple[str, int]:
     if getattr(args, "output", None) and args.command != "reports":
         check_writable(args.output)
-    handler = globals()["cmd_" + args.command.replace("-", "_")]
-    return handler(args, fmt)
+    return COMMANDS[args.command](args, fmt)
 
 
 def _load(args):
     return load(args.data, cache=not getattr(args, "no_cache", False))
 
 
+def _opts(args) -> dict:
+    """How a renderer lays out its answer: ids shown or not, the terminal's width."""
+    return {"ids": bool(getattr(args, "ids", False)), "width": report.terminal_width()}
+
+
 def cmd_in_force(args, fmt):
     day = to_day(args.date)
-    if args.kind is not None and args.kind not in FACT_KINDS:
-        raise KzlawError([Problem("question", 0, f"unknown kind {args.kind!r}"
-                                  + suggest(args.kind, FACT_KINDS))])
     corpus = _load(args)
-    data = report.in_force_data(corpus.at(day), args.kind)
-    return report.render_in_force(data, fmt), 0
+    data = corpus.in_force(day, kind=args.kind, category=args.category, status=args.status,
+                           about=args.about)
+    return report.render_in_force(data, fmt, **_opts(args)), 0
 
 
 def cmd_diff(args, fmt):
     a, b = to_day(args.date_a), to_day(args.date_b)
     corpus = _load(args)
-    return report.render_diff(corpus.diff(a, b), fmt), 0
+    return report.render_diff(corpus.diff(a, b), fmt, **_opts(args)), 0
 
 
 def cmd_timeline(args, fmt):
     start = to_day(args.start) if args.start else None
     end = to_day(args.end) if args.end else None
     corpus = _load(args)
-    return report.render_timeline(corpus.timeline(start, end), fmt), 0
+    return report.render_timeline(corpus.timeline(start, end), fmt, **_opts(args)), 0
 
 
 def cmd_history(args, fmt):
     corpus = _load(args)
-    return report.render_history(corpus.history(args.id), fmt), 0
+    return report.render_history(corpus.history(args.id), fmt, **_opts(args)), 0
 
 
 def cmd_explain(args, fmt):
     day = to_day(args.at)
     corpus = _load(args)
-    return report.render_explain(corpus.explain(args.kind, args.target, args.about, at=day), fmt), 0
+    data = corpus.explain(args.kind, args.target, args.about, at=day)
+    return report.render_explain(data, fmt, **_opts(args)), 0
 
 
 def cmd_show(args, fmt):
     day = to_day(args.at) if args.at else None
     corpus = _load(args)
-    return report.render_show(corpus.show(args.measure, day), fmt), 0
+    return report.render_show(corpus.show(args.measure, day), fmt, **_opts(args)), 0
+
+
+def cmd_search(args, fmt):
+    corpus = _load(args)
+    return report.render_search(corpus.search(args.words), fmt, **_opts(args)), 0
+
+
+def cmd_source(args, fmt):
+    corpus = _load(args)
+    return report.render_source(corpus.source(args.id), fmt, **_opts(args)), 0
 
 
 def cmd_check(args, fmt):
@@ -89,3 +101,9 @@ def cmd_reports(args, fmt):
     from .reports import write_reports
     corpus = _load(args)
     return write_reports(corpus, args.dir, check=args.check)
+
+
+COMMANDS = {"in-force": cmd_in_force, "diff": cmd_diff, "timeline": cmd_timeline,
+            "history": cmd_history, "explain": cmd_explain, "show": cmd_show,
+            "search": cmd_search, "source": cmd_source, "check": cmd_check,
+            "reports": cmd_reports}

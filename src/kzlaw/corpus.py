@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import gc
 import os
+import subprocess
 from datetime import date
 from typing import TYPE_CHECKING, Optional, Union
 
 from . import cache as _cache
 from . import daysets as ds
-from .dates import DateError, parse_day
+from .dates import NEG, POS, DateError, day_iso, parse_day
 from .engine import build_holdings, certain_set
 from .model import fact_order
+from .names import Names
 from .problems import KzlawError, Problem, UsageError, unknown
 from .rules import FactIndex, check_rules, evaluate, integrity
 from .timeline import Compiled, FactValue, State, segments_for
@@ -78,6 +80,7 @@ class Corpus:
                              for mid, (rel, data) in raw.measure_files.items()}
         self.raw = raw
         self.root = raw.root
+        self.info = raw.info
         self.measures = raw.measures
         self.rules = raw.rules
         self.sources = raw.sources
@@ -102,20 +105,30 @@ class Corpus:
         self.facts = base
         self.integrity, self.integrity_stopped = integrity(self.rules, base)
         self.compiled = self._compile()
+        self.compiled.names = Names(self.vocabulary, self.sources, self.measures, self.rules,
+                                    {"root": os.path.abspath(self.root)})
+        self.compiled.why = self._why_uncertain()
 
     # --- the compiled cache (cache.py) -------------------------------------------------------
 
     @classmethod
-    def from_cache(cls, compiled: Compiled, rest) -> "Corpus":
-        """A corpus whose compiled timeline is loaded and whose other parts come from
-        ``rest()`` the first time one of them is used."""
+    def from_cache(cls, compiled: Compiled, info, rest) -> "Corpus":
+        """A corpus whose compiled timeline and corpus.yaml information are loaded and whose
+        other parts come from ``rest()`` the first time one of them is used."""
         corpus = cls.__new__(cls)
         corpus.compiled = compiled
+        corpus.info = info
         corpus._rest = rest
         return corpus
 
     def state_for_cache(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k not in ("compiled", "_rest")}
+        return {k: v for k, v in self.__dict__.items()
+                if k not in ("compiled", "info", "_rest", "_commit")}
+
+    @property
+    def names(self) -> Names:
+        """Labels, aliases, categories and source kinds (stored with the compiled timeline)."""
+        return self.compiled.names
 
     def __getattr__(self, name: str):
         rest = self.__dict__.pop("_rest", None)
@@ -140,7 +153,73 @@ class Corpus:
         compiled.index()  # change points and snapshots, for states, diffs and timelines
         return compiled
 
+    def _why_uncertain(self) -> dict:
+        from .queries import why_uncertain
+        out = {}
+        for key, (starts, values) in self.compiled.segments.items():
+            reasons = {s: why_uncertain(self, key, s) for s, v in zip(starts, values)
+                       if v is not None and v[0] == "uncertain"}
+            reasons = {s: r for s, r in reasons.items() if r}
+            if reasons:
+                out[key] = reasons
+        return out
+
+    # --- citing an answer ------------------------------------------------------------------
+
+    @property
+    def commit(self) -> Optional[str]:
+        """The git commit of the corpus folder when it is inside a git checkout (with
+        ``-dirty`` when its measures/ or rules/ differ from that commit), else None. Found
+        with git plumbing and a short timeout; never raises. May be set (a corpus read at a
+        revision)."""
+        if "_commit" not in self.__dict__:
+            self.__dict__["_commit"] = git_commit(self.compiled.names.info.get("root")
+                                                  or self.__dict__.get("root"))
+        return self.__dict__["_commit"]
+
+    @commit.setter
+    def commit(self, value: Optional[str]) -> None:
+        self.__dict__["_commit"] = value
+
+    def citation(self) -> dict:
+        """What a reader needs to cite an answer: ``{"title", "jurisdiction",
+        "curated_from", "curated_until", "commit"}``."""
+        info = self.info
+        return {"title": info.title, "jurisdiction": info.jurisdiction,
+                "curated_from": day_iso(info.curated_from.toordinal())
+                if info.curated_from is not None else None,
+                "curated_until": day_iso(info.curated_until.toordinal())
+                if info.curated_until is not None else None,
+                "commit": self.commit}
+
+    # --- finding things ----------------------------------------------------------------------
+
+    def search(self, words) -> dict:
+        """Measures, facts, organizations, other vocabulary and sources whose ids, labels,
+        aliases, titles, numbers, notes, quotes or citations contain every word."""
+        from .lookup import search
+        return search(self, words)
+
+    def source(self, source_id: str) -> dict:
+        """One source: citation, kind, URL, date, and the measures, effects and rules that
+        cite it, with their quotes. An unknown id raises ``KzlawError``."""
+        from .lookup import source
+        return source(self, source_id)
+
+    def resolve(self, ident: str, what: str = "id") -> str:
+        """The id that ``ident`` (an id, alias or label) names; unknown raises KzlawError."""
+        return self.names.resolve(ident, what)
+
     # --- questions -----------------------------------------------------------------------
+
+    def in_force(self, day: DayLike, kind: Optional[str] = None,
+                 category: Optional[str] = None, status: Optional[str] = None,
+                 about: Optional[str] = None) -> dict:
+        """The document of ``kzlaw in-force``: the facts in force or uncertain on the day
+        (filtered by kind, category, status, what they are about), each with label, evidence
+        and, when uncertain, why; the corpus to cite and the warnings."""
+        from .queries import in_force
+        return in_force(self, to_day(day), kind, category, status, about)
 
     def at(self, day: DayLike) -> State:
         """The state on one day: facts in force or uncertain, with attributes, by and sources."""
@@ -150,25 +229,40 @@ class Corpus:
         from .queries import diff
         return diff(self, to_day(a), to_day(b))
 
-    def timeline(self, start: Optional[DayLike] = None, end: Optional[DayLike] = None):
-        from .queries import timeline
-        return timeline(self, None if start is None else to_day(start),
-                        None if end is None else to_day(end))
+    def timeline(self, start: Optional[DayLike] = None, end: Optional[DayLike] = None) -> dict:
+        """The document of ``kzlaw timeline``: ``"events"``, every dated event between the two
+        days (default: all), in order, with the facts each starts, ends or restates."""
+        from .queries import timeline_document
+        return timeline_document(self, None if start is None else to_day(start),
+                                 None if end is None else to_day(end))
 
     def explain(self, kind: str, target: str, about: Optional[str] = None, *, at: DayLike):
         from .queries import explain
-        return explain(self, kind, target, about, to_day(at))
+        day = to_day(at)
+        kind, target, about = self.names.resolve_fact(kind, target, about)
+        return explain(self, kind, target, about, day)
 
     def history(self, ident: str):
         from .queries import history
-        return history(self, ident)
+        return history(self, self.names.resolve(ident))
 
     def show(self, measure: str, at: Optional[DayLike] = None):
         from .queries import show
-        return show(self, measure, None if at is None else to_day(at))
+        day = None if at is None else to_day(at)
+        return show(self, self.names.resolve(measure, "measure", self.names.measures), day)
 
     def day_sets(self, kind: str, target: str, about: Optional[str] = None):
-        """``(certain, possible)``: the fact's days as sorted half-open ordinal ranges."""
+        """``(certain, possible)``: the days on which the fact is certainly and possibly in
+        force, each a list of ``(first, last)`` dates, both included, ``None`` for an open end.
+        An unknown kind or id raises ``KzlawError``."""
+        key = self.names.resolve_fact(kind, target, about)
+        return tuple([(None if s <= NEG else date.fromordinal(s),
+                       None if e >= POS else date.fromordinal(e - 1)) for s, e in days]
+                     for days in self.day_ranges(*key))
+
+    def day_ranges(self, kind: str, target: str, about: Optional[str] = None):
+        """``(certain, possible)`` as the engine keeps them: sorted half-open ranges of day
+        ordinals, ``dates.NEG``/``dates.POS`` for open ends (no id is checked)."""
         return self.facts.sets.get((kind, target, about), (ds.EMPTY, ds.EMPTY))
 
     def value(self, key: tuple, day: int) -> Optional[FactValue]:
@@ -184,15 +278,30 @@ class Corpus:
 
     def known_ids(self) -> dict[str, str]:
         """Every id a question may name -> what it is."""
-        out = {}
-        for section, entries in self.vocabulary.items():
-            for ident in entries:
-                out.setdefault(ident, section)
-        for ident in self.measures:
-            out.setdefault(ident, "measure")
-        for ident in self.rules:
-            out.setdefault(ident, "rule")
-        return out
+        return self.names.known()
+
+
+def git_commit(folder: Optional[str]) -> Optional[str]:
+    """HEAD's commit of the git checkout holding ``folder`` (``-dirty`` appended when the
+    corpus files differ from it), or None: not a checkout, no git, or git too slow."""
+    if not folder:
+        return None
+    env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", LC_ALL="C")
+
+    def git(*args):
+        return subprocess.run(["git", "-C", folder, *args], capture_output=True, text=True,
+                              timeout=3, env=env, stdin=subprocess.DEVNULL)
+    try:
+        head = git("rev-parse", "--verify", "-q", "HEAD")
+        commit = head.stdout.strip()
+        if head.returncode != 0 or len(commit) < 40:
+            return None
+        status = git("status", "--porcelain", "--", "measures", "rules")
+        if status.returncode != 0:
+            return None
+        return commit + ("-dirty" if status.stdout.strip() else "")
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return None
 
 
 def _check_end_causes(raw: RawCorpus, holdings) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+from datetime import date
 from typing import Any, Optional
 
 import attrs
@@ -20,8 +21,8 @@ from cattrs.gen import make_dict_structure_fn, override
 from . import dates as _dates
 from .dates import Alternative, DateError, UncertainDate
 from .model import (
-    CHOICES, PATTERN_KINDS, VOCAB_SECTIONS, Dates, Effect, Measure, Pattern, Rule, Source,
-    SourceRef, VocabEntry, is_slug,
+    CHOICES, PATTERN_KINDS, VOCAB_SECTIONS, CorpusInfo, Dates, Effect, Measure, Pattern, Rule,
+    LANGUAGE_CODE, Source, SourceRef, Titles, VocabEntry, is_slug, words_problem,
 )
 from .problems import Problem, suggest
 from .yamlfile import LMap, LSeq, YamlProblem, load_file, locate
@@ -34,6 +35,7 @@ class RawCorpus:
     """What the files say, typed, with where each thing was written."""
 
     root: str
+    info: Optional[CorpusInfo] = None
     vocabulary: dict[str, dict[str, VocabEntry]] = attrs.Factory(dict)
     sources: dict[str, Source] = attrs.Factory(dict)
     measures: dict[str, Measure] = attrs.Factory(dict)
@@ -75,6 +77,21 @@ def _choice_hook(name: str, values: tuple):
     return hook
 
 
+def _structure_titles(value, _type) -> tuple:
+    """``titles: {ru: ..., kk: ...}``: language codes (ru, kk, en, ...) to titles."""
+    if not isinstance(value, dict):
+        raise TypeError(f"expected a mapping of language codes to titles, found "
+                        f"{_describe(value)}")
+    out = []
+    for code, title in value.items():
+        if not LANGUAGE_CODE.match(code):
+            raise TypeError(f"{code!r} is not a language code (e.g. ru, kk, en)")
+        if not isinstance(title, str) or not title.strip():
+            raise TypeError(f"{code}: expected the title as text, found {_describe(title)}")
+        out.append((code, title))
+    return tuple(out)
+
+
 def _structure_date(value, _type) -> UncertainDate:
     return structure_date(value)
 
@@ -89,41 +106,69 @@ def structure_date(value) -> UncertainDate:
         if value and all(isinstance(v, dict) for v in value):
             alts = []
             for i, item in enumerate(value):
-                extra = set(item) - {"date", "ref", "quote", "as_written", "note"}
-                if extra:
-                    key = sorted(extra)[0]
-                    raise DateError(f"alternative {i + 1}: unknown field {key!r}"
-                                    + suggest(key, ["date", "ref", "quote", "as_written", "note"]))
-                if "date" not in item or "ref" not in item:
-                    raise DateError(f"alternative {i + 1} needs both 'date' and 'ref'")
-                for k in item:
-                    if not isinstance(item[k], str):
-                        raise DateError(f"alternative {i + 1}: {k} must be text")
-                alts.append(Alternative(_dates.parse_edtf(item["date"]), item["ref"],
-                                        item.get("quote"), item.get("as_written"),
-                                        item.get("note")))
+                try:
+                    alts.append(_alternative(i, item))
+                except DateError as e:
+                    e.item = i  # reported on the alternative's own line
+                    raise
             if len(alts) < 2:
                 raise DateError("a list of alternatives needs at least two")
-            lo, hi = _dates.hull([a.date for a in alts])
-            text = "[" + " | ".join(a.date.text + a.date.flag for a in alts) + "]"
+            standing = [a for a in alts if not a.rejected]
+            if not standing:
+                raise DateError("every alternative is rejected: at least one must stand")
+            # the range is the hull of the alternatives that stand; rejected ones are listed
+            lo, hi = _dates.hull([a.date for a in standing])
+            text = standing[0].date.text + standing[0].date.flag if len(standing) == 1 else \
+                "[" + " | ".join(a.date.text + a.date.flag for a in standing) + "]"
             return UncertainDate(lo, hi, text, "", alternatives=tuple(alts))
         raise DateError("a date list is either one range like [..2011] or alternatives "
                         "[{date: ..., ref: ...}, ...]")
     if isinstance(value, dict):
-        extra = set(value) - {"date", "as_written", "ref", "quote", "note"}
+        extra = set(value) - set(DATE_FIELDS)
         if extra:
             key = sorted(extra)[0]
-            raise DateError(f"unknown field {key!r} in a date"
-                            + suggest(key, ["date", "as_written", "ref", "quote", "note"]))
+            raise DateError(f"unknown field {key!r} in a date" + suggest(key, DATE_FIELDS))
         if "date" not in value:
             raise DateError("a date written as a mapping needs 'date'")
         for k in value:
             if not isinstance(value[k], str):
                 raise DateError(f"date field {k!r} must be text")
+        _words_problem(value, "")
         d = _dates.parse_edtf(value["date"])
         return attrs.evolve(d, as_written=value.get("as_written"), note=value.get("note"),
-                            ref=value.get("ref"), quote=value.get("quote"))
+                            ref=value.get("ref"), quote=value.get("quote"),
+                            summary=value.get("summary"), translation=value.get("translation"))
     raise DateError(f"expected a date, found {_describe(value)}")
+
+
+DATE_FIELDS = ("date", "as_written", "ref", "quote", "summary", "translation", "note")
+ALTERNATIVE_FIELDS = DATE_FIELDS + ("rejected",)
+
+
+def _words_problem(item: dict, prefix: str) -> None:
+    problem = words_problem(item.get("quote"), item.get("summary"), item.get("translation"))
+    if problem:
+        raise DateError(prefix + problem)
+
+
+def _alternative(i: int, item: dict) -> Alternative:
+    extra = set(item) - set(ALTERNATIVE_FIELDS)
+    if extra:
+        key = sorted(extra)[0]
+        raise DateError(f"alternative {i + 1}: unknown field {key!r}"
+                        + suggest(key, ALTERNATIVE_FIELDS))
+    if "date" not in item or "ref" not in item:
+        raise DateError(f"alternative {i + 1} needs both 'date' and 'ref'")
+    for k in item:
+        if not isinstance(item[k], str):
+            raise DateError(f"alternative {i + 1}: {k} must be text")
+    _words_problem(item, f"alternative {i + 1}: ")
+    if "rejected" in item and not item["rejected"].strip():
+        raise DateError(f"alternative {i + 1}: rejected needs the reason the curator set it "
+                        "aside")
+    return Alternative(_dates.parse_edtf(item["date"]), item["ref"], item.get("quote"),
+                       item.get("as_written"), item.get("note"), item.get("summary"),
+                       item.get("translation"), item.get("rejected"))
 
 
 def _describe(value) -> str:
@@ -157,6 +202,7 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(str, _structure_text)
     conv.register_structure_hook(int, _structure_int)
     conv.register_structure_hook(UncertainDate, _structure_date)
+    conv.register_structure_hook(Titles, _structure_titles)
     for choice, (name, values) in CHOICES.items():
         conv.register_structure_hook(choice, _choice_hook(name, values))
     conv.register_structure_hook_factory(_is_tuple, lambda t: _list_to_tuple(conv, t))
@@ -251,6 +297,9 @@ def structure(raw, cls, relpath: str, problems: list[Problem]):
             elif isinstance(exc, ValueError) and not isinstance(exc, DateError):
                 problems.append(_value_problem(relpath, node, line, where, exc))
             elif isinstance(exc, (ValueError, TypeError)):
+                item = getattr(exc, "item", None)  # an alternative of a date: its own line
+                if item is not None and isinstance(node, LSeq) and item < len(node.lines):
+                    line = node.lines[item]
                 message = " ".join(str(exc).split())
                 problems.append(Problem(relpath, line, f"{where}: {message}" if where
                                         else message))
@@ -346,6 +395,12 @@ def _load_raw(root: str) -> RawCorpus:
     refused: list[str] = []
     measure_paths, rule_paths = _corpus_files(root, problems, refused)
     corpus.files = measure_paths + rule_paths
+    corpus.info = default_info(root)
+    if CORPUS_FILE in measure_paths:
+        measure_paths.remove(CORPUS_FILE)
+        data, ok = _read(root, CORPUS_FILE, problems)
+        if ok:
+            _load_info(corpus, CORPUS_FILE, data)
     special = {"measures/vocabulary.yaml", "measures/sources.yaml"}
     for rel in sorted(special):
         if rel not in measure_paths and os.path.isdir(os.path.join(root, "measures")):
@@ -374,6 +429,48 @@ def _load_raw(root: str) -> RawCorpus:
         if ok:
             _load_rule(corpus, rel, data)
     return corpus
+
+
+CORPUS_FILE = "measures/corpus.yaml"
+INFO_FIELDS = ("title", "jurisdiction", "curated_from", "curated_until")
+
+
+def default_info(root: str) -> CorpusInfo:
+    """A corpus without ``measures/corpus.yaml`` is named after its folder and has no horizon."""
+    name = os.path.basename(os.path.realpath(root).rstrip(os.sep)) or root
+    return CorpusInfo(title=name)
+
+
+def _load_info(corpus: RawCorpus, rel: str, data) -> None:
+    """``measures/corpus.yaml``: title, jurisdiction, curated_from, curated_until (each
+    optional; the two days are single days, ``YYYY-MM-DD``)."""
+    problems = corpus.problems
+    if not _top_mapping(rel, data, problems):
+        return
+    values: dict = {}
+    for key, value in data.items():
+        line = data.lines[key]
+        if key not in INFO_FIELDS:
+            problems.append(Problem(rel, line, f"unknown field {key!r}"
+                                    + suggest(key, INFO_FIELDS)))
+        elif not isinstance(value, str):
+            problems.append(Problem(rel, line, f"{key}: expected text, found {_describe(value)}"))
+        elif key.startswith("curated_"):
+            try:
+                values[key] = date.fromordinal(_dates.parse_day(value))
+            except DateError as e:
+                problems.append(Problem(rel, line, f"{key}: {e}"))
+        else:
+            values[key] = value
+    lo, hi = values.get("curated_from"), values.get("curated_until")
+    if lo is not None and hi is not None and hi < lo:
+        problems.append(Problem(rel, data.lines["curated_until"],
+                                f"curated_until {hi.isoformat()} is before curated_from "
+                                f"{lo.isoformat()}"))
+        return
+    corpus.info = CorpusInfo(title=values.get("title", corpus.info.title),
+                             jurisdiction=values.get("jurisdiction"),
+                             curated_from=lo, curated_until=hi)
 
 
 def _broken_key(rel: str) -> str:

@@ -10,6 +10,7 @@ from typing import Optional
 
 from . import daysets as ds
 from .dates import NEG, POS, day_iso, format_range
+from .engine import fact_key
 from .model import ESTABLISHING, FACT_KINDS
 from .problems import KzlawError, Problem, suggest
 from .rules import is_var
@@ -33,13 +34,166 @@ def fact_label(key) -> str:
     return f"{kind} {target}" + (f" about {about}" if about else "")
 
 
+def fact_names(corpus, key) -> dict:
+    """``kind``, ``target``, ``about``, ``label``, ``about_label`` and ``title`` (the label a
+    table shows, "Prohibition: Prayer in the workplace") of a fact."""
+    names = corpus.names
+    kind, target, about = key
+    return {"kind": kind, "target": target, "about": about,
+            "label": names.label(target, kind),
+            "about_label": names.label(about, "penalty" if kind == "penalty" else None),
+            "title": names.fact_title(kind, target, about)}
+
+
+def document(corpus, question: dict, days: list, body: dict) -> dict:
+    """A command's JSON document: the question, the answer, the corpus to cite, the warnings
+    (days outside the record's horizon)."""
+    out = {"question": question}
+    out.update(body)
+    out["corpus"] = corpus.citation()
+    out["warnings"] = warnings_for(corpus, [d for d in days if d is not None])
+    return out
+
+
+def warnings_for(corpus, days: list) -> list[str]:
+    """The horizon warnings for the days a question names (see ``horizon_warnings``)."""
+    return horizon_warnings(corpus, days)
+
+
+# --- in-force ----------------------------------------------------------------------------------
+
+def in_force(corpus, day: int, kind: Optional[str] = None, category: Optional[str] = None,
+             status: Optional[str] = None, about: Optional[str] = None) -> dict:
+    """The facts in force or uncertain on ``day`` (semantics.md section 9), filtered by fact kind,
+    the category of the fact's target, status, and what the fact is about; unknown values
+    raise ``KzlawError`` with a suggestion."""
+    names = corpus.names
+    question = {"command": "in-force", "date": day_iso(day)}
+    if kind is not None:
+        kind = question["kind"] = names.resolve_kind(kind)
+    if category is not None:
+        category = question["category"] = names.resolve_category(category)
+    if status is not None:
+        if status not in (IN_FORCE, UNCERTAIN):
+            wanted = status.replace(" ", "-").casefold()
+            if wanted not in (IN_FORCE, UNCERTAIN):
+                raise KzlawError([Problem("question", 0, f"unknown status {status!r}; choose "
+                                          f"{IN_FORCE} or {UNCERTAIN}"
+                                          + suggest(status, (IN_FORCE, UNCERTAIN)))])
+            status = wanted
+        question["status"] = status
+    if about is not None:
+        about = question["about"] = names.resolve(about, "about id", names.vocabulary_ids())
+    compiled = corpus.compiled
+    facts = []
+    members = None
+    if category is not None:
+        members = {i for entries in names.entries.values() for i, e in entries.items()
+                   if category in e[2]}
+    for f in corpus.at(day).facts(kind):
+        if members is not None and f.target not in members:
+            continue
+        if status is not None and f.status != status:
+            continue
+        if about is not None and f.about != about:
+            continue
+        facts.append(fact_json(names, compiled, f, day))
+    return document(corpus, question, [day], {"date": day_iso(day), "facts": facts})
+
+
+def fact_json(names, compiled, f, day: int) -> dict:
+    """One fact of a state, as JSON: its names, status, attributes, by, sources, evidence
+    and, when uncertain, why."""
+    out = {"kind": f.kind, "target": f.target, "about": f.about,
+           "label": names.label(f.target, f.kind),
+           "about_label": names.label(f.about, "penalty" if f.kind == "penalty" else None),
+           "title": names.fact_title(f.kind, f.target, f.about), "status": f.status}
+    for name, value in f.attributes.items():
+        out[name] = list(value) if isinstance(value, tuple) else value
+    out["by"] = list(f.by)
+    out["sources"] = list(f.sources)
+    out["evidence"] = names.evidence(f.sources)
+    if f.status == UNCERTAIN:
+        out["why"] = compiled.why_uncertain(f.key, day)
+    return out
+
+
+# --- why a fact is uncertain ---------------------------------------------------------------------
+
+def _words(d) -> str:
+    """How the source wrote a date: its own words where kept, else the notation or range."""
+    if d is None:
+        return "on an unknown day"
+    if d.as_written:
+        return f"in '{d.as_written}'"
+    if d.text.startswith("["):
+        if d.earliest <= NEG:
+            return f"on or before {day_iso(d.latest)}"
+        if d.latest >= POS:
+            return f"on or after {day_iso(d.earliest)}"
+        return f"between {day_iso(d.earliest)} and {day_iso(d.latest)}"
+    return f"in '{d.text}{d.flag}'"
+
+
+_ENDED = {"repeals": "repealed", "replaces": "replaced", "amends": "amended",
+          "expires": "expired", "until": "ended"}
+
+
+def why_uncertain(corpus, key, day: int) -> Optional[str]:
+    """A short phrase: why the fact is uncertain from ``day`` on (which date is uncertain and
+    how the source wrote it, that the measure is only reported, or that sources disagree)."""
+    reasons: list[str] = []
+    for h in corpus.holdings_by_fact.get(key, ()):
+        if not ds.contains(h.possible, day) or ds.contains(h.certain, day):
+            continue
+        m = corpus.measures[h.measure]
+        if m.status == "reported":
+            reasons.append("only reported")
+        ev = h.start
+        if ev.earliest <= day < ev.latest:  # undetermined on the day
+            d = ev.date
+            if d is not None and d.alternatives:
+                reasons.append("sources disagree on when it took effect")
+            else:
+                reasons.append(f"took effect {_words(d)}")
+        for end, reason, _by in h.end_causes:
+            if end.earliest <= day < end.latest:
+                d = end.date
+                if d is not None and d.alternatives:
+                    reasons.append(f"sources disagree on when it was {_ENDED.get(reason, 'ended')}")
+                else:
+                    reasons.append(f"{_ENDED.get(reason, 'ended')} {_words(d)}")
+    if not reasons:
+        for d in corpus.derivations.get(key, ()):
+            if not ds.contains(d.possible, day) or ds.contains(d.certain, day):
+                continue
+            for prem in d.premises:
+                v = corpus.value(prem, day)
+                if v is not None and v.status == UNCERTAIN and prem[0] != "category":
+                    reasons.append("follows from an uncertain fact: "
+                                   + corpus.names.fact_title(*prem))
+                    break
+            for neg in d.negated:
+                v = corpus.value(neg, day)
+                if v is not None and v.status == UNCERTAIN:
+                    reasons.append("unless " + corpus.names.fact_title(*neg) + ", uncertain")
+                    break
+    seen: list[str] = []
+    for r in reasons:
+        if r not in seen:
+            seen.append(r)
+    return "; ".join(seen[:2]) or None
+
+
 def _ref_json(corpus, ref) -> dict:
     src = corpus.sources.get(ref.ref)
     out = {"ref": ref.ref}
-    if ref.quote:
-        out["quote"] = ref.quote
+    for name in ("quote", "translation", "summary"):  # a summary is the curator's words
+        if getattr(ref, name):
+            out[name] = getattr(ref, name)
     if src is not None:
         out["citation"] = src.citation
+        out["kind"] = src.kind
         if src.url:
             out["url"] = src.url
     return out
@@ -73,15 +227,17 @@ def diff(corpus, a: int, b: int) -> dict:
                     changed[name] = [_plain(ab.get(name)), _plain(aa.get(name))]
             if not changed:
                 continue  # only the provenance differs: not a change of the law
-        change = {"kind": key[0], "target": key[1], "about": key[2], "before": sb, "after": sa,
-                  "group": diff_group(sb, sa)}
+        change = fact_names(corpus, key)
+        change.update({"before": sb, "after": sa, "group": diff_group(sb, sa)})
         if changed:
             change["changed"] = changed
         change["by"], change["when"] = _causes(corpus, key, a, b)
         src = set(before.sources if before else ()) | set(after.sources if after else ())
         change["sources"] = sorted(src)
+        change["evidence"] = corpus.names.evidence(src)
         changes.append(change)
-    return {"from": day_iso(a), "to": day_iso(b), "changes": changes}
+    return document(corpus, {"command": "diff", "from": day_iso(a), "to": day_iso(b)}, [a, b],
+                    {"from": day_iso(a), "to": day_iso(b), "changes": changes})
 
 
 def _plain(value):
@@ -135,8 +291,7 @@ def event_json(ev) -> dict:
         if d.as_written:
             out["as_written"] = d.as_written
         if d.alternatives:
-            out["alternatives"] = [{"date": x.date.text + x.date.flag, "ref": x.ref}
-                                   for x in d.alternatives]
+            out["alternatives"] = [x.to_json() for x in d.alternatives]
     return out
 
 
@@ -233,7 +388,7 @@ def timeline(corpus, start: Optional[int], end: Optional[int]) -> list[dict]:
                 verb = "adopted and in force"
             elif field == "adopted" and not m.in_effect:
                 verb = f"adopted ({m.status})"
-            rows.append(_event_row(key, d, verb, mid, None, m.title,
+            rows.append(_event_row(corpus, key, d, verb, mid, None, m.title,
                                    starts.get(key, set()) if m.in_effect else set(),
                                    ends.get(key, set()) if m.in_effect else set()))
         if not m.in_effect:
@@ -245,7 +400,7 @@ def timeline(corpus, start: Optional[int], end: Optional[int]) -> list[dict]:
                 verb = {"repeals": "repeals", "replaces": "replaces", "amends": "amends"}[kind]
                 target = getattr(eff, kind)
                 own = key != start_key  # else the measure's own row lists the facts
-                row = _event_row(key, eff.from_ or m.start_date, f"{verb} {target}", mid, eff.id,
+                row = _event_row(corpus, key, eff.from_ or m.start_date, f"{verb} {target}", mid, eff.id,
                                  m.title, starts.get(key, set()) if own else set(),
                                  ends.get(key, set()) if own else set())
                 rows.append(row)
@@ -254,7 +409,7 @@ def timeline(corpus, start: Optional[int], end: Optional[int]) -> list[dict]:
                     d = getattr(eff, field)
                     if d is not None:
                         key = ("e", mid, eff.id, name)
-                        rows.append(_event_row(key, d, f"effect {eff.id} {name}", mid, eff.id,
+                        rows.append(_event_row(corpus, key, d, f"effect {eff.id} {name}", mid, eff.id,
                                                m.title, starts.get(key, set()),
                                                ends.get(key, set())))
     rows = [r for r in rows if (start is None or r["_latest"] >= start)
@@ -265,18 +420,31 @@ def timeline(corpus, start: Optional[int], end: Optional[int]) -> list[dict]:
     return rows
 
 
-def _event_row(key, d, verb, mid, eid, title, started: set, ended: set) -> dict:
+def timeline_document(corpus, start: Optional[int], end: Optional[int]) -> dict:
+    """The document of ``kzlaw timeline``: the events between the two days (open ends: all)."""
+    question = {"command": "timeline", "from": day_iso(start) if start is not None else None,
+                "to": day_iso(end) if end is not None else None}
+    return document(corpus, question, [start, end], {"events": timeline(corpus, start, end)})
+
+
+def _event_row(corpus, key, d, verb, mid, eid, title, started: set, ended: set) -> dict:
     restated = started & ended
+    m = corpus.measures[mid]
+
+    def facts(keys):
+        return [fact_names(corpus, k) for k in sorted(keys, key=sort_key)]
     return {
         "_earliest": d.earliest, "_latest": d.latest,
         "date": d.text + (d.flag if not d.alternatives else ""),
         "range": format_range(d.earliest, d.latest),
         "as_written": d.as_written,
-        "alternatives": [{"date": a.date.text, "ref": a.ref} for a in d.alternatives],
+        "alternatives": [a.to_json() for a in d.alternatives],
         "event": verb, "measure": mid, "effect": eid, "title": title,
-        "starts": [fact_label(k) for k in sorted(started - restated, key=sort_key)],
-        "ends": [fact_label(k) for k in sorted(ended - restated, key=sort_key)],
-        "restates": [fact_label(k) for k in sorted(restated, key=sort_key)],
+        "measure_status": m.status,
+        "evidence": corpus.names.evidence(r.ref for r in m.sources),
+        "starts": facts(started - restated),
+        "ends": facts(ended - restated),
+        "restates": facts(restated),
     }
 
 
@@ -310,10 +478,13 @@ def explain(corpus, kind: str, target: str, about: Optional[str], day: int, dept
     key = (kind, target, about)
     explained.add(key)
     value = corpus.value(key, day)
-    out = {"kind": kind, "target": target, "about": about, "date": day_iso(day),
-           "status": _status(value)}
+    out = fact_names(corpus, key)
+    out.update({"date": day_iso(day), "status": _status(value)})
     if value is not None:
         out["attributes"] = {k: _plain(v) for k, v in value.attributes}
+        out["evidence"] = corpus.names.evidence(value.sources)
+        if value.status == UNCERTAIN:
+            out["why"] = corpus.compiled.why_uncertain(key, day)
     out["effects"] = [_explain_holding(corpus, h, day) for h in corpus.holdings_by_fact.get(key, ())]
     derivs = corpus.derivations.get(key, ())
     out["rules"] = [_explain_derivation(corpus, d, day, depth, explained) for d in derivs]
@@ -323,6 +494,10 @@ def explain(corpus, kind: str, target: str, about: Optional[str], day: int, dept
         out["nearest"] = nearest(corpus, key, day)
     if not out["effects"] and not out["rules"]:
         out["note"] = "no effect or rule of the corpus ever establishes this fact"
+    if depth == 0:
+        question = {"command": "explain", "kind": kind, "target": target, "about": about,
+                    "at": day_iso(day)}
+        return document(corpus, question, [day], out)
     return out
 
 
@@ -371,17 +546,27 @@ def _explain_holding(corpus, h, day: int) -> dict:
         eff.sources or m.sources
     out = {
         "by": h.by, "measure": m.id, "title": m.title, "number": m.number,
-        "effect": _effect_text(eff),
+        "status": m.status, "effect": _effect_text(eff),
         "applies": _applies(h.certain, h.possible, day),
         "start": event_json(h.start),
         "ends": [dict(event_json(ev), reason=reason, by=by_) for ev, reason, by_ in h.end_causes],
         "sources": [_ref_json(corpus, r) for r in srcs],
     }
+    if m.titles:
+        out["titles"] = dict(m.titles)
+    if _article(eff):
+        out["article"] = _article(eff)
     if eff.note:
         out["note"] = eff.note
     if m.note:
         out["measure_note"] = m.note
     return out
+
+
+def _article(eff) -> Optional[str]:
+    """The provision an effect rests on (the amended text's, for an ``amends``)."""
+    body = eff.with_ if eff.kind == "amends" and eff.with_ is not None else eff
+    return body.article or eff.article
 
 
 def _effect_text(eff) -> str:
@@ -392,23 +577,25 @@ def _effect_text(eff) -> str:
         text += f" with {body.penalty}"
     if attrs_:
         text += " (" + ", ".join(f"{k}: {v}" for k, v in attrs_.items()) + ")"
+    if body.article:
+        text += f" [article {body.article}]"
     if eff.kind == "amends":
-        text = f"amends {eff.amends}: {text}"
+        text = f"amends {eff.amends}" + (f" [article {eff.article}]" if eff.article else "") \
+            + f": {text}"
     return text
 
 
 def _premise_json(corpus, key, day, depth, explained: set, negated=False) -> dict:
     if key[0] == "category":
-        return {"kind": "category", "target": key[1], "about": key[2], "status": IN_FORCE,
-                "negated": negated, "note": "vocabulary category membership (always true)"}
+        return dict(fact_names(corpus, key), status=IN_FORCE, negated=negated,
+                    note="vocabulary category membership (always true)")
     if key in explained:
-        sub = {"kind": key[0], "target": key[1], "about": key[2],
-               "status": _status(corpus.value(key, day)), "explained": "above"}
+        sub = dict(fact_names(corpus, key), status=_status(corpus.value(key, day)),
+                   explained="above")
     elif depth < 6:
         sub = explain(corpus, key[0], key[1], key[2], day, depth + 1, explained)
     else:
-        sub = {"kind": key[0], "target": key[1], "about": key[2],
-               "status": _status(corpus.value(key, day))}
+        sub = dict(fact_names(corpus, key), status=_status(corpus.value(key, day)))
     sub["negated"] = negated
     return sub
 
@@ -463,11 +650,11 @@ def _explain_underived(corpus, key, day: int, depth: int) -> list[dict]:
             pkey = (p.kind, t, a)
             if p.kind == "category":
                 member = pkey in corpus.facts.sets
-                premises.append({"kind": "category", "target": t, "about": a, "negated": p.negated,
-                                 "status": IN_FORCE if member else ABSENT})
+                premises.append(dict(fact_names(corpus, pkey), negated=p.negated,
+                                     status=IN_FORCE if member else ABSENT))
                 continue
             st = _status(corpus.value(pkey, day))
-            entry = {"kind": p.kind, "target": t, "about": a, "negated": p.negated, "status": st}
+            entry = dict(fact_names(corpus, pkey), negated=p.negated, status=st)
             if st != IN_FORCE:
                 entry["nearest"] = nearest(corpus, pkey, day)
             premises.append(entry)
@@ -492,23 +679,31 @@ def history(corpus, ident: str) -> dict:
     known = corpus.known_ids()
     if ident not in known:
         raise KzlawError([Problem("question", 0, f"unknown id {ident!r}" + suggest(ident, known))])
+    question = {"command": "history", "id": ident}
     if known[ident] == "measure" and ident not in {i for s in corpus.vocabulary.values() for i in s}:
-        return {"id": ident, "type": "measure", **show(corpus, ident, None)}
+        shown = show(corpus, ident, None)
+        shown["question"] = question
+        return {"id": ident, "type": "measure", **shown}
     facts = sorted((k for k in corpus.compiled.segments if ident in (k[1], k[2])), key=sort_key)
     periods = []
     for key in facts:
         for s, e, v in corpus.compiled.fact_days(key):
-            periods.append({"fact": fact_label(key), "kind": key[0], "target": key[1],
-                            "about": key[2], "status": v.status,
-                            "from": day_iso(s), "until": day_iso(e - 1) if e < POS else None,
-                            "attributes": {k: _plain(x) for k, x in v.attributes},
-                            "by": list(v.by), "sources": list(v.sources)})
+            period = {"fact": fact_label(key), **fact_names(corpus, key), "status": v.status,
+                      "from": day_iso(s), "until": day_iso(e - 1) if e < POS else None,
+                      "attributes": {k: _plain(x) for k, x in v.attributes},
+                      "by": list(v.by), "sources": list(v.sources),
+                      "evidence": corpus.names.evidence(v.sources)}
+            if v.status == UNCERTAIN:
+                period["why"] = corpus.compiled.why_uncertain(key, s)
+            periods.append(period)
     events = []
     for row in timeline(corpus, None, None):
-        if any(ident in lbl.split() for lbl in row["starts"] + row["ends"]) or \
+        if any(ident in (f["target"], f["about"]) for f in row["starts"] + row["ends"]) or \
                 ident in (row["event"].split()[-1].split("#")[0],):
             events.append(row)
-    return {"id": ident, "type": known[ident], "periods": periods, "events": events}
+    return document(corpus, question, [], {
+        "id": ident, "type": known[ident], "label": corpus.names.label(ident),
+        "periods": periods, "events": events})
 
 
 # --- show ----------------------------------------------------------------------------------------
@@ -531,7 +726,10 @@ def show(corpus, mid: str, day: Optional[int]) -> dict:
     effects = []
     for eff in m.effects:
         ref = f"{mid}#{eff.id}"
+        body = eff.with_ if eff.kind == "amends" else eff
         row = {"id": eff.id, "effect": _effect_text(eff),
+               "fact": fact_names(corpus, fact_key(body)) if body is not None
+               and body.kind in ESTABLISHING else None,
                "from": eff.from_.describe() if eff.from_ else None,
                "until": eff.until.describe() if eff.until else None,
                "changed_by": sorted(enders.get(ref, []) + enders.get(mid, []),
@@ -545,6 +743,8 @@ def show(corpus, mid: str, day: Optional[int]) -> dict:
                 row["applies"] = _applies(h.certain, h.possible, day)
             else:
                 row["applies"] = "acts on its start date"
+        if _article(eff):
+            row["article"] = _article(eff)
         if eff.note:
             row["note"] = eff.note
         effects.append(row)
@@ -553,14 +753,44 @@ def show(corpus, mid: str, day: Optional[int]) -> dict:
         d = getattr(m.dates, field)
         if d is not None:
             dates[field] = d.to_json()
-    return {"measure": mid, "file": rel, "title": m.title, "number": m.number, "kind": m.kind,
+    body = {"measure": mid, "file": rel, "title": m.title,
+            **({"titles": dict(m.titles)} if m.titles else {}), "number": m.number, "kind": m.kind,
             "status": m.status, "dates": dates, "at": day_iso(day) if day is not None else None,
             "note": m.note, "sources": [_ref_json(corpus, r) for r in m.sources],
+            "evidence": corpus.names.evidence(r.ref for r in m.sources),
             "effects": effects,
             "changed_by": sorted(enders.get(mid, []), key=lambda x: (x["earliest"] or "", x["by"]))}
+    question = {"command": "show", "measure": mid, "at": body["at"]}
+    return document(corpus, question, [day], body)
 
 
 # --- warnings ---------------------------------------------------------------------------------
+
+def horizon_warnings(corpus, days) -> list[str]:
+    """One line for each of ``days`` (ordinals, ``datetime.date`` or ISO days) that lies
+    outside the corpus's record, ``[curated_from, curated_until]`` of measures/corpus.yaml; an
+    empty list for a corpus without that file (no horizon). The answer is still given: the
+    warning says that earlier measures or later changes are not recorded."""
+    from datetime import date as _date
+    from .corpus import to_day
+    info = corpus.info
+    lo = info.curated_from.toordinal() if info.curated_from is not None else None
+    hi = info.curated_until.toordinal() if info.curated_until is not None else None
+    out = []
+    for day in days:
+        d = to_day(day.isoformat() if isinstance(day, _date) else day)
+        if lo is not None and d < lo:
+            line = (f"{day_iso(d)} is before {day_iso(lo)}, where the corpus's record begins: "
+                    "earlier measures are not recorded")
+        elif hi is not None and d > hi:
+            line = (f"{day_iso(d)} is after {day_iso(hi)}, the last day the corpus was curated "
+                    "to: later changes are not recorded")
+        else:
+            continue
+        if line not in out:
+            out.append(line)
+    return out
+
 
 def _ranges(days: ds.DaySet) -> str:
     return ", ".join(format_range(s, e - 1 if e < POS else POS) for s, e in days)

@@ -99,6 +99,30 @@ def _attrs(fact_attrs: dict) -> str:
                      for k, v in fact_attrs.items())
 
 
+def alternative_text(a: dict) -> str:
+    """One source's version of a date, with the curator's reason where it was set aside."""
+    return f"{a['date']} per {a['ref']}" + (f" (rejected: {a['rejected']})"
+                                            if a.get("rejected") else "")
+
+
+def words_lines(s: dict, pad: str) -> list[str]:
+    """A reference's words: a quote (the source's own words) in quotation marks, its
+    translation and the curator's summary never in them."""
+    out = []
+    if s.get("quote"):
+        out.append(f'{pad}"{s["quote"]}"')
+    if s.get("translation"):
+        out.append(f"{pad}translation: {s['translation']}")
+    if s.get("summary"):
+        out.append(f"{pad}summary: {s['summary']}")
+    return out
+
+
+def words_text(s: dict) -> str:
+    """A reference's words on one line (see ``words_lines``)."""
+    return " ".join(line.strip() for line in words_lines(s, ""))
+
+
 def when_text(e: dict) -> str:
     """An event's date for people: the notation, its range when that says more, the source's
     words, and the alternatives when sources disagree."""
@@ -108,18 +132,19 @@ def when_text(e: dict) -> str:
     if e.get("as_written"):
         text += f' ("{e["as_written"]}")'
     if e.get("alternatives"):
-        text += " [sources disagree: " + "; ".join(f"{a['date']} per {a['ref']}"
+        text += " [sources disagree: " + "; ".join(alternative_text(a)
                                                  for a in e["alternatives"]) + "]"
     return text
 
 
 # --- in-force ------------------------------------------------------------------------------
 
-def in_force_data(state, kind=None) -> dict:
-    return {"date": state.date, "facts": [f.to_json() for f in state.facts(kind)]}
+def terminal_width() -> int:
+    import shutil
+    return shutil.get_terminal_size((80, 24)).columns
 
 
-def render_in_force(data: dict, fmt: str) -> str:
+def render_in_force(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str:
     if fmt == "json":
         return to_json(data)
     facts = data["facts"]
@@ -149,7 +174,7 @@ def _when(events: list[dict]) -> str:
     return "; ".join(when_text(e) for e in events)
 
 
-def render_diff(data: dict, fmt: str) -> str:
+def render_diff(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str:
     if fmt == "json":
         return to_json(data)
     headers = ["change", "fact", "before", "after", "changed", "when", "by", "sources"]
@@ -179,7 +204,7 @@ def _changed(c: dict) -> str:
 
 # --- explain --------------------------------------------------------------------------------
 
-def render_explain(data: dict, fmt: str) -> str:
+def render_explain(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str:
     if fmt == "json":
         return to_json(data)
     if fmt == "csv":
@@ -227,14 +252,16 @@ def _explain_text(node: dict, depth: int, lines: list, fmt: str) -> None:
     for h in node.get("effects", []):
         num = f" No. {h['number']}" if h.get("number") else ""
         lines.append(f"{sub}{bullet}effect {h['by']} ({h['applies']} on this day): {h['effect']}")
-        lines.append(f"{sub}    measure: {h['title']}{num}")
+        status = f" ({h['status']})" if h.get("status") not in (None, "enacted") else ""
+        lines.append(f"{sub}    measure: {h['title']}{num}{status}")
+        for code, title in (h.get("titles") or {}).items():
+            lines.append(f"{sub}    title ({code}): {title}")
         lines.append(f"{sub}    starts: {_event_text(h['start'])}")
         for e in h["ends"]:
             lines.append(f"{sub}    ends: {_event_text(e)} ({e['reason']} by {e['by']})")
         for s in h["sources"]:
             lines.append(f"{sub}    source {s['ref']}: {s.get('citation', '')}")
-            if s.get("quote"):
-                lines.append(f'{sub}      "{s["quote"]}"')
+            lines += words_lines(s, sub + "      ")
         if h.get("note"):
             lines.append(f"{sub}    note: {h['note']}")
     for r in node.get("rules", []):
@@ -245,8 +272,7 @@ def _explain_text(node: dict, depth: int, lines: list, fmt: str) -> None:
             lines.append(f"{sub}    {r['description']}")
         for s in r.get("sources", []):
             lines.append(f"{sub}    source {s['ref']}: {s.get('citation', '')}")
-            if s.get("quote"):
-                lines.append(f'{sub}      "{s["quote"]}"')
+            lines += words_lines(s, sub + "      ")
         if r.get("failing"):
             lines.append(f"{sub}    fails because: " + "; ".join(r["failing"]))
         for p in r.get("premises", []):
@@ -285,7 +311,7 @@ def _event_text(e: dict) -> str:
 _PAST = {"amends": "amended", "repeals": "repealed", "replaces": "replaced"}
 
 
-def render_show(data: dict, fmt: str) -> str:
+def render_show(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str:
     if fmt == "json":
         return to_json(data)
     rows = [[e["id"], e["effect"], e.get("applies", ""), e.get("from"), e.get("until"),
@@ -298,7 +324,8 @@ def render_show(data: dict, fmt: str) -> str:
         return table(rows, headers, fmt)
     num = f" (No. {data['number']})" if data.get("number") else ""
     out = _heading(f"{data['measure']}: {data['title']}{num}", fmt)
-    info = [["kind", data["kind"]], ["status", data["status"]], ["file", data["file"]]]
+    info = [[f"title ({code})", title] for code, title in (data.get("titles") or {}).items()]
+    info += [["kind", data["kind"]], ["status", data["status"]], ["file", data["file"]]]
     for field, d in data["dates"].items():
         text = d["date"]
         if d["earliest"] != d["latest"]:
@@ -306,11 +333,12 @@ def render_show(data: dict, fmt: str) -> str:
         if d.get("as_written"):
             text += f' "{d["as_written"]}"'
         if d.get("alternatives"):
-            text += " [sources disagree: " + "; ".join(f"{a['date']} per {a['ref']}"
+            text += " [sources disagree: " + "; ".join(alternative_text(a)
                                                     for a in d["alternatives"]) + "]"
         info.append([field, text])
     for s in data["sources"]:
-        info.append(["source", f"{s['ref']}: \"{s.get('quote', '')}\""])
+        words = words_text(s)
+        info.append(["source", s["ref"] + (f": {words}" if words else "")])
     if data.get("note"):
         info.append(["note", data["note"]])
     out += table(info, ["field", "value"], fmt) + "\n"
@@ -318,14 +346,16 @@ def render_show(data: dict, fmt: str) -> str:
     return out
 
 
-def render_timeline(rows: list[dict], fmt: str) -> str:
+def render_timeline(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str:
     if fmt == "json":
-        return to_json({"events": rows})
+        return to_json(data)
+    rows = data["events"]
     trows = []
     for r in rows:
         when = when_text(r)
         what = r["measure"] + (f"#{r['effect']}" if r.get("effect") else "")
-        trows.append([when, r["event"], what, r["starts"], r["ends"], r["restates"]])
+        trows.append([when, r["event"], what, [f["title"] for f in r["starts"]],
+                      [f["title"] for f in r["ends"]], [f["title"] for f in r["restates"]]])
     headers = ["date", "event", "measure", "starts", "ends", "continues, amended"]
     if fmt == "csv":
         return table(trows, headers, fmt)
@@ -340,7 +370,7 @@ def render_timeline(rows: list[dict], fmt: str) -> str:
     return _heading(f"Timeline: {len(rows)} dated events", fmt) + table(trows, headers, fmt) + note
 
 
-def render_history(data: dict, fmt: str) -> str:
+def render_history(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str:
     if data.get("type") == "measure":
         return render_show(data, fmt)
     if fmt == "json":
@@ -353,7 +383,7 @@ def render_history(data: dict, fmt: str) -> str:
     out = _heading(f"History of {data['id']} ({data['type']})", fmt)
     out += table(rows, headers, fmt)
     if data["events"]:
-        out += "\n" + _heading("Events", fmt, 2) + render_timeline(data["events"], fmt).split(
+        out += "\n" + _heading("Events", fmt, 2) + render_timeline(data, fmt).split(
             "\n", 2 if fmt != "markdown" else 2)[-1]
     return out
 
@@ -367,3 +397,31 @@ def render_problems(problems: Iterable, fmt: str) -> str:
     if fmt in ("csv", "markdown"):
         return table(rows, ["where", "severity", "message"], fmt)
     return "".join(str(p) + "\n" for p in problems)
+
+
+def render_search(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str:
+    if fmt == "json":
+        return to_json(data)
+    rows = []
+    for m in data["measures"]:
+        rows.append(["measure", m["id"], m["title"]])
+    for f in data["facts"]:
+        rows.append(["fact", " ".join(x for x in (f["kind"], f["target"], f["about"]) if x),
+                     f["title"]])
+    for o in data["organizations"] + data["vocabulary"]:
+        rows.append([o["section"].rstrip("s"), o["id"], o["label"]])
+    for src in data["sources"]:
+        rows.append(["source", src["id"], src["citation"]])
+    return table(rows, ["what", "id", "label"], fmt)
+
+
+def render_source(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str:
+    if fmt == "json":
+        return to_json(data)
+    # a quote in quotation marks, a summary plainly (words_text)
+    rows = [[c["by"], words_text(c)] for c in data["cited_by"]]
+    head = [["citation", data["citation"]], ["kind", data["kind"]], ["url", data["url"]]]
+    if fmt == "csv":
+        return table(rows, ["cited by", "words"], fmt)
+    return (_heading(f"Source {data['id']}", fmt) + table(head, ["field", "value"], fmt) + "\n"
+            + table(rows, ["cited by", "words"], fmt))

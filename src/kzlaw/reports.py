@@ -35,7 +35,7 @@ def generate(corpus) -> dict[str, str]:
     states, diffs = [], []
     for year in MILESTONES:
         name = f"state-{year}.md"
-        data = report.in_force_data(corpus.at(_end_of(year)))
+        data = corpus.in_force(_end_of(year))
         files[name] = report.render_in_force(data, "markdown")
         states.append((year, name, data))
     for a, b in zip(MILESTONES, MILESTONES[1:]):
@@ -90,12 +90,13 @@ def _index(corpus, states, diffs, orgs, chart_md) -> str:
 
 def _timeline_html(corpus, events) -> str:
     rows = []
-    for e in events:
+    for e in events["events"]:
         when = report.when_text(e)
         what = e["measure"] + (f"#{e['effect']}" if e.get("effect") else "")
         rows.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in (
-            when, e["event"], what, ", ".join(e["starts"]), ", ".join(e["ends"]),
-            ", ".join(e["restates"]))) + "</tr>")
+            when, e["event"], what, ", ".join(f["title"] for f in e["starts"]),
+            ", ".join(f["title"] for f in e["ends"]),
+            ", ".join(f["title"] for f in e["restates"]))) + "</tr>")
     return "\n".join([
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
         "<title>kzlaw timeline</title>", f"<style>\n{CSS}\n</style>", "</head>", "<body>",

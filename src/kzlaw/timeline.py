@@ -92,14 +92,37 @@ class Compiled:
                          for k, segs in segments.items()}
         self.snapshot_every = snapshot_every
         self._index: Optional[tuple] = None
+        # Set by the corpus: what things are called (names.Names), and for each fact with
+        # uncertain stretches, stretch start -> why it is uncertain (a short phrase).
+        self.names = None
+        self.why: dict[FactKey, dict[int, str]] = {}
 
     def __getstate__(self) -> dict:
-        return {"segments": self.segments, "snapshot_every": self.snapshot_every}
+        return {"segments": self.segments, "snapshot_every": self.snapshot_every,
+                "names": self.names, "why": self.why}
 
     def __setstate__(self, state: dict) -> None:
         self.segments = state["segments"]
         self.snapshot_every = state["snapshot_every"]
+        self.names = state.get("names")
+        self.why = state.get("why", {})
         self._index = None
+
+    def why_uncertain(self, key: FactKey, day: int) -> Optional[str]:
+        """Why the fact is uncertain on ``day`` (None where it is not, or nobody said)."""
+        reasons = self.why.get(key)
+        seg = self.segments.get(key)
+        if not reasons or seg is None:
+            return None
+        i = bisect_right(seg[0], day) - 1
+        return reasons.get(seg[0][i]) if i >= 0 else None
+
+    def check_fact(self, kind: str, target: str, about: Optional[str]) -> FactKey:
+        """The fact's key, aliases resolved; an unknown kind or id raises ``KzlawError``."""
+        key = (kind, target, about)
+        if key in self.segments or self.names is None:
+            return key
+        return self.names.resolve_fact(kind, target, about)
 
     def index(self) -> tuple:
         """(points, deltas, every, snapshots): built once, on first use."""
@@ -191,11 +214,15 @@ class State:
         return day_iso(self.day)
 
     def status(self, kind: str, target: str, about: Optional[str] = None) -> str:
-        v = self.compiled.raw_value((kind, target, about), self.day)
+        """'in-force', 'uncertain' or 'absent'; an unknown kind or id raises ``KzlawError``
+        (with a "did you mean"), and an alias names its id."""
+        key = self.compiled.check_fact(kind, target, about)
+        v = self.compiled.raw_value(key, self.day)
         return ABSENT if v is None else v[0]
 
     def get(self, kind: str, target: str, about: Optional[str] = None) -> Optional[Fact]:
-        key = (kind, target, about)
+        """The fact on the day, or None where it is absent; unknown ids raise as ``status``."""
+        key = self.compiled.check_fact(kind, target, about)
         v = self.compiled.raw_value(key, self.day)
         return None if v is None else make_fact(key, FactValue._make(v))
 

@@ -93,6 +93,12 @@ def parse(text: str):
         raise YamlProblem(line, f"character {ord(char):#06x} is not allowed in a YAML file "
                           f"({e.reason})") from None
     except yaml.MarkedYAMLError as e:
+        # libyaml's own limits (its nesting depth since PyYAML 6.0.4) and its look-ahead can stop
+        # it before kzlaw's checks see the first problem; the pure-Python parser has neither,
+        # so kzlaw's message never depends on the parser's version.
+        own = _own_problem(text)
+        if own is not None:
+            raise own from None
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark is not None else 0
         what = " ".join(str(e.problem or e.context or "syntax error").split())
@@ -105,6 +111,21 @@ def parse(text: str):
         raise YamlProblem(0, "YAML error: " + " ".join(str(e).split())) from None
     finally:
         loader.dispose()
+
+
+def _own_problem(text: str):
+    """The first problem kzlaw's own checks find in ``text``, read with the pure-Python
+    parser (which streams events with no depth limit of its own), or None."""
+    loader = yaml.SafeLoader(text)
+    try:
+        _build(loader)
+    except YamlProblem as problem:
+        return problem
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return None
+    finally:
+        loader.dispose()
+    return None
 
 
 _SCALAR = yaml.ScalarEvent
