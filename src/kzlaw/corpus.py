@@ -62,6 +62,10 @@ def to_day(value: DayLike) -> int:
 class Corpus:
     """A loaded, checked and compiled corpus."""
 
+    # Set by record.load_at for a corpus read at a git revision: the record.Revision (what
+    # the user asked for, its commit, the repository); ``commit`` is then its commit id.
+    revision = None
+
     def __init__(self, raw: RawCorpus):
         # Building creates millions of small acyclic objects; the cyclic garbage collector
         # would re-walk the growing heap again and again (measured: a third of the time).
@@ -343,6 +347,7 @@ def load(path: Optional[str] = None, cache: bool = False) -> Corpus:
     root = resolve_path(path)
     use_cache = cache and not _cache.disabled()
     if use_cache:
+        _cache.racy_seconds()  # a bad KZLAW_CACHE_RACY_SECONDS is refused before any work
         stamp = _cache.now_ns()
         before = _cache.manifest(root)
         hit = _cache.load(root, before)

@@ -11,7 +11,7 @@ from typing import Optional
 from . import daysets as ds
 from .dates import NEG, POS, day_iso, format_range
 from .engine import fact_key
-from .model import ESTABLISHING, FACT_KINDS
+from .model import ESTABLISHING, FACT_KINDS, fact_order
 from .problems import KzlawError, Problem, suggest
 from .rules import is_var
 from .timeline import ABSENT, IN_FORCE, UNCERTAIN, FactValue, sort_key
@@ -240,6 +240,96 @@ def diff(corpus, a: int, b: int) -> dict:
                     {"from": day_iso(a), "to": day_iso(b), "changes": changes})
 
 
+def _answer(value) -> Optional[tuple]:
+    """What a question about the fact answers: its status and attributes (not provenance)."""
+    return None if value is None else (value[0], value[1])
+
+
+def _differing_spans(seg_a, seg_b) -> list[tuple[int, int, Optional[tuple], Optional[tuple]]]:
+    """``(start, end, value in A, value in B)`` for the stretches of days on which two
+    compiled segment lists answer differently."""
+    empty = ([], [])
+    starts_a, values_a = seg_a or empty
+    starts_b, values_b = seg_b or empty
+    cuts = sorted(set(starts_a) | set(starts_b))
+    out = []
+    ia = ib = -1
+    for n, cut in enumerate(cuts):
+        while ia + 1 < len(starts_a) and starts_a[ia + 1] <= cut:
+            ia += 1
+        while ib + 1 < len(starts_b) and starts_b[ib + 1] <= cut:
+            ib += 1
+        va = values_a[ia] if ia >= 0 else None
+        vb = values_b[ib] if ib >= 0 else None
+        if _answer(va) != _answer(vb):
+            end = cuts[n + 1] if n + 1 < len(cuts) else POS
+            if out and out[-1][1] == cut and out[-1][2] == va and out[-1][3] == vb:
+                out[-1] = (out[-1][0], end, va, vb)
+            else:
+                out.append((cut, end, va, vb))
+    return out
+
+
+def day_range_json(start: int, end: int) -> dict:
+    """A half-open stretch of ordinals as inclusive ISO days (None for an open end)."""
+    return {"from": day_iso(start), "until": day_iso(end - 1) if end < POS else None}
+
+
+def record_changes(a, b, at: Optional[int] = None) -> list[dict]:
+    """Every fact whose answer (status or attributes) differs between two records of the
+    corpus (two revisions, semantics as in ``diff``): on day ``at``, or on any day, with the
+    days on which it differs. One entry per fact and (before, after, changed attributes);
+    grouped as ``diff`` groups, then by fact."""
+    out = []
+    for key in sorted(set(a.compiled.segments) | set(b.compiled.segments), key=fact_order):
+        if at is not None:
+            va, vb = a.compiled.raw_value(key, at), b.compiled.raw_value(key, at)
+            spans = [(at, at + 1, va, vb)] if _answer(va) != _answer(vb) else []
+        else:
+            spans = _differing_spans(a.compiled.segments.get(key),
+                                     b.compiled.segments.get(key))
+        entries: dict = {}
+        for start, end, va, vb in spans:
+            sb = ABSENT if va is None else va[0]
+            sa = ABSENT if vb is None else vb[0]
+            ab = dict(va[1]) if va else {}
+            aa = dict(vb[1]) if vb else {}
+            changed = {}
+            if sb == sa:
+                changed = {name: [_plain(ab.get(name)), _plain(aa.get(name))]
+                           for name in sorted(set(ab) | set(aa)) if ab.get(name) != aa.get(name)}
+            ident = (sb, sa, repr(changed))
+            entry = entries.get(ident)
+            if entry is None:
+                entry = entries[ident] = fact_names(b if key in b.compiled.segments else a, key)
+                entry.update(before=sb, after=sa, group=diff_group(sb, sa))
+                if changed:
+                    entry["changed"] = changed
+                entry.update(days=[], by={"before": set(), "after": set()},
+                             sources={"before": set(), "after": set()})
+            days = entry["days"]
+            if days and days[-1][1] == start:
+                days[-1] = (days[-1][0], end)
+            else:
+                days.append((start, end))
+            for side, v in (("before", va), ("after", vb)):
+                if v:
+                    entry["by"][side].update(v[2])
+                    entry["sources"][side].update(v[3])
+        for entry in entries.values():
+            for field in ("by", "sources"):
+                entry[field] = {side: sorted(v) for side, v in entry[field].items()}
+            if at is not None:
+                del entry["days"]
+            else:
+                entry["days"] = [day_range_json(s_, e_) for s_, e_ in entry["days"]]
+            out.append(entry)
+    order = {g: i for i, (g, _t) in enumerate(DIFF_GROUPS)}
+    out.sort(key=lambda c: (order[c["group"]], fact_order((c["kind"], c["target"], c["about"])),
+                            (c.get("days") or [{"from": None}])[0]["from"] or ""))
+    return out
+
+
 def _plain(value):
     return list(value) if isinstance(value, tuple) else value
 
@@ -421,7 +511,11 @@ def timeline(corpus, start: Optional[int], end: Optional[int]) -> list[dict]:
 
 
 def timeline_document(corpus, start: Optional[int], end: Optional[int]) -> dict:
-    """The document of ``kzlaw timeline``: the events between the two days (open ends: all)."""
+    """The document of ``kzlaw timeline``: the events between the two days (open ends: all).
+    Refuses a period that ends before it starts."""
+    if start is not None and end is not None and start > end:
+        raise KzlawError([Problem("question", 0, f"--from {day_iso(start)} is after "
+                                  f"--to {day_iso(end)}")])
     question = {"command": "timeline", "from": day_iso(start) if start is not None else None,
                 "to": day_iso(end) if end is not None else None}
     return document(corpus, question, [start, end], {"events": timeline(corpus, start, end)})
