@@ -100,11 +100,23 @@ def read_folder(root: str) -> dict:
         with open(path, encoding="utf-8") as f:
             return yaml.safe_load(f)
 
-    spec = {"vocabulary": load(os.path.join(root, "measures", "vocabulary.yaml")),
-            "measures": [], "rules": []}
-    for dirpath, dirnames, filenames in os.walk(os.path.join(root, "measures")):
+    spec = {"vocabulary": {}, "measures": [], "rules": []}
+    measures = os.path.join(root, "measures")
+    # the vocabulary: measures/vocabulary.yaml and/or the files of measures/vocabulary/
+    vocab_files = [os.path.join(measures, "vocabulary.yaml")]
+    folder = os.path.join(measures, "vocabulary")
+    if os.path.isdir(folder):
+        vocab_files += sorted(os.path.join(folder, n) for n in os.listdir(folder))
+    for path in vocab_files:
+        if os.path.isfile(path):
+            for section, entries in (load(path) or {}).items():
+                spec["vocabulary"].setdefault(section, {}).update(entries or {})
+    for dirpath, dirnames, filenames in os.walk(measures):
+        rel = os.path.relpath(dirpath, measures)
+        if rel.split(os.sep)[0] in ("vocabulary", "sources"):
+            continue
         for name in filenames:
-            if name.endswith(".yaml") and name not in ("vocabulary.yaml", "sources.yaml"):
+            if name.endswith(".yaml") and rel != ".":  # measures/<year>/<id>.yaml
                 spec["measures"].append(load(os.path.join(dirpath, name)))
     rules = os.path.join(root, "rules")
     if os.path.isdir(rules):

@@ -105,10 +105,14 @@ def check_corpus(corpus: RawCorpus) -> list[Problem]:
 
 
 def _check_vocabulary(corpus: RawCorpus, problems: list[Problem]) -> None:
-    rel, raw = corpus.vocabulary_file
+    def where(section, ident):  # the file that defines the entry (one of a folder's files)
+        return getattr(corpus, "vocabulary_where", {}).get((section, ident),
+                                                           corpus.vocabulary_file)
+
     cats = corpus.vocabulary.get("categories", {})
     for section in VOCAB_SECTIONS:
         for ident, entry in corpus.vocabulary.get(section, {}).items():
+            rel, raw = where(section, ident)
             for i, cat in enumerate(entry.categories):
                 if cat not in cats and not _broken(corpus, "vocab", cat):
                     problems.append(Problem(rel, _line(raw, section, ident, "categories", i),
@@ -117,8 +121,13 @@ def _check_vocabulary(corpus: RawCorpus, problems: list[Problem]) -> None:
     for section in VOCAB_SECTIONS:
         for ident in corpus.vocabulary.get(section, {}):
             if ident in seen and not {seen[ident], section} <= {"acts", "categories"}:
+                rel, raw = where(section, ident)
+                first_rel, first_raw = where(seen[ident], ident)
+                also = "" if first_rel == rel else \
+                    f" (also at {first_rel}:{_line(first_raw, seen[ident], ident)})"
                 problems.append(Problem(rel, _line(raw, section, ident),
-                                        f"{ident!r} is in both {seen[ident]} and {section}"))
+                                        f"{ident!r} is in both {seen[ident]} and {section}"
+                                        + also))
             seen.setdefault(ident, section)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from . import report
 from .corpus import load, resolve_path, to_day, validate
 from .output import check_writable
-from .problems import KzlawError
+from .problems import KzlawError, Problem
 
 
 def run(args, fmt: str) -> tuple[str, int]:
@@ -114,6 +114,22 @@ def cmd_check(args, fmt):
     return report.render_problems(lines, fmt) + summary + "\n", 0
 
 
+def cmd_serve(args, fmt):
+    """Serve until stopped. The web package (and the extra it needs) is imported only here."""
+    from .web import EXTRA_MODULES, INSTALL_HINT
+    try:
+        from .web.serve import serve
+    except ImportError as e:
+        missing = (e.name or "").split(".")[0]
+        if missing not in EXTRA_MODULES:
+            raise
+        raise KzlawError([Problem("serve", 0, f"kzlaw serve needs the web extra (module "
+                                  f"{missing!r} is missing): {INSTALL_HINT}")]) from None
+    corpus = _load(args)
+    serve(corpus, args.host, args.port)
+    return "", 0
+
+
 def cmd_record_diff(args, fmt):
     day = to_day(args.at) if args.at else None
     from .record import record_diff
@@ -132,4 +148,4 @@ def cmd_reports(args, fmt):
 COMMANDS = {"in-force": cmd_in_force, "diff": cmd_diff, "timeline": cmd_timeline,
             "history": cmd_history, "explain": cmd_explain, "show": cmd_show,
             "search": cmd_search, "source": cmd_source, "check": cmd_check,
-            "record-diff": cmd_record_diff, "reports": cmd_reports}
+            "record-diff": cmd_record_diff, "reports": cmd_reports, "serve": cmd_serve}

@@ -46,6 +46,10 @@ class RawCorpus:
     rule_files: dict[str, tuple[str, Any]] = attrs.Factory(dict)
     vocabulary_file: tuple[str, Any] = ("measures/vocabulary.yaml", None)
     sources_file: tuple[str, Any] = ("measures/sources.yaml", None)
+    # where each vocabulary entry ((section, id)) and each source (id) is defined: (relative
+    # path, parsed YAML of that file), for line look-ups across a folder of files
+    vocabulary_where: dict[tuple, tuple[str, Any]] = attrs.Factory(dict)
+    sources_where: dict[str, tuple[str, Any]] = attrs.Factory(dict)
     files: list[str] = attrs.Factory(list)
     problems: list[Problem] = attrs.Factory(list)
     # What could not be loaded, as "measure:ID", "source:ID", "vocab:ID", or "source:*" and
@@ -453,29 +457,48 @@ def _load_raw(root: str) -> RawCorpus:
         data, ok = _read(root, CORPUS_FILE, problems)
         if ok:
             _load_info(corpus, CORPUS_FILE, data)
-    special = {"measures/vocabulary.yaml", "measures/sources.yaml"}
-    for rel in sorted(special):
-        if rel not in measure_paths and os.path.isdir(os.path.join(root, "measures")):
+    # The vocabulary and the sources: one file, a folder of files, or both (read as one).
+    shared = {"vocabulary": [], "sources": []}
+    for rel in list(measure_paths):
+        what = _shared_kind(rel)
+        if what is not None:
+            measure_paths.remove(rel)
+            if rel.count("/") > 2:
+                problems.append(Problem(rel, 0, f"a {what} file belongs in measures/{what}.yaml "
+                                        f"or measures/{what}/<name>.yaml"))
+                corpus.broken.add(_BROKEN_ALL[what])
+            else:
+                shared[what].append(rel)
+    for what, rel in (("vocabulary", VOCABULARY_FILE), ("sources", SOURCES_FILE)):
+        if not shared[what] and os.path.isdir(os.path.join(root, "measures")):
             if rel not in refused:
                 problems.append(Problem(rel, 0, "missing: every corpus needs this file"))
-            corpus.broken.add(_broken_key(rel))
+            corpus.broken.add(_BROKEN_ALL[what])
     for rel in refused:
         if rel.startswith("measures/"):
             corpus.broken.add(_broken_key(rel))
+    for what in ("vocabulary", "sources"):
+        for rel in sorted(shared[what]):  # the single file before the folder's files
+            data, ok = _read(root, rel, problems)
+            if not ok or not _top_mapping(rel, data, []):
+                corpus.broken.add(_BROKEN_ALL[what])
+            if not ok:
+                continue
+            if what == "vocabulary":
+                if corpus.vocabulary_file[1] is None:
+                    corpus.vocabulary_file = (rel, data)
+                _load_vocabulary(corpus, rel, data)
+            else:
+                if corpus.sources_file[1] is None:
+                    corpus.sources_file = (rel, data)
+                _load_sources(corpus, rel, data)
     for rel in measure_paths:
         data, ok = _read(root, rel, problems)
         if not ok or not _top_mapping(rel, data, []):
             corpus.broken.add(_broken_key(rel))
         if not ok:
             continue
-        if rel == "measures/vocabulary.yaml":
-            corpus.vocabulary_file = (rel, data)
-            _load_vocabulary(corpus, rel, data)
-        elif rel == "measures/sources.yaml":
-            corpus.sources_file = (rel, data)
-            _load_sources(corpus, rel, data)
-        else:
-            _load_measure(corpus, rel, data)
+        _load_measure(corpus, rel, data)
     for rel in rule_paths:
         data, ok = _read(root, rel, problems)
         if ok:
@@ -525,9 +548,24 @@ def _load_info(corpus: RawCorpus, rel: str, data) -> None:
                              curated_from=lo, curated_until=hi)
 
 
+VOCABULARY_FILE = "measures/vocabulary.yaml"
+SOURCES_FILE = "measures/sources.yaml"
+_BROKEN_ALL = {"vocabulary": "vocab:*", "sources": "source:*"}
+
+
+def _shared_kind(rel: str) -> Optional[str]:
+    """"vocabulary" or "sources" for their file or a file of their folder, else None."""
+    for what in ("vocabulary", "sources"):
+        if rel == f"measures/{what}.yaml" or rel.startswith(f"measures/{what}/"):
+            return what
+    return None
+
+
 def _broken_key(rel: str) -> str:
-    return {"measures/vocabulary.yaml": "vocab:*", "measures/sources.yaml": "source:*"}.get(
-        rel, "measure:" + os.path.basename(rel).rsplit(".", 1)[0])
+    what = _shared_kind(rel)
+    if what is not None:
+        return _BROKEN_ALL[what]
+    return "measure:" + os.path.basename(rel).rsplit(".", 1)[0]
 
 
 def _top_mapping(rel: str, data, problems: list[Problem]) -> bool:
@@ -586,11 +624,23 @@ def _load_vocabulary(corpus: RawCorpus, rel: str, data) -> None:
             if not is_slug(ident):
                 problems.append(Problem(rel, eline, f"{section}: {ident!r} is not a slug"))
                 continue
+            first = corpus.vocabulary_where.get((section, ident))
+            if first is not None:
+                problems.append(Problem(rel, eline, f"{section}: {ident!r} is defined twice "
+                                        f"(also at {_place(first, section, ident)})"))
+                continue
+            corpus.vocabulary_where[(section, ident)] = (rel, data)
             entry = _structure_at(body, VocabEntry, rel, eline, problems)
             if entry is not None:
                 out[ident] = entry
             else:
                 corpus.broken.add("vocab:" + ident)
+
+
+def _place(where: tuple, *path) -> str:
+    """``PATH:LINE`` of an entry in the file ``where`` = (relative path, parsed YAML)."""
+    rel, data = where
+    return f"{rel}:{locate(data, path)[1]}"
 
 
 def _structure_at(body, cls, rel, line, problems):
@@ -608,6 +658,12 @@ def _load_sources(corpus: RawCorpus, rel: str, data) -> None:
         if not is_slug(ident):
             corpus.problems.append(Problem(rel, line, f"source id {ident!r} is not a slug"))
             continue
+        first = corpus.sources_where.get(ident)
+        if first is not None:
+            corpus.problems.append(Problem(rel, line, f"source {ident!r} is defined twice "
+                                           f"(also at {_place(first, ident)})"))
+            continue
+        corpus.sources_where[ident] = (rel, data)
         src = _structure_at(body, Source, rel, line, corpus.problems)
         if src is not None:
             corpus.sources[ident] = src

@@ -511,7 +511,11 @@ def timeline(corpus, start: Optional[int], end: Optional[int]) -> list[dict]:
 
 
 def timeline_document(corpus, start: Optional[int], end: Optional[int]) -> dict:
-    """The document of ``kzlaw timeline``: the events between the two days (open ends: all)."""
+    """The document of ``kzlaw timeline``: the events between the two days (open ends: all).
+    Refuses a period that ends before it starts."""
+    if start is not None and end is not None and start > end:
+        raise KzlawError([Problem("question", 0, f"--from {day_iso(start)} is after "
+                                  f"--to {day_iso(end)}")])
     question = {"command": "timeline", "from": day_iso(start) if start is not None else None,
                 "to": day_iso(end) if end is not None else None}
     return document(corpus, question, [start, end], {"events": timeline(corpus, start, end)})
