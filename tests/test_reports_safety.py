@@ -221,3 +221,16 @@ def test_a_real_interrupt_at_any_moment_leaves_old_or_new(corpus):
         proc.wait(timeout=120)
         state = snapshot(corpus / "reports")
         assert state in (old, new), delay
+
+
+def test_an_unlisted_file_identical_to_a_report_is_adopted(corpus):
+    assert run("--data", corpus, "reports") == 0
+    folder = corpus / "reports"
+    lines = (folder / MANIFEST).read_text().splitlines()
+    (folder / MANIFEST).write_text("\n".join(l for l in lines if l != "index.md") + "\n")
+    assert run("--data", corpus, "reports") == 0  # identical to what kzlaw writes: kzlaw's
+    assert "index.md" in (folder / MANIFEST).read_text().splitlines()
+    (folder / MANIFEST).write_text("\n".join(l for l in lines if l != "index.md") + "\n")
+    (folder / "index.md").write_text("an index of my own")
+    assert run("--data", corpus, "reports") == 1  # not identical: someone else's
+    assert (folder / "index.md").read_text() == "an index of my own"
