@@ -507,7 +507,7 @@ def _load_raw(root: str) -> RawCorpus:
 
 
 CORPUS_FILE = "measures/corpus.yaml"
-INFO_FIELDS = ("title", "jurisdiction", "curated_from", "curated_until")
+INFO_FIELDS = ("title", "jurisdiction", "curated_from", "curated_until", "corrections_since")
 
 
 def default_info(root: str) -> CorpusInfo:
@@ -545,7 +545,8 @@ def _load_info(corpus: RawCorpus, rel: str, data) -> None:
         return
     corpus.info = CorpusInfo(title=values.get("title", corpus.info.title),
                              jurisdiction=values.get("jurisdiction"),
-                             curated_from=lo, curated_until=hi)
+                             curated_from=lo, curated_until=hi,
+                             corrections_since=values.get("corrections_since"))
 
 
 VOCABULARY_FILE = "measures/vocabulary.yaml"
