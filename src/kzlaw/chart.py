@@ -60,8 +60,8 @@ def markers(corpus) -> list[tuple[int, int, str]]:
     return out
 
 
-def svg(corpus) -> str:
-    rows = chart_rows(corpus)
+def svg(corpus, only=None) -> str:
+    rows = chart_rows(corpus, only)
     lo, hi = axis_range(corpus, rows)
     label_w = max([LABEL_W] + [int(len(fact_label(k)) * 6.4) + 16 for k, _ in rows])
     width = label_w + PLOT_W + 20

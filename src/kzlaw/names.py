@@ -46,6 +46,9 @@ def _fold(text: str) -> str:
 class Names:
     """Labels, aliases and categories of vocabulary ids, source kinds, measure and rule ids."""
 
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+
     def __init__(self, vocabulary: dict, sources: dict, measures: Iterable[str],
                  rules: Iterable[str], info: Optional[dict] = None):
         # section -> id -> (label, aliases, categories)
@@ -70,12 +73,19 @@ class Names:
         the id itself for an id the vocabulary does not label; None for None."""
         if ident is None:
             return None
+        cache = self.__dict__.setdefault("_labels", {})
+        hit = cache.get((ident, kind))
+        if hit is not None:
+            return hit
+        label = ident
         sections = KIND_SECTIONS.get(kind, ()) + VOCAB_SECTIONS if kind else VOCAB_SECTIONS
         for section in sections:
             entry = self.entries.get(section, {}).get(ident)
             if entry is not None:
-                return entry[0]
-        return ident
+                label = entry[0]
+                break
+        cache[(ident, kind)] = label
+        return label
 
     def fact_title(self, kind: str, target: str, about: Optional[str]) -> str:
         """"Prohibition: Prayer in the workplace"; a penalty reads "Penalty: Forfeiture of
