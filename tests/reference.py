@@ -80,7 +80,8 @@ def parse_date(value) -> tuple[int, int]:
     if isinstance(value, list):
         if len(value) == 1 and not isinstance(value[0], dict):
             return parse_date("[" + str(value[0]) + "]")
-        ranges = [parse_date(v["date"]) for v in value]
+        # the hull of the alternatives the curator did not reject (semantics.md §3)
+        ranges = [parse_date(v["date"]) for v in value if not v.get("rejected")]
         return min(r[0] for r in ranges), max(r[1] for r in ranges)
     text = value.strip()
     if text.startswith("["):
@@ -99,11 +100,23 @@ def read_folder(root: str) -> dict:
         with open(path, encoding="utf-8") as f:
             return yaml.safe_load(f)
 
-    spec = {"vocabulary": load(os.path.join(root, "measures", "vocabulary.yaml")),
-            "measures": [], "rules": []}
-    for dirpath, dirnames, filenames in os.walk(os.path.join(root, "measures")):
+    spec = {"vocabulary": {}, "measures": [], "rules": []}
+    measures = os.path.join(root, "measures")
+    # the vocabulary: measures/vocabulary.yaml and/or the files of measures/vocabulary/
+    vocab_files = [os.path.join(measures, "vocabulary.yaml")]
+    folder = os.path.join(measures, "vocabulary")
+    if os.path.isdir(folder):
+        vocab_files += sorted(os.path.join(folder, n) for n in os.listdir(folder))
+    for path in vocab_files:
+        if os.path.isfile(path):
+            for section, entries in (load(path) or {}).items():
+                spec["vocabulary"].setdefault(section, {}).update(entries or {})
+    for dirpath, dirnames, filenames in os.walk(measures):
+        rel = os.path.relpath(dirpath, measures)
+        if rel.split(os.sep)[0] in ("vocabulary", "sources"):
+            continue
         for name in filenames:
-            if name.endswith(".yaml") and name not in ("vocabulary.yaml", "sources.yaml"):
+            if name.endswith(".yaml") and rel != ".":  # measures/<year>/<id>.yaml
                 spec["measures"].append(load(os.path.join(dirpath, name)))
     rules = os.path.join(root, "rules")
     if os.path.isdir(rules):

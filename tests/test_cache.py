@@ -1,8 +1,8 @@
 """The compiled cache is correct under edits, deletes, additions, corrupt and foreign cache
-files, planted pickles and concurrent runs; it never lives in the corpus."""
+files and concurrent runs; it never lives in the corpus. (Planted files, permissions and the
+file format's fuzzing: tests/test_cache_safety.py.)"""
 
 import os
-import pickle
 import subprocess
 import sys
 import time
@@ -130,25 +130,6 @@ def test_a_foreign_cache_is_ignored(env, tmp_path):
     c = cached(root)
     assert c.at("2000-06-01").status(*KEY) == "in-force"
     assert c.at("2000-06-01").status("prohibition", "x") == "absent"
-
-
-def test_a_planted_pickle_does_not_run(env, tmp_path):
-    root, folder = env
-    cached(root)
-    marker = tmp_path / "pwned"
-
-    class Evil:
-        def __reduce__(self):
-            return (os.system, (f"touch {marker}",))
-
-    parts = [pickle.dumps({"root": os.path.realpath(root), "code": cache.code_fingerprint(),
-                           "manifest": cache.manifest(root)}), pickle.dumps(Evil()),
-             pickle.dumps(Evil())]
-    with open(cache.cache_path(root), "wb") as f:
-        f.write(cache.MAGIC + b"".join(len(p).to_bytes(8, "big") + p for p in parts))
-    c = cached(root)
-    assert not marker.exists()
-    assert c.at("2000-06-01").status(*KEY) == "in-force"
 
 
 def test_no_cache_writes_nothing_and_the_corpus_is_untouched(env):

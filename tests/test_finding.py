@@ -57,10 +57,16 @@ def test_why_names_the_uncertain_date_on_both_sides_of_its_range(bundled):
 
 
 def test_why_says_when_the_end_is_uncertain(bundled):
-    f = next(f for f in bundled.in_force("2012-01-01", kind="institution")["facts"]
+    # the Agency for Religious Affairs: abolished between June and 23 September 2014
+    f = next(f for f in bundled.in_force("2014-07-01", kind="institution")["facts"]
              if f["target"] == "agency-for-religious-affairs")
     assert f["status"] == "uncertain"
-    assert f["why"] == "ended between 2011-10-12 and 2016-09-13"
+    assert f["why"] == "repealed between 2014-06-01 and 2014-09-23"
+    # forfeiture (Law No. 63-V) ends on or after the 1997 Code's replacement
+    f = next(f for f in bundled.in_force("2016-01-01", kind="penalty")["facts"]
+             if f["target"] == "terrorism-related")
+    assert f["status"] == "uncertain"
+    assert f["why"] == "ended on or after 2015-01-01"
 
 
 def test_an_alias_names_its_id_everywhere(bundled):

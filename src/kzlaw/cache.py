@@ -4,6 +4,8 @@ run on unchanged files skips parsing, checking and compiling.
 **Key.** One cache file per corpus folder (its real path) and kzlaw version. Inside, a
 manifest of every file under ``measures/`` and ``rules/``: path, size, modification and change
 times in nanoseconds, inode. A run uses the cache only if the folder's manifest is identical.
+A corpus read at a git revision (``record.py``) is keyed by its commit id instead: what a commit
+holds never changes.
 
 **Why stat is enough (the "racy" rule, as in git).** Any write to a file sets its change time
 to the current time, and the change time cannot be set back. The cache is only written when
@@ -12,36 +14,93 @@ so a file edited later (even with the same size and within the same clock tick) 
 different change time than the one stored. A corpus whose files were just written is simply not
 cached until they are older.
 
-**Safety.** A cache file that is corrupt, truncated, from another kzlaw or Python version, or
-for another folder is ignored (and replaced). It is unpickled with an allow-list of kzlaw's own
-classes and plain builtins, so even a planted cache file cannot run code. ``--no-cache`` (or
-``KZLAW_NO_CACHE=1``) bypasses it; ``KZLAW_CACHE_DIR`` moves it. The cache never lives inside
-the corpus.
+**Safety.** A cache file is data, not code: versioned, length-framed JSON (``cachefile.py``)
+that can hold only plain values and kzlaw's own data classes, so a planted file cannot run
+code. A file is used only if it names this corpus's real path, kzlaw's code and the digest of
+the current manifest, and its parts' digests (bound to those) verify; one that is corrupt,
+truncated, from another kzlaw, Python or corpus is ignored (and replaced). The cache folder is
+created private (0700) and files are created 0600; a folder or file that another user owns or
+could write, and a folder inside the corpus, are not used at all (the corpus is then loaded
+from its files, silently). ``--no-cache`` (or ``KZLAW_NO_CACHE=1``) bypasses it;
+``KZLAW_CACHE_DIR`` moves it (a relative one is taken from the current folder).
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
-import io
+import math
 import os
-import pickle
+import stat
 import sys
 import tempfile
 import time
 
 from . import __version__
+from . import cachefile as fmt
+from .problems import KzlawError, Problem
 
-MAGIC = b"kzlaw-cache-4\n"
-RACY_SECONDS = float(os.environ.get("KZLAW_CACHE_RACY_SECONDS", "1.0"))
+MAGIC = fmt.MAGIC
+RACY_SECONDS = None  # seconds; None: $KZLAW_CACHE_RACY_SECONDS, default 1
+MAX_RACY_SECONDS = 86400
+
+
+def racy_seconds() -> float:
+    """How old every corpus file must be before the corpus is cached. A value of
+    ``KZLAW_CACHE_RACY_SECONDS`` that is not a number of seconds from 0 to 86400 is refused
+    (exit 1) rather than guessed at."""
+    if RACY_SECONDS is not None:
+        return RACY_SECONDS
+    text = os.environ.get("KZLAW_CACHE_RACY_SECONDS")
+    if text is None or not text.strip():
+        return 1.0
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= MAX_RACY_SECONDS:  # also refuses nan
+        raise KzlawError([Problem("KZLAW_CACHE_RACY_SECONDS", 0,
+                                  f"{text!r} is not a number of seconds from 0 to "
+                                  f"{MAX_RACY_SECONDS}")])
+    return value
 
 
 def cache_dir() -> str:
+    """The cache folder, as an absolute path (a relative ``KZLAW_CACHE_DIR`` is taken from
+    the current folder)."""
     explicit = os.environ.get("KZLAW_CACHE_DIR")
     if explicit:
-        return explicit
+        return os.path.abspath(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "kzlaw")
+    return os.path.abspath(os.path.join(base, "kzlaw"))
+
+
+def _inside(path: str, folder: str) -> bool:
+    path, folder = os.path.realpath(path), os.path.realpath(folder)
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _private(st: os.stat_result) -> bool:
+    """Owned by this user (or root) and writable by no one else."""
+    return st.st_uid in (os.geteuid(), 0) and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def usable_dir(root: str, create: bool) -> str | None:
+    """The cache folder if kzlaw may use it for the corpus at ``root``: not inside the corpus,
+    a real folder owned by this user (or root) that no one else can write. With ``create``,
+    a missing folder is made (0700)."""
+    folder = cache_dir()
+    if _inside(folder, root):
+        return None
+    try:
+        if create:
+            os.makedirs(folder, mode=0o700, exist_ok=True)
+        st = os.stat(folder)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(st.st_mode) or not _private(st):
+        return None
+    return folder
 
 
 def code_fingerprint() -> str:
@@ -58,8 +117,8 @@ def code_fingerprint() -> str:
 
 def cache_path(root: str) -> str:
     real = os.path.realpath(root)
-    tag = f"{__version__}|{sys.version_info[:2]}|{real}".encode()
-    return os.path.join(cache_dir(), hashlib.sha256(tag).hexdigest()[:24] + ".pickle")
+    tag = f"{__version__}|{sys.version_info[:2]}|{real}".encode("utf-8", "surrogatepass")
+    return os.path.join(cache_dir(), hashlib.sha256(tag).hexdigest()[:24] + ".cache")
 
 
 def manifest(root: str) -> tuple:
@@ -95,79 +154,112 @@ def manifest(root: str) -> tuple:
 
 
 def _racy(entries: tuple, stamp_ns: int) -> bool:
-    limit = stamp_ns - int(RACY_SECONDS * 1e9)
+    limit = stamp_ns - int(racy_seconds() * 1e9)
     return any(mt >= limit or ct >= limit for _p, _s, mt, ct, _i in entries)
 
 
-class _SafeUnpickler(pickle.Unpickler):
-    def find_class(self, module, name):
-        if module == "builtins" and name in ("set", "frozenset", "dict", "list", "tuple",
-                                             "object", "getattr", "int", "str", "bytes"):
-            return super().find_class(module, name)
-        if module.startswith("kzlaw.") or module in ("collections", "copyreg", "datetime"):
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a kzlaw cache")
+def _header_fields(root: str, code: str, manifest_digest: str) -> tuple:
+    return (os.path.realpath(root), code, manifest_digest)
+
+
+def _read_exact(f, size: int) -> bytes:
+    data = f.read(size)
+    if len(data) != size:
+        raise fmt.CacheFormatError("truncated")
+    return data
+
+
+def _open_private(path: str):
+    """The cache file opened for reading, if it is a regular file of this user's that no one
+    else can write (never through a symbolic link); else None."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode) or not _private(st):
+        os.close(fd)
+        return None
+    return os.fdopen(fd, "rb")
 
 
 def load(root: str, current: tuple):
     """The cached Corpus for ``root`` if it was stored for exactly the files of the manifest
-    ``current``, else None. The compiled timeline is unpickled at once; the rest of the corpus
+    ``current``, else None. The compiled timeline is decoded at once; the rest of the corpus
     (measures, holdings, derivations: what explain, show and history need) only when first
     used, so a point query pays for the timeline alone."""
+    if usable_dir(root, create=False) is None:
+        return None
     path = cache_path(root)
+    f = _open_private(path)
+    if f is None:
+        return None
     try:
-        with open(path, "rb") as f:
+        with f:
+            total = os.fstat(f.fileno()).st_size
             if f.read(len(MAGIC)) != MAGIC:
                 return None
-            total = os.fstat(f.fileno()).st_size
-            parts, offsets = [], []
             at = len(MAGIC)
+            sizes = []
             for i in range(3):
-                size = int.from_bytes(f.read(8), "big")
+                size = int.from_bytes(_read_exact(f, 8), "big")
                 at += 8
                 if size <= 0 or at + size > total:
                     return None
-                offsets.append((at, size))
-                if i < 2:  # the rest of the corpus is read only if it is needed
-                    parts.append(f.read(size))
-                    if len(parts[-1]) != size:
-                        return None
-                else:
+                sizes.append((at, size))
+                if i == 0:
+                    header = fmt.loads(_read_exact(f, size))
+                elif i == 1:
+                    compiled_bytes = _read_exact(f, size)  # the timeline, its names, the info
+                else:  # the rest of the corpus is read only if it is needed
                     f.seek(size, os.SEEK_CUR)
                 at += size
             if at != total:
                 return None
-    except OSError:
-        return None
-    try:
-        header = _unpickle(parts[0])
-        if header.get("root") != os.path.realpath(root) or \
-                header.get("code") != code_fingerprint():
+        if type(header) is not dict or set(header) != {"root", "code", "manifest",
+                                                          "compiled", "rest"}:
             return None
-        if header.get("manifest") != current:
+        fields = _header_fields(root, code_fingerprint(), fmt.manifest_digest(current))
+        if (header["root"], header["code"], header["manifest"]) != fields:
             return None
-        compiled = _unpickle(parts[1])
-        info = header.get("info")
-    except Exception:  # noqa: BLE001 - any damage means: not usable, load afresh
+        if fmt.bind(fields, compiled_bytes) != header["compiled"]:
+            return None
+        timeline, extra = fmt._frames(compiled_bytes, 1)
+        segments, every = _without_gc(fmt.decode_compiled, timeline)
+        extra = _without_gc(fmt.decode_value, fmt.loads(extra))
+    except (OSError, fmt.CacheFormatError):
         return None
     from .corpus import Corpus
     from .model import CorpusInfo
+    from .names import Names
     from .timeline import Compiled
-    if not isinstance(compiled, Compiled) or not isinstance(info, CorpusInfo):
+    if type(extra) is not dict or set(extra) != {"info", "names", "why"} or \
+            not isinstance(extra["info"], CorpusInfo) or not isinstance(extra["names"], Names) \
+            or type(extra["why"]) is not dict:
         return None
-    rest_at, rest_size = offsets[2]
+    info = extra["info"]
+    compiled = Compiled.__new__(Compiled)
+    compiled.__setstate__({"segments": segments, "snapshot_every": every,
+                           "names": extra["names"], "why": extra["why"]})
+    rest_at, rest_size = sizes[2]
+    rest_digest = header["rest"]
 
     def rest():
         """The rest of the corpus; if that part of the cache is damaged (or was replaced
         meanwhile), the corpus is loaded afresh from its files instead."""
+        state = None
         try:
-            with open(path, "rb") as f:
-                f.seek(rest_at)
-                data = f.read(rest_size)
-            state = _unpickle(data) if len(data) == rest_size else None
-        except Exception:  # noqa: BLE001
+            g = _open_private(path)
+            if g is not None:
+                with g:
+                    g.seek(rest_at)
+                    data = _read_exact(g, rest_size)
+                if fmt.bind(fields, data) == rest_digest:
+                    state = _without_gc(fmt.decode_value, fmt.loads(data))
+        except (OSError, fmt.CacheFormatError):
             state = None
-        if not isinstance(state, dict) or "holdings_by_fact" not in state:
+        if not isinstance(state, dict) or "holdings_by_fact" not in state or \
+                not all(type(k) is str for k in state):
             return Corpus(_fresh(root)).state_for_cache() | {"compiled": compiled, "info": info}
         return state
 
@@ -177,7 +269,6 @@ def load(root: str, current: tuple):
 def _fresh(root: str):
     from .corpus import validate
     from .loader import load_raw
-    from .problems import KzlawError
     raw = load_raw(root)
     problems = validate(raw)
     if problems:
@@ -185,49 +276,55 @@ def _fresh(root: str):
     return raw
 
 
-def _unpickle(data: bytes):
+def _without_gc(fn, arg):
     # The cyclic garbage collector would walk the growing heap again and again while hundreds
-    # of thousands of tuples are created; nothing unpickled here is garbage.
+    # of thousands of tuples are created; nothing decoded here is garbage.
     # Afterwards the objects are moved out of the collector's sight (gc.freeze): they live as
     # long as the corpus, and later collections would otherwise walk all of them again.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _SafeUnpickler(io.BytesIO(data)).load()
+        return fn(arg)
     finally:
         gc.freeze()
         if enabled:
             gc.enable()
 
 
-def store(root: str, corpus, before: tuple, stamp_ns: int) -> bool:
-    """Write the cache if the files did not change while loading and none is racy."""
-    if _racy(before, stamp_ns) or manifest(root) != before:
+def store(root: str, corpus, before: tuple, stamp_ns: int, fixed: bool = False) -> bool:
+    """Write the cache if the files did not change while loading and none is racy. A
+    ``fixed`` folder (a revision's files, record.py) never changes: ``before`` is then its
+    key (the commit id), not a manifest, and the racy rule does not apply."""
+    if not fixed and (_racy(before, stamp_ns) or manifest(root) != before):
         return False
+    fields = _header_fields(root, code_fingerprint(), fmt.manifest_digest(before))
     try:
-        parts = [
-            pickle.dumps({"root": os.path.realpath(root), "code": code_fingerprint(),
-                          "manifest": before, "info": corpus.info}, protocol=pickle.HIGHEST_PROTOCOL),
-            pickle.dumps(corpus.compiled, protocol=pickle.HIGHEST_PROTOCOL),
-            pickle.dumps(corpus.state_for_cache(), protocol=pickle.HIGHEST_PROTOCOL),
-        ]
-    except Exception:  # noqa: BLE001 - an unpicklable corpus is just not cached
+        c = corpus.compiled
+        compiled = fmt.frame(fmt.encode_compiled(c)) + fmt.dumps(fmt.encode_value(
+            {"info": corpus.info, "names": c.names, "why": c.why}))
+        rest = fmt.dumps(fmt.encode_value(corpus.state_for_cache()))
+    except (TypeError, ValueError, OverflowError, RecursionError):  # a corpus the format cannot hold
         return False
-    folder = cache_dir()
+    header = fmt.dumps({"root": fields[0], "code": fields[1], "manifest": fields[2],
+                        "compiled": fmt.bind(fields, compiled), "rest": fmt.bind(fields, rest)})
+    folder = usable_dir(root, create=True)
+    if folder is None:
+        return False
     tmp = None
     try:
-        os.makedirs(folder, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".kzlaw-cache-", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=".kzlaw-cache-", dir=folder)  # 0600
         with os.fdopen(fd, "wb") as f:
-            f.write(MAGIC + b"".join(len(p).to_bytes(8, "big") + p for p in parts))
+            f.write(MAGIC + fmt.frame(header) + fmt.frame(compiled) + fmt.frame(rest))
         os.replace(tmp, cache_path(root))
+        tmp = None
     except OSError:
+        return False
+    finally:  # also on Ctrl-C or SIGTERM: no temporary file is left behind
         if tmp is not None:
             try:
                 os.unlink(tmp)
             except OSError:
                 pass
-        return False
     return True
 
 

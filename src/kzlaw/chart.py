@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from html import escape
+from typing import Optional
 
 from .dates import NEG, POS, day_iso
 from .queries import fact_label
@@ -60,7 +61,9 @@ def markers(corpus) -> list[tuple[int, int, str]]:
     return out
 
 
-def svg(corpus, only=None) -> str:
+def svg(corpus, mark: Optional[int] = None, only=None) -> str:
+    """The chart of every fact (or those of ``only``), with the day ``mark`` (an ordinal)
+    drawn as a vertical line when given."""
     rows = chart_rows(corpus, only)
     lo, hi = axis_range(corpus, rows)
     label_w = max([LABEL_W] + [int(len(fact_label(k)) * 6.4) + 16 for k, _ in rows])
@@ -101,6 +104,12 @@ def svg(corpus, only=None) -> str:
             out.append(f'<rect class="{cls}" x="{x1}" y="{y + 3}" width="{w}" height="{ROW - 6}" '
                        f'fill="{fill}"><title>{escape(title)}</title></rect>')
         out.append("</g>")
+    if mark is not None and lo <= mark <= hi:
+        mx = x(mark)
+        out.append(f'<g class="day-mark"><line x1="{mx}" y1="{TOP - 22}" x2="{mx}" '
+                   f'y2="{TOP + ROW * len(rows)}" stroke="#c53030" stroke-width="2"/>'
+                   f'<text x="{mx + 4}" y="{TOP - 24}" font-size="11" fill="#c53030">'
+                   f'{day_iso(mark)}</text></g>')
     axis_y = TOP + ROW * len(rows) + 8
     out.append(f'<line x1="{label_w}" y1="{axis_y}" x2="{label_w + PLOT_W}" y2="{axis_y}" '
                'stroke="#333"/>')

@@ -9,6 +9,7 @@ from typing import Iterable, Optional
 from .loader import RawCorpus
 from .model import (
     CHANGING, EFFECT_KINDS, ESTABLISHING, VOCAB_SECTIONS, Effect, Measure, SourceRef, is_slug,
+    words_problem,
 )
 from .problems import Problem, suggest, unknown
 from .yamlfile import LMap, LSeq, locate
@@ -104,10 +105,14 @@ def check_corpus(corpus: RawCorpus) -> list[Problem]:
 
 
 def _check_vocabulary(corpus: RawCorpus, problems: list[Problem]) -> None:
-    rel, raw = corpus.vocabulary_file
+    def where(section, ident):  # the file that defines the entry (one of a folder's files)
+        return getattr(corpus, "vocabulary_where", {}).get((section, ident),
+                                                           corpus.vocabulary_file)
+
     cats = corpus.vocabulary.get("categories", {})
     for section in VOCAB_SECTIONS:
         for ident, entry in corpus.vocabulary.get(section, {}).items():
+            rel, raw = where(section, ident)
             for i, cat in enumerate(entry.categories):
                 if cat not in cats and not _broken(corpus, "vocab", cat):
                     problems.append(Problem(rel, _line(raw, section, ident, "categories", i),
@@ -116,8 +121,13 @@ def _check_vocabulary(corpus: RawCorpus, problems: list[Problem]) -> None:
     for section in VOCAB_SECTIONS:
         for ident in corpus.vocabulary.get(section, {}):
             if ident in seen and not {seen[ident], section} <= {"acts", "categories"}:
+                rel, raw = where(section, ident)
+                first_rel, first_raw = where(seen[ident], ident)
+                also = "" if first_rel == rel else \
+                    f" (also at {first_rel}:{_line(first_raw, seen[ident], ident)})"
                 problems.append(Problem(rel, _line(raw, section, ident),
-                                        f"{ident!r} is in both {seen[ident]} and {section}"))
+                                        f"{ident!r} is in both {seen[ident]} and {section}"
+                                        + also))
             seen.setdefault(ident, section)
 
 
@@ -130,6 +140,9 @@ def _broken(corpus: RawCorpus, namespace: str, ident: str) -> bool:
 
 def _check_refs(corpus: RawCorpus, refs: Iterable[SourceRef], rel: str, line_of, problems) -> None:
     for i, ref in enumerate(refs):
+        words = words_problem(ref.quote, ref.summary, ref.translation)
+        if words:
+            problems.append(Problem(rel, line_of(i), f"source {ref.ref}: {words}"))
         if ref.ref not in corpus.sources and not _broken(corpus, "source", ref.ref):
             problems.append(Problem(rel, line_of(i), unknown("source", ref.ref, corpus.sources,
                                                              "add it to measures/sources.yaml")))
@@ -283,7 +296,7 @@ def _check_target(corpus: RawCorpus, m: Measure, kind: str, value: str, rel: str
                                 "measure and never had effects"))
         return
     if eid:
-        effects = {e.id: e for e in target.effects if e.id}
+        effects = effects_by_id(target)
         if eid not in effects:
             problems.append(Problem(rel, _at(line), unknown(f"effect of {mid}", eid, effects)))
             return
@@ -292,6 +305,11 @@ def _check_target(corpus: RawCorpus, m: Measure, kind: str, value: str, rel: str
             problems.append(Problem(rel, _at(line), f"amends {value!r}, which is a "
                                     f"'{teff.kind}' effect: only establishing effects can be "
                                     "amended"))
+
+
+def _alternative(a) -> str:
+    text = f"{a.date.text}{a.date.flag} ({a.ref})"
+    return text + (f" rejected: {a.rejected}" if a.rejected else "")
 
 
 def date_conflicts(corpus: RawCorpus) -> list[Problem]:
@@ -303,7 +321,7 @@ def date_conflicts(corpus: RawCorpus) -> list[Problem]:
         for field in ("introduced", "adopted", "in_force", "expires", "failed"):
             d = getattr(m.dates, field)
             if d is not None and d.alternatives:
-                alts = "; ".join(f"{a.date.text}{a.date.flag} ({a.ref})" for a in d.alternatives)
+                alts = "; ".join(_alternative(a) for a in d.alternatives)
                 out.append(Problem(rel, _line(raw, "dates", field),
                                    f"sources disagree on {field}: {alts}; using "
                                    f"{d.range_text()}", "note"))
@@ -311,10 +329,26 @@ def date_conflicts(corpus: RawCorpus) -> list[Problem]:
             for field, key in (("from_", "from"), ("until", "until")):
                 d = getattr(eff, field)
                 if d is not None and d.alternatives:
-                    alts = "; ".join(f"{a.date.text} ({a.ref})" for a in d.alternatives)
+                    alts = "; ".join(_alternative(a) for a in d.alternatives)
                     out.append(Problem(rel, _line(raw, "effects", i, key),
                                        f"sources disagree on {m.id}#{eff.id} {key}: {alts}",
                                        "note"))
+    return out
+
+
+_EFFECTS: dict = {}
+
+
+def effects_by_id(m: Measure) -> dict:
+    """effect id -> effect of one measure, built once per measure (N repeals of the effects of
+    one measure of N effects would otherwise build it N times)."""
+    hit = _EFFECTS.get(id(m))
+    if hit is not None and hit[0] is m:
+        return hit[1]
+    out = {e.id: e for e in m.effects if e.id}
+    if len(_EFFECTS) > 4096:
+        _EFFECTS.clear()
+    _EFFECTS[id(m)] = (m, out)
     return out
 
 

@@ -19,6 +19,9 @@ def _common(p: argparse.ArgumentParser, top: bool) -> None:
     d = None if top else argparse.SUPPRESS
     p.add_argument("--data", metavar="DIR", default=d,
                    help="corpus folder (default: $KZLAW_DATA or the bundled corpus)")
+    p.add_argument("--as-of", dest="as_of", metavar="REV", default=d,
+                   help="answer from the corpus as committed at git revision REV (HEAD~3, "
+                        "a tag, a commit id) of the repository holding it")
     # Checked by kzlaw (``_usage_problem``), not by argparse's ``choices``, so that the
     # message is kzlaw's own whatever the Python version or locale.
     p.add_argument("--format", metavar="FORMAT", default=d,
@@ -99,6 +102,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = cmd("show", "a measure with its effects as amended on DATE")
     need(p, "measure", "MEASURE")
     p.add_argument("--at", default=None, metavar="DATE")
+    p = cmd("serve", "the tracker in a browser and a JSON API (needs the web extra)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default: 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    p = cmd("record-diff", "what the record said differently at two git revisions: the facts, "
+                           "the corpus files and the commits")
+    need(p, "rev_a", "REV_A", "the earlier record (a commit, tag, HEAD~N)")
+    p.add_argument("rev_b", metavar="REV_B", nargs="?", default=None,
+                   help="the later record (default: the files in the work tree)")
+    p.add_argument("--at", default=None, metavar="DATE",
+                   help="compare the answers on this day only (default: on every day)")
     p = cmd("search", "find measures, facts, organizations and sources by their words")
     p.add_argument("words", metavar="WORDS", nargs="+")
     p = cmd("source", "a source: its citation, URL, date and what cites it")
@@ -117,18 +131,6 @@ INTERNAL_ERROR = 3  # a bug in kzlaw, not in the corpus or the question
 
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())
-
-
-def _question_problems(args) -> list[Problem]:
-    """Checks of the question that need no corpus (the commands check the rest)."""
-    if args.command == "timeline" and args.start and args.end:
-        from .dates import DateError, parse_day
-        try:
-            if parse_day(args.start) > parse_day(args.end):
-                return [Problem("question", 0, f"--from {args.start} is after --to {args.end}")]
-        except DateError:
-            pass  # the command reports it
-    return []
 
 
 def _usage_problem(parser: argparse.ArgumentParser, argv: list[str]) -> Optional[str]:
@@ -187,11 +189,13 @@ def main(argv: Optional[list[str]] = None) -> int:
     fmt = args.format or "table"
     if args.output is not None and not args.output.strip():
         parser.error("--output needs a file name")
+    if args.as_of is not None and args.command == "record-diff":
+        parser.error("record-diff names its two revisions itself: drop --as-of")
+    if args.as_of is not None and args.command == "reports" and not args.dir:
+        parser.error("reports --as-of REV needs --dir DIR: reports/ holds the reports of "
+                     "the files in the work tree")
     previous = _on_sigterm_raise()
     try:
-        problems = _question_problems(args)
-        if problems:
-            raise KzlawError(problems)
         from . import commands
         text, code = commands.run(args, fmt)
         if text:

@@ -6,7 +6,7 @@ from . import report
 from .chart import svg
 from .corpus import load, resolve_path, to_day, validate
 from .output import check_writable
-from .problems import KzlawError
+from .problems import KzlawError, Problem
 from .queries import document
 
 
@@ -17,7 +17,11 @@ def run(args, fmt: str) -> tuple[str, int]:
 
 
 def _load(args):
-    return load(args.data, cache=not getattr(args, "no_cache", False))
+    cache = not getattr(args, "no_cache", False)
+    if getattr(args, "as_of", None) is not None:
+        from .record import load_at
+        return load_at(args.data, args.as_of, cache=cache)
+    return load(args.data, cache=cache)
 
 
 def _opts(args) -> dict:
@@ -53,7 +57,7 @@ def cmd_history(args, fmt):
     data = corpus.history(args.id)
     chart = ""
     if fmt == "html" and data.get("periods"):
-        chart = svg(corpus, {(p["kind"], p["target"], p["about"]) for p in data["periods"]})
+        chart = svg(corpus, only={(p["kind"], p["target"], p["about"]) for p in data["periods"]})
     return report.render_history(data, fmt, chart=chart, **_opts(args)), 0
 
 
@@ -82,15 +86,22 @@ def cmd_source(args, fmt):
 
 def cmd_check(args, fmt):
     """Errors go to stderr with exit 1; warnings and date conflicts are listed on stdout."""
-    root = resolve_path(args.data)
-    from .loader import load_raw
-    raw = load_raw(root)
+    revision = None
+    if getattr(args, "as_of", None) is not None:
+        from .record import raw_at, relocate
+        revision, root, raw = raw_at(args.data, args.as_of)
+    else:
+        from .loader import load_raw
+        root = resolve_path(args.data)
+        raw = load_raw(root)
     problems = validate(raw)
     if problems:
-        raise KzlawError(problems)
+        raise KzlawError(relocate(revision, root, problems) if revision else problems)
     from .corpus import Corpus
     corpus = Corpus(raw)
     lines = corpus.warnings() + corpus.notes()
+    if revision is not None:
+        lines = relocate(revision, root, lines)
     summary = (f"ok: {len(raw.measures)} measures, {len(raw.rules)} rules, "
                f"{len(raw.sources)} sources, {sum(len(v) for v in raw.vocabulary.values())} "
                f"vocabulary ids; {sum(1 for p in lines if p.severity == 'warning')} warnings, "
@@ -106,6 +117,31 @@ def cmd_check(args, fmt):
     return report.render_problems(lines, fmt, report.terminal_width(), summary=summary), 0
 
 
+def cmd_serve(args, fmt):
+    """Serve until stopped. The web package (and the extra it needs) is imported only here."""
+    from .web import EXTRA_MODULES, INSTALL_HINT
+    try:
+        from .web.serve import serve
+    except ImportError as e:
+        missing = (e.name or "").split(".")[0]
+        if missing not in EXTRA_MODULES:
+            raise
+        raise KzlawError([Problem("serve", 0, f"kzlaw serve needs the web extra (module "
+                                  f"{missing!r} is missing): {INSTALL_HINT}")]) from None
+    corpus = _load(args)
+    serve(corpus, args.host, args.port)
+    return "", 0
+
+
+def cmd_record_diff(args, fmt):
+    day = to_day(args.at) if args.at else None
+    from .record import record_diff
+    from .record_report import render_record_diff
+    data = record_diff(args.data, args.rev_a, args.rev_b, at=day,
+                       cache=not getattr(args, "no_cache", False))
+    return render_record_diff(data, fmt, **_opts(args)), 0
+
+
 def cmd_reports(args, fmt):
     from .reports import write_reports
     corpus = _load(args)
@@ -115,4 +151,4 @@ def cmd_reports(args, fmt):
 COMMANDS = {"in-force": cmd_in_force, "diff": cmd_diff, "timeline": cmd_timeline,
             "history": cmd_history, "explain": cmd_explain, "show": cmd_show,
             "search": cmd_search, "source": cmd_source, "check": cmd_check,
-            "reports": cmd_reports}
+            "record-diff": cmd_record_diff, "reports": cmd_reports, "serve": cmd_serve}

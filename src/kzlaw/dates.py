@@ -39,6 +39,21 @@ class Alternative:
     quote: Optional[str] = None
     as_written: Optional[str] = None
     note: Optional[str] = None
+    summary: Optional[str] = None
+    translation: Optional[str] = None
+    rejected: Optional[str] = None  # why the curator set this version aside: it does not
+    # widen the range (semantics.md section 3)
+
+    def describe(self) -> str:
+        text = f"{self.date.text}{self.date.flag} per {self.ref}"
+        return text + (f" (rejected: {self.rejected})" if self.rejected else "")
+
+    def to_json(self) -> dict:
+        out = {"date": self.date.text + self.date.flag, "ref": self.ref}
+        for name in ("as_written", "rejected"):
+            if getattr(self, name):
+                out[name] = getattr(self, name)
+        return out
 
 
 @attrs.frozen
@@ -54,6 +69,8 @@ class UncertainDate:
     note: Optional[str] = None
     ref: Optional[str] = None
     quote: Optional[str] = None
+    summary: Optional[str] = None
+    translation: Optional[str] = None
 
     @property
     def exact(self) -> bool:
@@ -75,7 +92,7 @@ class UncertainDate:
         if self.as_written:
             parts.append(f'"{self.as_written}"')
         if self.alternatives:
-            alts = "; ".join(f"{a.date.text}{a.date.flag} per {a.ref}" for a in self.alternatives)
+            alts = "; ".join(a.describe() for a in self.alternatives)
             parts.append(f"[sources disagree: {alts}]")
         return " ".join(parts)
 
@@ -88,11 +105,7 @@ class UncertainDate:
         if self.as_written:
             out["as_written"] = self.as_written
         if self.alternatives:
-            out["alternatives"] = [
-                {"date": a.date.text + a.date.flag, "ref": a.ref}
-                | ({"as_written": a.as_written} if a.as_written else {})
-                for a in self.alternatives
-            ]
+            out["alternatives"] = [a.to_json() for a in self.alternatives]
         return out
 
 

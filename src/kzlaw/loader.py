@@ -22,7 +22,7 @@ from . import dates as _dates
 from .dates import Alternative, DateError, UncertainDate
 from .model import (
     CHOICES, PATTERN_KINDS, VOCAB_SECTIONS, CorpusInfo, Dates, Effect, Measure, Pattern, Rule,
-    Source, SourceRef, VocabEntry, is_slug,
+    LANGUAGE_CODE, Source, SourceRef, Titles, VocabEntry, is_slug, words_problem,
 )
 from .problems import Problem, suggest
 from .yamlfile import LMap, LSeq, YamlProblem, load_file, locate
@@ -45,6 +45,10 @@ class RawCorpus:
     rule_files: dict[str, tuple[str, Any]] = attrs.Factory(dict)
     vocabulary_file: tuple[str, Any] = ("measures/vocabulary.yaml", None)
     sources_file: tuple[str, Any] = ("measures/sources.yaml", None)
+    # where each vocabulary entry ((section, id)) and each source (id) is defined: (relative
+    # path, parsed YAML of that file), for line look-ups across a folder of files
+    vocabulary_where: dict[tuple, tuple[str, Any]] = attrs.Factory(dict)
+    sources_where: dict[str, tuple[str, Any]] = attrs.Factory(dict)
     files: list[str] = attrs.Factory(list)
     problems: list[Problem] = attrs.Factory(list)
     # What could not be loaded, as "measure:ID", "source:ID", "vocab:ID", or "source:*" and
@@ -77,6 +81,21 @@ def _choice_hook(name: str, values: tuple):
     return hook
 
 
+def _structure_titles(value, _type) -> tuple:
+    """``titles: {ru: ..., kk: ...}``: language codes (ru, kk, en, ...) to titles."""
+    if not isinstance(value, dict):
+        raise TypeError(f"expected a mapping of language codes to titles, found "
+                        f"{_describe(value)}")
+    out = []
+    for code, title in value.items():
+        if not LANGUAGE_CODE.match(code):
+            raise TypeError(f"{code!r} is not a language code (e.g. ru, kk, en)")
+        if not isinstance(title, str) or not title.strip():
+            raise TypeError(f"{code}: expected the title as text, found {_describe(title)}")
+        out.append((code, title))
+    return tuple(out)
+
+
 def _structure_date(value, _type) -> UncertainDate:
     return structure_date(value)
 
@@ -91,41 +110,69 @@ def structure_date(value) -> UncertainDate:
         if value and all(isinstance(v, dict) for v in value):
             alts = []
             for i, item in enumerate(value):
-                extra = set(item) - {"date", "ref", "quote", "as_written", "note"}
-                if extra:
-                    key = sorted(extra)[0]
-                    raise DateError(f"alternative {i + 1}: unknown field {key!r}"
-                                    + suggest(key, ["date", "ref", "quote", "as_written", "note"]))
-                if "date" not in item or "ref" not in item:
-                    raise DateError(f"alternative {i + 1} needs both 'date' and 'ref'")
-                for k in item:
-                    if not isinstance(item[k], str):
-                        raise DateError(f"alternative {i + 1}: {k} must be text")
-                alts.append(Alternative(_dates.parse_edtf(item["date"]), item["ref"],
-                                        item.get("quote"), item.get("as_written"),
-                                        item.get("note")))
+                try:
+                    alts.append(_alternative(i, item))
+                except DateError as e:
+                    e.item = i  # reported on the alternative's own line
+                    raise
             if len(alts) < 2:
                 raise DateError("a list of alternatives needs at least two")
-            lo, hi = _dates.hull([a.date for a in alts])
-            text = "[" + " | ".join(a.date.text + a.date.flag for a in alts) + "]"
+            standing = [a for a in alts if not a.rejected]
+            if not standing:
+                raise DateError("every alternative is rejected: at least one must stand")
+            # the range is the hull of the alternatives that stand; rejected ones are listed
+            lo, hi = _dates.hull([a.date for a in standing])
+            text = standing[0].date.text + standing[0].date.flag if len(standing) == 1 else \
+                "[" + " | ".join(a.date.text + a.date.flag for a in standing) + "]"
             return UncertainDate(lo, hi, text, "", alternatives=tuple(alts))
         raise DateError("a date list is either one range like [..2011] or alternatives "
                         "[{date: ..., ref: ...}, ...]")
     if isinstance(value, dict):
-        extra = set(value) - {"date", "as_written", "ref", "quote", "note"}
+        extra = set(value) - set(DATE_FIELDS)
         if extra:
             key = sorted(extra)[0]
-            raise DateError(f"unknown field {key!r} in a date"
-                            + suggest(key, ["date", "as_written", "ref", "quote", "note"]))
+            raise DateError(f"unknown field {key!r} in a date" + suggest(key, DATE_FIELDS))
         if "date" not in value:
             raise DateError("a date written as a mapping needs 'date'")
         for k in value:
             if not isinstance(value[k], str):
                 raise DateError(f"date field {k!r} must be text")
+        _words_problem(value, "")
         d = _dates.parse_edtf(value["date"])
         return attrs.evolve(d, as_written=value.get("as_written"), note=value.get("note"),
-                            ref=value.get("ref"), quote=value.get("quote"))
+                            ref=value.get("ref"), quote=value.get("quote"),
+                            summary=value.get("summary"), translation=value.get("translation"))
     raise DateError(f"expected a date, found {_describe(value)}")
+
+
+DATE_FIELDS = ("date", "as_written", "ref", "quote", "summary", "translation", "note")
+ALTERNATIVE_FIELDS = DATE_FIELDS + ("rejected",)
+
+
+def _words_problem(item: dict, prefix: str) -> None:
+    problem = words_problem(item.get("quote"), item.get("summary"), item.get("translation"))
+    if problem:
+        raise DateError(prefix + problem)
+
+
+def _alternative(i: int, item: dict) -> Alternative:
+    extra = set(item) - set(ALTERNATIVE_FIELDS)
+    if extra:
+        key = sorted(extra)[0]
+        raise DateError(f"alternative {i + 1}: unknown field {key!r}"
+                        + suggest(key, ALTERNATIVE_FIELDS))
+    if "date" not in item or "ref" not in item:
+        raise DateError(f"alternative {i + 1} needs both 'date' and 'ref'")
+    for k in item:
+        if not isinstance(item[k], str):
+            raise DateError(f"alternative {i + 1}: {k} must be text")
+    _words_problem(item, f"alternative {i + 1}: ")
+    if "rejected" in item and not item["rejected"].strip():
+        raise DateError(f"alternative {i + 1}: rejected needs the reason the curator set it "
+                        "aside")
+    return Alternative(_dates.parse_edtf(item["date"]), item["ref"], item.get("quote"),
+                       item.get("as_written"), item.get("note"), item.get("summary"),
+                       item.get("translation"), item.get("rejected"))
 
 
 def _describe(value) -> str:
@@ -159,6 +206,7 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(str, _structure_text)
     conv.register_structure_hook(int, _structure_int)
     conv.register_structure_hook(UncertainDate, _structure_date)
+    conv.register_structure_hook(Titles, _structure_titles)
     for choice, (name, values) in CHOICES.items():
         conv.register_structure_hook(choice, _choice_hook(name, values))
     conv.register_structure_hook_factory(_is_tuple, lambda t: _list_to_tuple(conv, t))
@@ -253,6 +301,9 @@ def structure(raw, cls, relpath: str, problems: list[Problem]):
             elif isinstance(exc, ValueError) and not isinstance(exc, DateError):
                 problems.append(_value_problem(relpath, node, line, where, exc))
             elif isinstance(exc, (ValueError, TypeError)):
+                item = getattr(exc, "item", None)  # an alternative of a date: its own line
+                if item is not None and isinstance(node, LSeq) and item < len(node.lines):
+                    line = node.lines[item]
                 message = " ".join(str(exc).split())
                 problems.append(Problem(relpath, line, f"{where}: {message}" if where
                                         else message))
@@ -354,29 +405,48 @@ def _load_raw(root: str) -> RawCorpus:
         data, ok = _read(root, CORPUS_FILE, problems)
         if ok:
             _load_info(corpus, CORPUS_FILE, data)
-    special = {"measures/vocabulary.yaml", "measures/sources.yaml"}
-    for rel in sorted(special):
-        if rel not in measure_paths and os.path.isdir(os.path.join(root, "measures")):
+    # The vocabulary and the sources: one file, a folder of files, or both (read as one).
+    shared = {"vocabulary": [], "sources": []}
+    for rel in list(measure_paths):
+        what = _shared_kind(rel)
+        if what is not None:
+            measure_paths.remove(rel)
+            if rel.count("/") > 2:
+                problems.append(Problem(rel, 0, f"a {what} file belongs in measures/{what}.yaml "
+                                        f"or measures/{what}/<name>.yaml"))
+                corpus.broken.add(_BROKEN_ALL[what])
+            else:
+                shared[what].append(rel)
+    for what, rel in (("vocabulary", VOCABULARY_FILE), ("sources", SOURCES_FILE)):
+        if not shared[what] and os.path.isdir(os.path.join(root, "measures")):
             if rel not in refused:
                 problems.append(Problem(rel, 0, "missing: every corpus needs this file"))
-            corpus.broken.add(_broken_key(rel))
+            corpus.broken.add(_BROKEN_ALL[what])
     for rel in refused:
         if rel.startswith("measures/"):
             corpus.broken.add(_broken_key(rel))
+    for what in ("vocabulary", "sources"):
+        for rel in sorted(shared[what]):  # the single file before the folder's files
+            data, ok = _read(root, rel, problems)
+            if not ok or not _top_mapping(rel, data, []):
+                corpus.broken.add(_BROKEN_ALL[what])
+            if not ok:
+                continue
+            if what == "vocabulary":
+                if corpus.vocabulary_file[1] is None:
+                    corpus.vocabulary_file = (rel, data)
+                _load_vocabulary(corpus, rel, data)
+            else:
+                if corpus.sources_file[1] is None:
+                    corpus.sources_file = (rel, data)
+                _load_sources(corpus, rel, data)
     for rel in measure_paths:
         data, ok = _read(root, rel, problems)
         if not ok or not _top_mapping(rel, data, []):
             corpus.broken.add(_broken_key(rel))
         if not ok:
             continue
-        if rel == "measures/vocabulary.yaml":
-            corpus.vocabulary_file = (rel, data)
-            _load_vocabulary(corpus, rel, data)
-        elif rel == "measures/sources.yaml":
-            corpus.sources_file = (rel, data)
-            _load_sources(corpus, rel, data)
-        else:
-            _load_measure(corpus, rel, data)
+        _load_measure(corpus, rel, data)
     for rel in rule_paths:
         data, ok = _read(root, rel, problems)
         if ok:
@@ -385,7 +455,7 @@ def _load_raw(root: str) -> RawCorpus:
 
 
 CORPUS_FILE = "measures/corpus.yaml"
-INFO_FIELDS = ("title", "jurisdiction", "curated_from", "curated_until")
+INFO_FIELDS = ("title", "jurisdiction", "curated_from", "curated_until", "corrections_since")
 
 
 def default_info(root: str) -> CorpusInfo:
@@ -423,12 +493,28 @@ def _load_info(corpus: RawCorpus, rel: str, data) -> None:
         return
     corpus.info = CorpusInfo(title=values.get("title", corpus.info.title),
                              jurisdiction=values.get("jurisdiction"),
-                             curated_from=lo, curated_until=hi)
+                             curated_from=lo, curated_until=hi,
+                             corrections_since=values.get("corrections_since"))
+
+
+VOCABULARY_FILE = "measures/vocabulary.yaml"
+SOURCES_FILE = "measures/sources.yaml"
+_BROKEN_ALL = {"vocabulary": "vocab:*", "sources": "source:*"}
+
+
+def _shared_kind(rel: str) -> Optional[str]:
+    """"vocabulary" or "sources" for their file or a file of their folder, else None."""
+    for what in ("vocabulary", "sources"):
+        if rel == f"measures/{what}.yaml" or rel.startswith(f"measures/{what}/"):
+            return what
+    return None
 
 
 def _broken_key(rel: str) -> str:
-    return {"measures/vocabulary.yaml": "vocab:*", "measures/sources.yaml": "source:*"}.get(
-        rel, "measure:" + os.path.basename(rel).rsplit(".", 1)[0])
+    what = _shared_kind(rel)
+    if what is not None:
+        return _BROKEN_ALL[what]
+    return "measure:" + os.path.basename(rel).rsplit(".", 1)[0]
 
 
 def _top_mapping(rel: str, data, problems: list[Problem]) -> bool:
@@ -487,11 +573,23 @@ def _load_vocabulary(corpus: RawCorpus, rel: str, data) -> None:
             if not is_slug(ident):
                 problems.append(Problem(rel, eline, f"{section}: {ident!r} is not a slug"))
                 continue
+            first = corpus.vocabulary_where.get((section, ident))
+            if first is not None:
+                problems.append(Problem(rel, eline, f"{section}: {ident!r} is defined twice "
+                                        f"(also at {_place(first, section, ident)})"))
+                continue
+            corpus.vocabulary_where[(section, ident)] = (rel, data)
             entry = _structure_at(body, VocabEntry, rel, eline, problems)
             if entry is not None:
                 out[ident] = entry
             else:
                 corpus.broken.add("vocab:" + ident)
+
+
+def _place(where: tuple, *path) -> str:
+    """``PATH:LINE`` of an entry in the file ``where`` = (relative path, parsed YAML)."""
+    rel, data = where
+    return f"{rel}:{locate(data, path)[1]}"
 
 
 def _structure_at(body, cls, rel, line, problems):
@@ -509,6 +607,12 @@ def _load_sources(corpus: RawCorpus, rel: str, data) -> None:
         if not is_slug(ident):
             corpus.problems.append(Problem(rel, line, f"source id {ident!r} is not a slug"))
             continue
+        first = corpus.sources_where.get(ident)
+        if first is not None:
+            corpus.problems.append(Problem(rel, line, f"source {ident!r} is defined twice "
+                                           f"(also at {_place(first, ident)})"))
+            continue
+        corpus.sources_where[ident] = (rel, data)
         src = _structure_at(body, Source, rel, line, corpus.problems)
         if src is not None:
             corpus.sources[ident] = src

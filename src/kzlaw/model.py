@@ -67,6 +67,21 @@ def _opt_slug(inst, attribute, value):
         _slug(inst, attribute, value)
 
 
+def words_problem(quote, summary, translation) -> Optional[str]:
+    """What is wrong with a reference's words (semantics.md section 4), or None: a quote or a
+    summary is not empty, a translation translates a quote, a summary is the curator's own
+    words and so not the quote again."""
+    for name, text in (("quote", quote), ("summary", summary), ("translation", translation)):
+        if text is not None and not text.strip():
+            return f"{name} is empty: give the words, or drop the field"
+    if translation is not None and quote is None:
+        return "a translation goes beside the quote it translates: add quote"
+    if quote is not None and summary is not None and " ".join(quote.split()) == \
+            " ".join(summary.split()):
+        return "summary repeats the quote: a summary is the curator's own words"
+    return None
+
+
 # Fields whose value is one of a fixed list. Typed as NewTypes so that the loader checks them
 # while structuring (each bad value its own problem, however many a file has); the attrs
 # validators check the same for objects built in Python.
@@ -75,6 +90,9 @@ Liability = NewType("Liability", str)
 Designation = NewType("Designation", str)
 MeasureKind = NewType("MeasureKind", str)
 Status = NewType("Status", str)
+# A measure's title in other languages: (language code, title) pairs in the order written.
+Titles = NewType("Titles", tuple)
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 CHOICES = {SourceKind: ("kind", SOURCE_KINDS), Liability: ("liability", LIABILITIES),
            Designation: ("as", DESIGNATIONS), MeasureKind: ("kind", MEASURE_KINDS),
            Status: ("status", STATUSES)}
@@ -97,12 +115,20 @@ class CorpusInfo:
     jurisdiction: Optional[str] = None
     curated_from: Optional[date] = None  # measures before this day are not recorded
     curated_until: Optional[date] = None  # changes after this day are not recorded
+    # A git revision (commit id or tag): reports/corrections.md lists what the record
+    # answers differently now than it did then (record.py).
+    corrections_since: Optional[str] = None
 
 
 @attrs.frozen
 class SourceRef:
+    """A citation of a source: its id, and the source's own words (``quote``, verbatim, with an
+    optional English ``translation``) and/or the curator's ``summary`` of it."""
+
     ref: str = attrs.field(validator=_slug)
     quote: Optional[str] = None
+    summary: Optional[str] = None
+    translation: Optional[str] = None
     note: Optional[str] = None
 
 
@@ -158,6 +184,7 @@ class Effect:
     until: Optional[UncertainDate] = None
     sources: tuple[SourceRef, ...] = ()
     note: Optional[str] = None
+    article: Optional[str] = None  # the provision the effect rests on: "233", "5(4)"
     _kind: Optional[str] = attrs.field(init=False, default=None, eq=False, repr=False)
 
     @property
@@ -198,6 +225,7 @@ class Measure:
     dates: Dates
     sources: tuple[SourceRef, ...]
     number: Optional[str] = None
+    titles: Titles = ()  # ((language code, title), ...): {ru: ..., kk: ...} as written
     note: Optional[str] = None
     effects: tuple[Effect, ...] = ()
 

@@ -11,7 +11,7 @@ from typing import Optional
 from . import daysets as ds
 from .dates import NEG, POS, day_iso, format_range
 from .engine import fact_key
-from .model import ESTABLISHING, FACT_KINDS
+from .model import ESTABLISHING, FACT_KINDS, fact_order
 from .problems import KzlawError, Problem, suggest
 from .rules import is_var
 from .timeline import ABSENT, IN_FORCE, UNCERTAIN, FactValue, sort_key
@@ -188,11 +188,9 @@ def why_uncertain(corpus, key, day: int) -> Optional[str]:
 def _ref_json(corpus, ref) -> dict:
     src = corpus.sources.get(ref.ref)
     out = {"ref": ref.ref}
-    if ref.quote:
-        out["quote"] = ref.quote
-    for extra in ("translation", "summary"):  # a summary is the curator's words, not a quote
-        if getattr(ref, extra, None):
-            out[extra] = getattr(ref, extra)
+    for name in ("quote", "translation", "summary"):  # a summary is the curator's words
+        if getattr(ref, name):
+            out[name] = getattr(ref, name)
     if src is not None:
         out["citation"] = src.citation
         out["kind"] = src.kind
@@ -240,6 +238,96 @@ def diff(corpus, a: int, b: int) -> dict:
         changes.append(change)
     return document(corpus, {"command": "diff", "from": day_iso(a), "to": day_iso(b)}, [a, b],
                     {"from": day_iso(a), "to": day_iso(b), "changes": changes})
+
+
+def _answer(value) -> Optional[tuple]:
+    """What a question about the fact answers: its status and attributes (not provenance)."""
+    return None if value is None else (value[0], value[1])
+
+
+def _differing_spans(seg_a, seg_b) -> list[tuple[int, int, Optional[tuple], Optional[tuple]]]:
+    """``(start, end, value in A, value in B)`` for the stretches of days on which two
+    compiled segment lists answer differently."""
+    empty = ([], [])
+    starts_a, values_a = seg_a or empty
+    starts_b, values_b = seg_b or empty
+    cuts = sorted(set(starts_a) | set(starts_b))
+    out = []
+    ia = ib = -1
+    for n, cut in enumerate(cuts):
+        while ia + 1 < len(starts_a) and starts_a[ia + 1] <= cut:
+            ia += 1
+        while ib + 1 < len(starts_b) and starts_b[ib + 1] <= cut:
+            ib += 1
+        va = values_a[ia] if ia >= 0 else None
+        vb = values_b[ib] if ib >= 0 else None
+        if _answer(va) != _answer(vb):
+            end = cuts[n + 1] if n + 1 < len(cuts) else POS
+            if out and out[-1][1] == cut and out[-1][2] == va and out[-1][3] == vb:
+                out[-1] = (out[-1][0], end, va, vb)
+            else:
+                out.append((cut, end, va, vb))
+    return out
+
+
+def day_range_json(start: int, end: int) -> dict:
+    """A half-open stretch of ordinals as inclusive ISO days (None for an open end)."""
+    return {"from": day_iso(start), "until": day_iso(end - 1) if end < POS else None}
+
+
+def record_changes(a, b, at: Optional[int] = None) -> list[dict]:
+    """Every fact whose answer (status or attributes) differs between two records of the
+    corpus (two revisions, semantics as in ``diff``): on day ``at``, or on any day, with the
+    days on which it differs. One entry per fact and (before, after, changed attributes);
+    grouped as ``diff`` groups, then by fact."""
+    out = []
+    for key in sorted(set(a.compiled.segments) | set(b.compiled.segments), key=fact_order):
+        if at is not None:
+            va, vb = a.compiled.raw_value(key, at), b.compiled.raw_value(key, at)
+            spans = [(at, at + 1, va, vb)] if _answer(va) != _answer(vb) else []
+        else:
+            spans = _differing_spans(a.compiled.segments.get(key),
+                                     b.compiled.segments.get(key))
+        entries: dict = {}
+        for start, end, va, vb in spans:
+            sb = ABSENT if va is None else va[0]
+            sa = ABSENT if vb is None else vb[0]
+            ab = dict(va[1]) if va else {}
+            aa = dict(vb[1]) if vb else {}
+            changed = {}
+            if sb == sa:
+                changed = {name: [_plain(ab.get(name)), _plain(aa.get(name))]
+                           for name in sorted(set(ab) | set(aa)) if ab.get(name) != aa.get(name)}
+            ident = (sb, sa, repr(changed))
+            entry = entries.get(ident)
+            if entry is None:
+                entry = entries[ident] = fact_names(b if key in b.compiled.segments else a, key)
+                entry.update(before=sb, after=sa, group=diff_group(sb, sa))
+                if changed:
+                    entry["changed"] = changed
+                entry.update(days=[], by={"before": set(), "after": set()},
+                             sources={"before": set(), "after": set()})
+            days = entry["days"]
+            if days and days[-1][1] == start:
+                days[-1] = (days[-1][0], end)
+            else:
+                days.append((start, end))
+            for side, v in (("before", va), ("after", vb)):
+                if v:
+                    entry["by"][side].update(v[2])
+                    entry["sources"][side].update(v[3])
+        for entry in entries.values():
+            for field in ("by", "sources"):
+                entry[field] = {side: sorted(v) for side, v in entry[field].items()}
+            if at is not None:
+                del entry["days"]
+            else:
+                entry["days"] = [day_range_json(s_, e_) for s_, e_ in entry["days"]]
+            out.append(entry)
+    order = {g: i for i, (g, _t) in enumerate(DIFF_GROUPS)}
+    out.sort(key=lambda c: (order[c["group"]], fact_order((c["kind"], c["target"], c["about"])),
+                            (c.get("days") or [{"from": None}])[0]["from"] or ""))
+    return out
 
 
 def _plain(value):
@@ -293,8 +381,7 @@ def event_json(ev) -> dict:
         if d.as_written:
             out["as_written"] = d.as_written
         if d.alternatives:
-            out["alternatives"] = [{"date": x.date.text + x.date.flag, "ref": x.ref}
-                                   for x in d.alternatives]
+            out["alternatives"] = [x.to_json() for x in d.alternatives]
     return out
 
 
@@ -424,7 +511,11 @@ def timeline(corpus, start: Optional[int], end: Optional[int]) -> list[dict]:
 
 
 def timeline_document(corpus, start: Optional[int], end: Optional[int]) -> dict:
-    """The document of ``kzlaw timeline``: the events between the two days (open ends: all)."""
+    """The document of ``kzlaw timeline``: the events between the two days (open ends: all).
+    Refuses a period that ends before it starts."""
+    if start is not None and end is not None and start > end:
+        raise KzlawError([Problem("question", 0, f"--from {day_iso(start)} is after "
+                                  f"--to {day_iso(end)}")])
     question = {"command": "timeline", "from": day_iso(start) if start is not None else None,
                 "to": day_iso(end) if end is not None else None}
     return document(corpus, question, [start, end], {"events": timeline(corpus, start, end)})
@@ -441,7 +532,7 @@ def _event_row(corpus, key, d, verb, mid, eid, title, started: set, ended: set) 
         "date": d.text + (d.flag if not d.alternatives else ""),
         "range": format_range(d.earliest, d.latest),
         "as_written": d.as_written,
-        "alternatives": [{"date": a.date.text, "ref": a.ref} for a in d.alternatives],
+        "alternatives": [a.to_json() for a in d.alternatives],
         "event": verb, "measure": mid, "effect": eid, "title": title,
         "measure_status": m.status,
         "evidence": corpus.names.evidence(r.ref for r in m.sources),
@@ -467,11 +558,19 @@ def _check_fact_question(corpus, kind: str, target: str, about: Optional[str]) -
         raise KzlawError(problems)
 
 
-def explain(corpus, kind: str, target: str, about: Optional[str], day: int, depth: int = 0) -> dict:
-    """Why the fact is (not) in force on ``day``: effects, rules, premises, sources."""
+def explain(corpus, kind: str, target: str, about: Optional[str], day: int, depth: int = 0,
+            _explained: Optional[set] = None) -> dict:
+    """Why the fact is (not) in force on ``day``: effects, rules, premises, sources.
+
+    Each fact is explained once in a document: where it comes back as the premise of another
+    derivation it is a short node marked ``"explained": "above"``, so stacked rules whose
+    derivations share premises give a document in proportion to the facts and derivations
+    involved, not to the paths through them (which grow exponentially with the layers)."""
     if depth == 0:
         _check_fact_question(corpus, kind, target, about)
+    explained = set() if _explained is None else _explained
     key = (kind, target, about)
+    explained.add(key)
     value = corpus.value(key, day)
     out = fact_names(corpus, key)
     out.update({"date": day_iso(day), "status": _status(value)})
@@ -482,7 +581,7 @@ def explain(corpus, kind: str, target: str, about: Optional[str], day: int, dept
             out["why"] = corpus.compiled.why_uncertain(key, day)
     out["effects"] = [_explain_holding(corpus, h, day) for h in corpus.holdings_by_fact.get(key, ())]
     derivs = corpus.derivations.get(key, ())
-    out["rules"] = [_explain_derivation(corpus, d, day, depth) for d in derivs]
+    out["rules"] = [_explain_derivation(corpus, d, day, depth, explained) for d in derivs]
     if not derivs and not out["effects"] and depth < 4:
         out["rules"] += _explain_underived(corpus, key, day, depth)
     if value is None or value.status != IN_FORCE:
@@ -541,17 +640,27 @@ def _explain_holding(corpus, h, day: int) -> dict:
         eff.sources or m.sources
     out = {
         "by": h.by, "measure": m.id, "title": m.title, "number": m.number,
-        "effect": _effect_text(eff),
+        "status": m.status, "effect": _effect_text(eff),
         "applies": _applies(h.certain, h.possible, day),
         "start": event_json(h.start),
         "ends": [dict(event_json(ev), reason=reason, by=by_) for ev, reason, by_ in h.end_causes],
         "sources": [_ref_json(corpus, r) for r in srcs],
     }
+    if m.titles:
+        out["titles"] = dict(m.titles)
+    if _article(eff):
+        out["article"] = _article(eff)
     if eff.note:
         out["note"] = eff.note
     if m.note:
         out["measure_note"] = m.note
     return out
+
+
+def _article(eff) -> Optional[str]:
+    """The provision an effect rests on (the amended text's, for an ``amends``)."""
+    body = eff.with_ if eff.kind == "amends" and eff.with_ is not None else eff
+    return body.article or eff.article
 
 
 def _effect_text(eff) -> str:
@@ -562,29 +671,37 @@ def _effect_text(eff) -> str:
         text += f" with {body.penalty}"
     if attrs_:
         text += " (" + ", ".join(f"{k}: {v}" for k, v in attrs_.items()) + ")"
+    if body.article:
+        text += f" [article {body.article}]"
     if eff.kind == "amends":
-        text = f"amends {eff.amends}: {text}"
+        text = f"amends {eff.amends}" + (f" [article {eff.article}]" if eff.article else "") \
+            + f": {text}"
     return text
 
 
-def _premise_json(corpus, key, day, depth, negated=False) -> dict:
+def _premise_json(corpus, key, day, depth, explained: set, negated=False) -> dict:
     if key[0] == "category":
         return dict(fact_names(corpus, key), status=IN_FORCE, negated=negated,
                     note="vocabulary category membership (always true)")
-    sub = explain(corpus, key[0], key[1], key[2], day, depth + 1) if depth < 6 else \
-        dict(fact_names(corpus, key), status=_status(corpus.value(key, day)))
+    if key in explained:
+        sub = dict(fact_names(corpus, key), status=_status(corpus.value(key, day)),
+                   explained="above")
+    elif depth < 6:
+        sub = explain(corpus, key[0], key[1], key[2], day, depth + 1, explained)
+    else:
+        sub = dict(fact_names(corpus, key), status=_status(corpus.value(key, day)))
     sub["negated"] = negated
     return sub
 
 
-def _explain_derivation(corpus, d, day: int, depth: int) -> dict:
+def _explain_derivation(corpus, d, day: int, depth: int, explained: set) -> dict:
     rule = corpus.rules[d.rule]
     out = {
         "rule": f"rule:{d.rule}", "description": rule.description,
         "applies": _applies(d.certain, d.possible, day),
         "binding": {k: v for k, v in d.binding},
-        "premises": [_premise_json(corpus, p, day, depth) for p in d.premises]
-        + [_premise_json(corpus, n, day, depth, True) for n in d.negated],
+        "premises": [_premise_json(corpus, p, day, depth, explained) for p in d.premises]
+        + [_premise_json(corpus, n, day, depth, explained, True) for n in d.negated],
         "sources": [_ref_json(corpus, r) for r in rule.sources],
     }
     if out["applies"] != "applies":
@@ -720,6 +837,8 @@ def show(corpus, mid: str, day: Optional[int]) -> dict:
                 row["applies"] = _applies(h.certain, h.possible, day)
             else:
                 row["applies"] = "acts on its start date"
+        if _article(eff):
+            row["article"] = _article(eff)
         if eff.note:
             row["note"] = eff.note
         effects.append(row)
@@ -728,15 +847,13 @@ def show(corpus, mid: str, day: Optional[int]) -> dict:
         d = getattr(m.dates, field)
         if d is not None:
             dates[field] = d.to_json()
-    body = {"measure": mid, "file": rel, "title": m.title, "number": m.number, "kind": m.kind,
+    body = {"measure": mid, "file": rel, "title": m.title,
+            **({"titles": dict(m.titles)} if m.titles else {}), "number": m.number, "kind": m.kind,
             "status": m.status, "dates": dates, "at": day_iso(day) if day is not None else None,
             "note": m.note, "sources": [_ref_json(corpus, r) for r in m.sources],
             "evidence": corpus.names.evidence(r.ref for r in m.sources),
             "effects": effects,
             "changed_by": sorted(enders.get(mid, []), key=lambda x: (x["earliest"] or "", x["by"]))}
-    for extra in ("titles", "article"):  # optional fields of newer corpora
-        if getattr(m, extra, None):
-            body[extra] = getattr(m, extra)
     question = {"command": "show", "measure": mid, "at": body["at"]}
     return document(corpus, question, [day], body)
 
@@ -774,19 +891,39 @@ def _ranges(days: ds.DaySet) -> str:
 
 
 def integrity_warnings(corpus) -> list[Problem]:
-    """Integrity rules' matches, and changing effects that act before their target starts."""
+    """Integrity rules' matches, and changing effects that act before their target starts.
+
+    An integrity rule shows at most ``KZLAW_MAX_WARNINGS`` matches (its first, in the order
+    of their facts) and then one line counting the rest (docs/limits.md)."""
+    from .limits import limit
     out = []
+    shown_max = limit("warnings")
+    by_rule: dict[str, list] = {}
     for d in corpus.integrity:
-        rule = corpus.rules[d.rule]
-        binding = ", ".join(f"{k}={v}" for k, v in d.binding) or "always"
-        parts = []
-        if d.certain:
-            parts.append(f"certainly on {_ranges(d.certain)}")
-        maybe = ds.difference(d.possible, d.certain)
-        if maybe:
-            parts.append(f"possibly on {_ranges(maybe)}")
-        out.append(Problem(rule.path, rule.line, f"{rule.check} [{binding}]: "
-                           + "; ".join(parts), "warning"))
+        by_rule.setdefault(d.rule, []).append(d)
+    stopped = getattr(corpus, "integrity_stopped", {}) or {}
+    for rid in sorted(set(by_rule) | set(stopped)):
+        rule = corpus.rules[rid]
+        matches = by_rule.get(rid, [])
+        for d in matches[:shown_max]:
+            binding = ", ".join(f"{k}={v}" for k, v in d.binding) or "always"
+            parts = []
+            if d.certain:
+                parts.append(f"certainly on {_ranges(d.certain)}")
+            maybe = ds.difference(d.possible, d.certain)
+            if maybe:
+                parts.append(f"possibly on {_ranges(maybe)}")
+            out.append(Problem(rule.path, rule.line, f"{rule.check} [{binding}]: "
+                               + "; ".join(parts), "warning"))
+        hidden = len(matches) - min(len(matches), shown_max)
+        if rid in stopped:
+            out.append(Problem(rule.path, rule.line, f"{rule.check}: {len(matches)} matches "
+                               f"found, {hidden} of them not shown, and the search stopped: "
+                               f"{stopped[rid]}", "warning"))
+        elif hidden:
+            out.append(Problem(rule.path, rule.line, f"{rule.check}: {hidden} more matches "
+                               f"not shown ({len(matches)} in all; set KZLAW_MAX_WARNINGS "
+                               "to show more)", "warning"))
     events = corpus.events
     for ev, verb, by, target in corpus.changes:
         mid, _, eid = target.partition("#")

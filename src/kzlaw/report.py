@@ -142,10 +142,32 @@ def _md_cell(cell) -> str:
     return _md_escape(_plain(cell, "markdown"))
 
 
+PADDING_SLACK = 1_000_000  # characters of padding a table may add before it is left unpadded
+
+
+def _padding_dominates(cells: list[list[str]], headers: list[str]) -> bool:
+    """Would aligning the columns cost far more than the text itself? Every cell is padded to
+    its column's widest, so one cell listing 9,000 facts makes every row 9,000 facts wide
+    (gigabytes for a timeline): such a table is written unaligned instead."""
+    widths = [len(h) for h in headers]
+    text = 0
+    for r in cells:
+        for i, c in enumerate(r):
+            text += len(c)
+            if i < len(widths) and len(c) > widths[i]:
+                widths[i] = len(c)
+    return len(cells) * sum(widths) > 8 * text + PADDING_SLACK
+
+
 def md_table(headers: list[str], rows: list[list]) -> str:
-    """A GitHub-flavoured markdown table (pipes in cells escaped)."""
-    from tabulate import tabulate
+    """A GitHub-flavoured markdown table (pipes in cells escaped), aligned unless the padding
+    would dwarf the text."""
     cells = [[_md_cell(c).replace("|", "\\|").replace("\n", " ") for c in r] for r in rows]
+    if _padding_dominates(cells, headers):
+        lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+        lines += ["| " + " | ".join(r) + " |" for r in cells]
+        return "\n".join(lines) + "\n"
+    from tabulate import tabulate
     return tabulate(cells, headers=headers, tablefmt="github", disable_numparse=True) + "\n"
 
 
@@ -333,6 +355,25 @@ def _fact_id(f: dict) -> str:
     return " ".join(x for x in (f["kind"], f["target"], f.get("about")) if x)
 
 
+def alternative_text(a: dict) -> str:
+    """One source's version of a date, with the curator's reason where it was set aside."""
+    return f"{a['date']} per {a['ref']}" + (f" (rejected: {a['rejected']})"
+                                            if a.get("rejected") else "")
+
+
+def words_text(s: dict) -> str:
+    """A reference's words on one line: a quote (the source's own words) in quotation marks,
+    its translation and the curator's summary never in them."""
+    out = []
+    if s.get("quote"):
+        out.append(f'"{s["quote"]}"')
+    if s.get("translation"):
+        out.append(f"translation: {s['translation']}")
+    if s.get("summary"):
+        out.append(f"summary: {s['summary']}")
+    return " ".join(out)
+
+
 def when_text(e: dict) -> str:
     """An event's date for people: the notation, its range when that says more, the source's
     words, and the alternatives when sources disagree."""
@@ -342,7 +383,7 @@ def when_text(e: dict) -> str:
     if e.get("as_written"):
         text += f' ("{e["as_written"]}")'
     if e.get("alternatives"):
-        text += " [sources disagree: " + "; ".join(f"{a['date']} per {a['ref']}"
+        text += " [sources disagree: " + "; ".join(alternative_text(a)
                                                  for a in e["alternatives"]) + "]"
     return text
 
@@ -474,13 +515,7 @@ def render_explain(data: dict, fmt: str, ids: bool = False, width: int = 80) -> 
 
 
 def _quotes(sources: list[dict]) -> list[str]:
-    out = []
-    for s in sources:
-        if s.get("quote"):
-            out.append(f'{s["ref"]}: "{s["quote"]}"')
-        elif s.get("summary"):
-            out.append(f"{s['ref']} (summary): {s['summary']}")
-    return out
+    return [f"{s['ref']}: {words_text(s)}" for s in sources if words_text(s)]
 
 
 def _explain_rows(node: dict, depth: int, rows: list, day: str) -> None:
@@ -532,8 +567,11 @@ def _explain_nodes(node: dict, depth: int, nodes: list, ids: bool) -> None:
     sub = depth + 1
     for h in node.get("effects", []):
         num = f" No. {h['number']}" if h.get("number") else ""
-        nodes.append((sub, "item", f"{h['title']}{num} ({h['applies']} on this day): "
+        status = f" ({h['status']})" if h.get("status") not in (None, "enacted") else ""
+        nodes.append((sub, "item", f"{h['title']}{num}{status} ({h['applies']} on this day): "
                                    f"{h['effect']}" + (f" [{h['by']}]" if ids else "")))
+        for code, title in (h.get("titles") or {}).items():
+            nodes.append((sub + 1, "item", f"title ({code}): {title}"))
         nodes.append((sub + 1, "item", f"starts: {_event_text(h['start'])}"))
         for e in h["ends"]:
             nodes.append((sub + 1, "item", f"ends: {_event_text(e)} ({e['reason']} by {e['by']})"))
@@ -552,7 +590,9 @@ def _explain_nodes(node: dict, depth: int, nodes: list, ids: bool) -> None:
             if "effects" in p or "rules" in p:
                 _explain_nodes(p, sub + 1, nodes, ids)
             else:
-                extra = f" ({_nearest_text(p['nearest'])})" if p.get("nearest") else ""
+                extra = " (explained above)" if p.get("explained") == "above" else ""
+                if p.get("nearest"):
+                    extra = f" ({_nearest_text(p['nearest'])})"
                 nodes.append((sub + 1, "item", f"premise {_premise_label(p)}: "
                                                f"{_status(p['status'])}{extra}"))
     if node.get("nearest"):
@@ -567,10 +607,10 @@ def _source_nodes(sources: list[dict], depth: int, nodes: list) -> None:
         nodes.append((depth, "item", f"source {s['ref']}{kind}: {s.get('citation', '')}"))
         if s.get("quote"):
             nodes.append((depth, "quote", s["quote"]))
-            if s.get("translation"):
-                nodes.append((depth, "item", f"translation: {s['translation']}"))
-        elif s.get("summary"):
-            nodes.append((depth, "item", f"summary (the curator's words): {s['summary']}"))
+        if s.get("translation"):
+            nodes.append((depth, "item", f"translation: {s['translation']}"))
+        if s.get("summary"):
+            nodes.append((depth, "item", f"summary: {s['summary']}"))
 
 
 def _nearest_text(n: dict) -> str:
@@ -629,7 +669,7 @@ def render_show(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str
         if d.get("as_written"):
             text += f' "{d["as_written"]}"'
         if d.get("alternatives"):
-            text += " [sources disagree: " + "; ".join(f"{a['date']} per {a['ref']}"
+            text += " [sources disagree: " + "; ".join(alternative_text(a)
                                                     for a in d["alternatives"]) + "]"
         info.append([field.replace("_", " "), text])
     for s in data["sources"]:
@@ -649,6 +689,8 @@ def render_show(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str
         what = f["title"] if f and not e["effect"].startswith("amends") else e["effect"]
         if f and e["effect"].startswith("amends"):
             what = f"{e['effect'].split(':')[0]}: {f['title']}"
+        if f and e.get("article"):
+            what += f" [article {e['article']}]"
         row = [what, _status(e["applies"]) if e.get("applies") else "", e.get("from"),
                e.get("until"), _changed_by(e)]
         if ids:
@@ -660,11 +702,8 @@ def render_show(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str
 
 
 def _source_cell(s: dict) -> str:
-    if s.get("quote"):
-        return f'{s["ref"]}: "{s["quote"]}"'
-    if s.get("summary"):
-        return f"{s['ref']} (summary): {s['summary']}"
-    return s["ref"]
+    words = words_text(s)
+    return s["ref"] + (f": {words}" if words else "")
 
 
 # --- timeline ----------------------------------------------------------------------------------
@@ -789,7 +828,7 @@ def render_search(data: dict, fmt: str, ids: bool = True, width: int = 80) -> st
 
 
 SOURCE_CSV = ["source", "cited_by", "measure", "effect", "rule", "title", "fact_id",
-              "fact_label", "quote", "summary"]
+              "fact_label", "quote", "translation", "summary"]
 
 
 def render_source(data: dict, fmt: str, ids: bool = True, width: int = 80) -> str:
@@ -798,7 +837,8 @@ def render_source(data: dict, fmt: str, ids: bool = True, width: int = 80) -> st
     if fmt == "csv":
         rows = [[data["id"], c["by"], c.get("measure"), c.get("effect"), c.get("rule"),
                  c.get("title"), _fact_id(c["fact"]) if c.get("fact") else "",
-                 c["fact"]["title"] if c.get("fact") else "", c.get("quote"), c.get("summary")]
+                 c["fact"]["title"] if c.get("fact") else "", c.get("quote"),
+                 c.get("translation"), c.get("summary")]
                 for c in data["cited_by"]]
         return csv_text(SOURCE_CSV, rows)
     doc = Doc(f"Source {data['id']}")
@@ -821,8 +861,7 @@ def render_source(data: dict, fmt: str, ids: bool = True, width: int = 80) -> st
     doc.heading(f"Cited by ({len(data['cited_by'])})")
     rows = []
     for c in data["cited_by"]:
-        said = f'"{c["quote"]}"' if c.get("quote") else (
-            f"(summary) {c['summary']}" if c.get("summary") else "")
+        said = words_text(c)
         rows.append([c.get("title") or "", c["fact"]["title"] if c.get("fact") else "",
                      said, c["by"]])
     doc.table(["measure or rule", "fact", "says", "id"], rows)

@@ -29,7 +29,7 @@ ABSENT = "absent"
 
 class FactValue(NamedTuple):
     """What is true of one fact over one stretch of days. A plain tuple underneath, so the
-    compiled timeline pickles and unpickles fast (the compiled cache)."""
+    compiled timeline is small and is stored and read fast (the compiled cache)."""
 
     status: str  # in-force | uncertain
     attributes: tuple = ()  # sorted (name, value or tuple of alternatives)
@@ -74,7 +74,7 @@ sort_key = fact_order  # facts sort by kind, target, about (an empty about first
 class Compiled:
     """Segments per fact; the change points, their deltas and the snapshots are derived from
     them on first use (and are not part of the compiled cache). Values are stored as plain
-    tuples, which pickle fast, and handed out as FactValue."""
+    tuples, which the cache stores compactly (``cachefile.py``), and handed out as FactValue."""
 
     def __init__(self, segments: dict[FactKey, list[tuple[int, Optional[FactValue]]]],
                  snapshot_every: int = 0):
