@@ -10,13 +10,19 @@ from .problems import KzlawError, Problem
 
 def run(args, fmt: str) -> tuple[str, int]:
     if getattr(args, "output", None) and args.command != "reports":
-        check_writable(args.output)
+        check_writable(args.output, resolve_path(args.data))
     text, code = COMMANDS[args.command](args, fmt)
     revision = getattr(args, "_revision", None)
     if revision is not None and fmt in ("table", "markdown") and args.command != "reports":
         from .record_report import answered_at
         text += answered_at(revision, fmt)
     return text, code
+
+
+def write_output(args, text: str) -> None:
+    """The answer to ``--output``, never inside the corpus's measures/ or rules/."""
+    from .output import write_atomic
+    write_atomic(args.output, text, resolve_path(args.data))
 
 
 def _load(args):
@@ -144,7 +150,7 @@ def cmd_record_diff(args, fmt):
 def cmd_reports(args, fmt):
     from .reports import write_reports
     corpus = _load(args)
-    return write_reports(corpus, args.dir, check=args.check)
+    return write_reports(corpus, args.dir, check=args.check, force=args.force)
 
 
 COMMANDS = {"in-force": cmd_in_force, "diff": cmd_diff, "timeline": cmd_timeline,
