@@ -113,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the later record (default: the files in the work tree)")
     p.add_argument("--at", default=None, metavar="DATE",
                    help="compare the answers on this day only (default: on every day)")
+    p.add_argument("--kind", help="only facts of this kind (prohibition, designation, ...)")
     p = cmd("search", "find measures, facts, organizations and sources by their words")
     p.add_argument("words", metavar="WORDS", nargs="+")
     p = cmd("source", "a source: its citation, URL, date and what cites it")

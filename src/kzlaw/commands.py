@@ -13,7 +13,12 @@ from .queries import document
 def run(args, fmt: str) -> tuple[str, int]:
     if getattr(args, "output", None) and args.command != "reports":
         check_writable(args.output, resolve_path(args.data))
-    return COMMANDS[args.command](args, fmt)
+    text, code = COMMANDS[args.command](args, fmt)
+    revision = getattr(args, "_revision", None)
+    if revision is not None and fmt in ("table", "markdown") and args.command != "reports":
+        from .record_report import answered_at
+        text += answered_at(revision, fmt)
+    return text, code
 
 
 def write_output(args, text: str) -> None:
@@ -26,7 +31,9 @@ def _load(args):
     cache = not getattr(args, "no_cache", False)
     if getattr(args, "as_of", None) is not None:
         from .record import load_at
-        return load_at(args.data, args.as_of, cache=cache)
+        corpus = load_at(args.data, args.as_of, cache=cache)
+        args._revision = corpus.revision  # named under the answer (run)
+        return corpus
     return load(args.data, cache=cache)
 
 
@@ -96,6 +103,7 @@ def cmd_check(args, fmt):
     if getattr(args, "as_of", None) is not None:
         from .record import raw_at, relocate
         revision, root, raw = raw_at(args.data, args.as_of)
+        args._revision = revision
     else:
         from .loader import load_raw
         root = resolve_path(args.data)
@@ -143,7 +151,7 @@ def cmd_record_diff(args, fmt):
     day = to_day(args.at) if args.at else None
     from .record import record_diff
     from .record_report import render_record_diff
-    data = record_diff(args.data, args.rev_a, args.rev_b, at=day,
+    data = record_diff(args.data, args.rev_a, args.rev_b, at=day, kind=args.kind,
                        cache=not getattr(args, "no_cache", False))
     return render_record_diff(data, fmt, **_opts(args)), 0
 
