@@ -301,6 +301,17 @@ def test_a_failure_while_writing_leaves_the_old_export_and_no_temporary_file(tmp
     assert sorted(os.listdir(tmp_path)) == ["kz", "out"]
 
 
+@pytest.mark.parametrize("fmt", ["sqlite", "parquet"])
+def test_an_export_is_never_written_inside_a_corpus(fmt, tmp_path):
+    root = small_corpus(tmp_path / "kz")
+    out = os.path.join(root, "measures", "2000", "x")
+    result = run("export", "--data", root, "--format", fmt, "--output", out)
+    assert result.returncode == 1
+    assert result.stderr == f"{out}: output path is inside the corpus's measures/ folder: " \
+                            "choose a file outside measures/ and rules/\n"
+    assert sorted(os.listdir(os.path.join(root, "measures", "2000"))) == ["m1.yaml"]
+
+
 def test_a_folder_holding_no_corpus_is_refused(tmp_path):
     (tmp_path / "empty").mkdir()
     result = run("export", "--data", str(tmp_path / "empty"), "--format", "sqlite",

@@ -12,7 +12,7 @@ from typing import Optional
 from . import __version__
 from .problems import KzlawError, Problem, suggest
 
-FORMATS = ("table", "markdown", "json", "csv")
+FORMATS = ("table", "markdown", "json", "csv", "html")
 EXPORT_FORMATS = ("sqlite", "parquet", "jsonl")  # kzlaw export --format
 
 
@@ -114,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the later record (default: the files in the work tree)")
     p.add_argument("--at", default=None, metavar="DATE",
                    help="compare the answers on this day only (default: on every day)")
+    p.add_argument("--kind", help="only facts of this kind (prohibition, designation, ...)")
     p = cmd("search", "find measures, facts, organizations and sources by their words")
     p.add_argument("words", metavar="WORDS", nargs="+")
     p = cmd("source", "a source: its citation, URL, date and what cites it")
@@ -124,6 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="change nothing; exit 1 if reports/ is stale")
     p.add_argument("--dir", default=None, metavar="DIR",
                    help="the reports folder (default: reports/ in the corpus folder)")
+    p.add_argument("--force", action="store_true",
+                   help="write into a folder holding files kzlaw did not write, or linked out "
+                        "of the corpus (those files are never removed)")
     p = sub.add_parser("export", help="write the compiled record as tables (SQLite, "
                        "Parquet, JSONL) for SQL, DuckDB, pandas or Datasette",
                        description="write the compiled record of one or more corpora as "
@@ -206,8 +210,6 @@ def main(argv: Optional[list[str]] = None) -> int:
     if missing:
         parser.error(f"{args.command}: missing " + ", ".join(missing))
     fmt = args.format or "table"
-    if fmt == "html" and args.command != "reports":
-        parser.error("--format html is for reports; use table, markdown, json or csv")
     if args.output is not None and not args.output.strip():
         parser.error("--output needs a file name")
     if args.as_of is not None and args.command == "record-diff":
@@ -223,8 +225,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         text, code = commands.run(args, fmt)
         if text:
             if args.output is not None and args.command not in WRITES_ITSELF:
-                from .output import write_atomic
-                write_atomic(args.output, text)
+                commands.write_output(args, text)
             else:
                 _write_stdout(text)
         return code

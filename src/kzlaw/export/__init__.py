@@ -40,12 +40,22 @@ def corpus_folders(paths: Iterable[str]) -> list[str]:
     return out
 
 
-def check_output(output: str, fmt: str) -> None:
-    """Refuse an output that cannot be written or would overwrite something that is not a
-    kzlaw export, before any work is done."""
+def check_output(output: str, fmt: str, roots: Iterable[str] = ()) -> None:
+    """Refuse an output that cannot be written, would overwrite something that is not a
+    kzlaw export, or lies inside a corpus's measures/ or rules/, before any work is done."""
     if fmt not in FOLDER_FORMATS:
+        for root in roots:
+            check_writable(output, root)
         check_writable(output)
         return
+    target = os.path.realpath(output)
+    for root in roots:
+        for part in ("measures", "rules"):
+            folder = os.path.realpath(os.path.join(root, part))
+            if target == folder or target.startswith(folder.rstrip(os.sep) + os.sep):
+                raise KzlawError([Problem(output, 0, f"output path is inside the corpus's "
+                                          f"{part}/ folder: choose a file outside measures/ "
+                                          "and rules/")])
     if os.path.exists(output) and not os.path.isdir(output):
         raise KzlawError([Problem(output, 0, f"--format {fmt} writes a folder, and this is a "
                                   "file: choose another --output")])
@@ -90,7 +100,7 @@ def export(paths: Iterable[str], fmt: str, output: str, cache: bool = True,
         raise KzlawError([Problem("--format", 0, f"unknown export format {fmt!r}"
                                   + suggest(fmt, FORMATS))])
     folders = corpus_folders(paths)
-    check_output(output, fmt)
+    check_output(output, fmt, folders)
     writer = _writer(fmt)
     seen: dict[str, str] = {}
     summary = {"format": fmt, "output": output, "corpora": [],
