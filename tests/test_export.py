@@ -386,3 +386,12 @@ def test_the_readme_duckdb_query_prints_the_rows_the_readme_shows(tmp_path):
         return rows[2:]  # below the names and the types
     assert cells(result.stdout) == cells(shown)
     assert len(cells(shown)) >= 3
+
+
+def test_exporting_many_corpora_keeps_no_earlier_corpus_alive(tmp_path):
+    from kzlaw import check
+    for name in ("a", "b", "c"):
+        small_corpus(tmp_path / "all" / name)
+    export([str(tmp_path / "all")], "jsonl", str(tmp_path / "out"), cache=False)
+    roots = {v[0].root for v in check._VOCAB_IDS.values()}  # what the checker's memo holds
+    assert roots <= {str(tmp_path / "all" / "c")}
