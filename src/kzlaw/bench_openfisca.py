@@ -129,7 +129,7 @@ from datetime import date
 t0 = time.process_time()
 from openfisca_core.parameters import ParameterNode
 imports = time.process_time() - t0
-folder, plan = sys.argv[1], json.loads(sys.argv[2])
+folder, plan = sys.argv[1], json.load(open(sys.argv[2]))
 
 def rss():
     with open("/proc/self/status") as f:
@@ -276,7 +276,9 @@ def measure(n: int, reps: int, python: str) -> dict:
     rng = random.Random(15)
     plan = {"n": n, "days": sorted(rng.randrange(FIRST, LAST - 3650) for _ in range(15)),
             "probes": [rng.randrange(n) for _ in range(20000)]}
-    plan_json = json.dumps(plan)
+    plan_json = os.path.join(os.path.dirname(of_dir), "plan.json")  # too long for argv
+    with open(plan_json, "w", encoding="utf-8") as f:
+        json.dump(plan, f)
     of_cmd = [python, "-c", OPENFISCA_WORKER, of_dir, plan_json]
     kz_cmd = [sys.executable, "-m", "kzlaw.bench_openfisca", "--worker", kz_dir, plan_json]
     _run_json(kz_cmd + ["--cache"])  # fills the compiled cache
@@ -354,7 +356,8 @@ def table(results: list[dict], version: str) -> str:
 def main(argv) -> int:
     import argparse
     if argv[:1] == ["--worker"]:
-        folder, plan = argv[1], json.loads(argv[2])
+        with open(argv[2], encoding="utf-8") as f:
+            folder, plan = argv[1], json.load(f)
         print(json.dumps(kzlaw_worker(folder, plan, cache="--cache" in argv)))
         return 0
     p = argparse.ArgumentParser(prog="python -m kzlaw.bench --openfisca")
