@@ -16,6 +16,7 @@ ROW = 18
 LABEL_W = 300
 PLOT_W = 760
 TOP = 40
+MAX_MARKERS = 1000  # beyond this many measures the axis is not marked
 
 
 def chart_rows(corpus, only=None) -> list[tuple[tuple, list[tuple[int, int, str]]]]:
@@ -49,10 +50,11 @@ def axis_range(corpus, rows) -> tuple[int, int]:
     return date(lo.year, 1, 1).toordinal(), date(hi.year + 2, 1, 1).toordinal()
 
 
-def markers(corpus) -> list[tuple[int, int, str]]:
-    """(earliest, latest, label) of each measure's start (or bill's introduction)."""
+def markers(corpus, measures=None) -> list[tuple[int, int, str]]:
+    """(earliest, latest, label) of each measure's start (or bill's introduction), of every
+    measure or those of ``measures``."""
     out = []
-    for mid in sorted(corpus.measures):
+    for mid in sorted(corpus.measures if measures is None else measures):
         m = corpus.measures[mid]
         d = m.start_date if m.in_effect else (m.dates.introduced or m.dates.failed)
         if d is not None:
@@ -62,67 +64,94 @@ def markers(corpus) -> list[tuple[int, int, str]]:
 
 
 def svg(corpus, mark: Optional[int] = None, only=None) -> str:
-    """The chart of every fact (or those of ``only``), with the day ``mark`` (an ordinal)
-    drawn as a vertical line when given."""
-    rows = chart_rows(corpus, only)
-    lo, hi = axis_range(corpus, rows)
-    label_w = max([LABEL_W] + [int(len(fact_label(k)) * 6.4) + 16 for k, _ in rows])
-    width = label_w + PLOT_W + 20
-    height = TOP + ROW * len(rows) + 60
+    """The chart of every fact (or those of ``only``, with the markers of the measures behind
+    them), with the day ``mark`` (an ordinal) drawn as a vertical line when given."""
+    return Chart(corpus, only).render(mark)
 
-    def x(day: int) -> float:
-        day = min(max(day, lo), hi)
-        return round(label_w + (day - lo) * PLOT_W / (hi - lo), 1)
 
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="kzlaw-chart" width="{width}" '
-           f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
-           f'aria-label="Timeline of facts: solid bars in force, hatched bars uncertain">',
-           '<defs><pattern id="hatch" patternUnits="userSpaceOnUse" width="6" height="6" '
-           'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fde7c8"/>'
-           '<line x1="0" y1="0" x2="0" y2="6" stroke="#d9822b" stroke-width="3"/></pattern></defs>']
-    first_year = date.fromordinal(lo).year
-    last_year = date.fromordinal(hi).year
-    for year in range(first_year, last_year + 1):
-        gx = x(date(year, 1, 1).toordinal())
-        out.append(f'<line class="grid" x1="{gx}" y1="{TOP - 6}" x2="{gx}" '
-                   f'y2="{TOP + ROW * len(rows)}" stroke="#e3e3e3"/>')
-        out.append(f'<text class="year" x="{gx}" y="{TOP - 10}" font-size="10" '
-                   f'text-anchor="middle">{year}</text>')
-    for i, (key, spans) in enumerate(rows):
-        y = TOP + i * ROW
-        label = escape(fact_label(key))
-        out.append(f'<g class="fact-row" data-fact="{escape("|".join(str(k or "") for k in key))}">')
-        out.append(f'<text x="{label_w - 6}" y="{y + 13}" font-size="11" text-anchor="end">'
-                   f'{label}</text>')
-        for s, e, status in spans:
-            x1, x2 = x(s), x(e)
-            w = max(round(x2 - x1, 1), 1.0)
-            fill = "#2b6cb0" if status == IN_FORCE else "url(#hatch)"
-            cls = "certain" if status == IN_FORCE else "uncertain"
-            title = f"{fact_label(key)}: {status} {day_iso(s) or '..'} to " \
-                    f"{day_iso(e - 1) if e < POS else 'open end'}"
-            out.append(f'<rect class="{cls}" x="{x1}" y="{y + 3}" width="{w}" height="{ROW - 6}" '
-                       f'fill="{fill}"><title>{escape(title)}</title></rect>')
-        out.append("</g>")
-    if mark is not None and lo <= mark <= hi:
-        mx = x(mark)
-        out.append(f'<g class="day-mark"><line x1="{mx}" y1="{TOP - 22}" x2="{mx}" '
-                   f'y2="{TOP + ROW * len(rows)}" stroke="#c53030" stroke-width="2"/>'
-                   f'<text x="{mx + 4}" y="{TOP - 24}" font-size="11" fill="#c53030">'
-                   f'{day_iso(mark)}</text></g>')
-    axis_y = TOP + ROW * len(rows) + 8
-    out.append(f'<line x1="{label_w}" y1="{axis_y}" x2="{label_w + PLOT_W}" y2="{axis_y}" '
-               'stroke="#333"/>')
-    for earliest, latest, label in markers(corpus):
-        x1, x2 = x(earliest), x(latest)
-        w = max(round(x2 - x1, 1), 2.0)
-        out.append(f'<rect class="measure-marker" x="{x1}" y="{axis_y + 2}" width="{w}" '
-                   f'height="10" fill="#555" opacity="0.55"><title>{escape(label)}</title></rect>')
-    out.append(f'<text x="{label_w}" y="{axis_y + 30}" font-size="10">Markers: when each measure '
-               'took effect (a range where the date is uncertain). Solid: in force; hatched: '
-               'uncertain.</text>')
-    out.append("</svg>")
-    return "\n".join(out)
+class Chart:
+    """The chart laid out and drawn once; ``render(mark)`` adds a day's line (cheap, so one
+    chart serves every day)."""
+
+    def __init__(self, corpus, only=None):
+        rows = chart_rows(corpus, only)
+        lo, hi = axis_range(corpus, rows)
+        label_w = max([LABEL_W] + [int(len(fact_label(k)) * 6.4) + 16 for k, _ in rows])
+        width = label_w + PLOT_W + 20
+        height = TOP + ROW * len(rows) + 60
+        self.lo, self.hi, self.label_w, self.n_rows = lo, hi, label_w, len(rows)
+        x = self.x
+        out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="kzlaw-chart" width="{width}" '
+               f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
+               f'aria-label="Timeline of facts: solid bars in force, hatched bars uncertain">',
+               '<defs><pattern id="hatch" patternUnits="userSpaceOnUse" width="6" height="6" '
+               'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fde7c8"/>'
+               '<line x1="0" y1="0" x2="0" y2="6" stroke="#d9822b" stroke-width="3"/>'
+               '</pattern></defs>']
+        first_year = date.fromordinal(lo).year
+        last_year = date.fromordinal(hi).year
+        for year in range(first_year, last_year + 1):
+            gx = x(date(year, 1, 1).toordinal())
+            out.append(f'<line class="grid" x1="{gx}" y1="{TOP - 6}" x2="{gx}" '
+                       f'y2="{TOP + ROW * len(rows)}" stroke="#e3e3e3"/>')
+            out.append(f'<text class="year" x="{gx}" y="{TOP - 10}" font-size="10" '
+                       f'text-anchor="middle">{year}</text>')
+        for i, (key, spans) in enumerate(rows):
+            y = TOP + i * ROW
+            label = escape(fact_label(key))
+            out.append(f'<g class="fact-row" '
+                       f'data-fact="{escape("|".join(str(k or "") for k in key))}">')
+            out.append(f'<text x="{label_w - 6}" y="{y + 13}" font-size="11" '
+                       f'text-anchor="end">{label}</text>')
+            for s, e, status in spans:
+                x1, x2 = x(s), x(e)
+                w = max(round(x2 - x1, 1), 1.0)
+                fill = "#2b6cb0" if status == IN_FORCE else "url(#hatch)"
+                cls = "certain" if status == IN_FORCE else "uncertain"
+                title = f"{fact_label(key)}: {status} {day_iso(s) or '..'} to " \
+                        f"{day_iso(e - 1) if e < POS else 'open end'}"
+                out.append(f'<rect class="{cls}" x="{x1}" y="{y + 3}" width="{w}" '
+                           f'height="{ROW - 6}" fill="{fill}"><title>{escape(title)}</title>'
+                           '</rect>')
+            out.append("</g>")
+        self._head = "\n".join(out)
+        out = []
+        axis_y = TOP + ROW * len(rows) + 8
+        out.append(f'<line x1="{label_w}" y1="{axis_y}" x2="{label_w + PLOT_W}" y2="{axis_y}" '
+                   'stroke="#333"/>')
+        shown = None if only is None else {
+            h.measure for key, _ in rows for h in corpus.holdings_by_fact.get(key, ())}
+        marks = markers(corpus, shown)
+        if len(marks) <= MAX_MARKERS:
+            for earliest, latest, label in marks:
+                x1, x2 = x(earliest), x(latest)
+                w = max(round(x2 - x1, 1), 2.0)
+                out.append(f'<rect class="measure-marker" x="{x1}" y="{axis_y + 2}" '
+                           f'width="{w}" height="10" fill="#555" opacity="0.55">'
+                           f'<title>{escape(label)}</title></rect>')
+            legend = ("Markers: when each measure took effect (a range where the date is "
+                      "uncertain).")
+        else:  # thousands of markers on one line would only blacken it
+            legend = f"{len(marks):,} measures: too many to mark."
+        out.append(f'<text x="{label_w}" y="{axis_y + 30}" font-size="10">{legend} Solid: in '
+                   'force; hatched: uncertain.</text>')
+        out.append("</svg>")
+        self._tail = "\n".join(out)
+
+    def x(self, day: int) -> float:
+        day = min(max(day, self.lo), self.hi)
+        return round(self.label_w + (day - self.lo) * PLOT_W / (self.hi - self.lo), 1)
+
+    def render(self, mark: Optional[int] = None) -> str:
+        parts = [self._head]
+        if mark is not None and self.lo <= mark <= self.hi:
+            mx = self.x(mark)
+            parts.append(f'<g class="day-mark"><line x1="{mx}" y1="{TOP - 22}" x2="{mx}" '
+                         f'y2="{TOP + ROW * self.n_rows}" stroke="#c53030" stroke-width="2"/>'
+                         f'<text x="{mx + 4}" y="{TOP - 24}" font-size="11" fill="#c53030">'
+                         f'{day_iso(mark)}</text></g>')
+        parts.append(self._tail)
+        return "\n".join(parts)
 
 
 def _mermaid_text(text: str) -> str:
