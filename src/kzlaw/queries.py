@@ -502,6 +502,9 @@ def timeline(corpus, start: Optional[int], end: Optional[int]) -> list[dict]:
                         rows.append(_event_row(corpus, key, d, f"effect {eff.id} {name}", mid, eff.id,
                                                m.title, starts.get(key, set()),
                                                ends.get(key, set())))
+    for r in rows:  # a reported measure's events are marked as such (semantics.md §5)
+        if r["measure_status"] == "reported":
+            r["event"] = "reported: " + r["event"]
     rows = [r for r in rows if (start is None or r["_latest"] >= start)
             and (end is None or r["_earliest"] <= end)]
     rows.sort(key=lambda r: (r["_earliest"], r["_latest"], r["measure"], r["event"]))
