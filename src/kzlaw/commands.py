@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from . import report
 from .corpus import load, resolve_path, to_day, validate
 from .output import check_writable
@@ -22,6 +24,20 @@ def _load(args):
     return load(args.data, cache=cache)
 
 
+def _warned(data, fmt: str, text: str) -> str:
+    """The answer with its document's warnings (a day outside the corpus's record): one line
+    each before a table or markdown answer; on stderr for CSV, which stays one table; JSON
+    carries them in the document itself."""
+    warnings = data.get("warnings") if isinstance(data, dict) else None
+    if not warnings or fmt not in ("table", "markdown", "csv"):
+        return text
+    lines = "".join(f"warning: {w}\n" for w in warnings)
+    if fmt == "csv":
+        sys.stderr.write(lines)
+        return text
+    return lines + ("\n" if fmt == "markdown" else "") + text
+
+
 def _opts(args) -> dict:
     """How a renderer lays out its answer: ids shown or not, the terminal's width."""
     return {"ids": bool(getattr(args, "ids", False)), "width": report.terminal_width()}
@@ -32,20 +48,22 @@ def cmd_in_force(args, fmt):
     corpus = _load(args)
     data = corpus.in_force(day, kind=args.kind, category=args.category, status=args.status,
                            about=args.about)
-    return report.render_in_force(data, fmt, **_opts(args)), 0
+    return _warned(data, fmt, report.render_in_force(data, fmt, **_opts(args))), 0
 
 
 def cmd_diff(args, fmt):
     a, b = to_day(args.date_a), to_day(args.date_b)
     corpus = _load(args)
-    return report.render_diff(corpus.diff(a, b), fmt, **_opts(args)), 0
+    data = corpus.diff(a, b)
+    return _warned(data, fmt, report.render_diff(data, fmt, **_opts(args))), 0
 
 
 def cmd_timeline(args, fmt):
     start = to_day(args.start) if args.start else None
     end = to_day(args.end) if args.end else None
     corpus = _load(args)
-    return report.render_timeline(corpus.timeline(start, end), fmt, **_opts(args)), 0
+    data = corpus.timeline(start, end)
+    return _warned(data, fmt, report.render_timeline(data, fmt, **_opts(args))), 0
 
 
 def cmd_history(args, fmt):
@@ -57,13 +75,14 @@ def cmd_explain(args, fmt):
     day = to_day(args.at)
     corpus = _load(args)
     data = corpus.explain(args.kind, args.target, args.about, at=day)
-    return report.render_explain(data, fmt, **_opts(args)), 0
+    return _warned(data, fmt, report.render_explain(data, fmt, **_opts(args))), 0
 
 
 def cmd_show(args, fmt):
     day = to_day(args.at) if args.at else None
     corpus = _load(args)
-    return report.render_show(corpus.show(args.measure, day), fmt, **_opts(args)), 0
+    data = corpus.show(args.measure, day)
+    return _warned(data, fmt, report.render_show(data, fmt, **_opts(args))), 0
 
 
 def cmd_search(args, fmt):
