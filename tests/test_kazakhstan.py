@@ -54,6 +54,10 @@ def test_bundled_corpus_is_valid_and_names_every_required_measure(kz):
         "bill-2017-religious-activity-amendments", "decree-2018-ministry-of-social-development",
         "decree-2019-ministry-of-information-and-social-development",
         "decree-2023-ministry-of-culture-and-information", "delisting-2023-taliban",
+        "program-2017-concept-religious-policy", "program-2018-religious-extremism-terrorism",
+        "decree-2024-antiterrorist-center-amendments",
+        "resolution-2007-religious-studies-expertise",
+        "resolution-2012-religious-studies-expertise",
     ]
     missing = [m for m in required if m not in kz.measures]
     assert not missing
@@ -151,7 +155,8 @@ BOUNDARIES = [
     ("prohibition", "unregistered-religious-activity", None, "2011-10-24", "2011-10-25", None),
     ("prohibition", "prayer-in-workplace", None, "2011-10-24", "2011-10-25", None),
     ("obligation", "re-registration-of-religious-groups", None, "2011-10-24", "2011-10-25", None),
-    ("power", "review-of-religious-literature", None, "2011-10-24", "2011-10-25", None),
+    # Rules for religious-studies expertise, Government Resolution No. 70 of 30 January 2007
+    ("power", "review-of-religious-literature", None, "2007-01-29", "2007-01-30", None),
     # Atyrau City Court, 25 November 2011
     ("designation", "jund-al-khilafah", None, "2011-11-24", "2011-11-25", None),
     # Saryarka District Court, announced 26 February 2013
@@ -317,6 +322,20 @@ def test_the_religion_law_restates_the_2005_registration_duties(kz):
     assert dict(f.attributes)["liability"] == "administrative"
 
 
+def test_review_of_religious_literature_passes_from_the_2007_rules_to_the_2011_law(kz):
+    key = ("power", "review-of-religious-literature")
+    assert kz.at("2010-01-01").get(*key).by == (
+        "resolution-2007-religious-studies-expertise#review-of-religious-literature",)
+    both = kz.at("2012-01-01").get(*key)
+    assert set(both.by) == {
+        "resolution-2007-religious-studies-expertise#review-of-religious-literature",
+        "law-2011-religious-activity#review-of-religious-literature"}
+    # the 2012 rules replace the 2007 ones on 7 February 2012: the law alone holds it after
+    assert kz.at("2012-02-07").get(*key).by == (
+        "law-2011-religious-activity#review-of-religious-literature",)
+    assert kz.at("2012-02-07").status(*key) == "in-force"
+
+
 def test_financing_offences_continue_across_the_codes_replacement(kz):
     for act in ("financing-of-terrorism", "financing-of-extremism"):
         a = kz.at("2014-12-31").get("prohibition", act)
@@ -337,6 +356,8 @@ def test_detachments_are_uncertain_until_the_end_of_the_year_that_names_them(kz)
 @pytest.mark.parametrize("measure,adopted,expires", [
     ("program-2007-religious-freedom", "2007-12-05", "2010-01-01"),
     ("program-2013-religious-extremism-terrorism", "2013-09-24", "2018-01-01"),
+    ("program-2017-concept-religious-policy", "2017-06-20", "2021-01-01"),
+    ("program-2018-religious-extremism-terrorism", "2018-03-15", "2023-01-01"),
 ])
 def test_programs_have_their_terms(kz, measure, adopted, expires):
     m = kz.measures[measure]
@@ -537,7 +558,8 @@ def test_every_source_is_cited_and_names_a_document_or_a_url(kz):
     for sid, src in kz.sources.items():
         assert src.document or src.url, sid
         if sid.startswith(("web-", "ev2-")) and sid not in ("ev2-eurasiareview-tablighi",
-                                                            "ev2-adilet-s090000001"):
+                                                            "ev2-adilet-s090000001",
+                                                            "ev2-program-2018"):
             assert src.url, sid  # every new fact cites a URL
     for ref, quote in _all_refs(kz):
         if quote is not None and not kz.sources[ref].document:

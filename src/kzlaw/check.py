@@ -300,7 +300,7 @@ def _check_target(corpus: RawCorpus, m: Measure, kind: str, value: str, rel: str
                                 "measure and never had effects"))
         return
     if eid:
-        effects = {e.id: e for e in target.effects if e.id}
+        effects = effects_by_id(target)
         if eid not in effects:
             problems.append(Problem(rel, _at(line), unknown(f"effect of {mid}", eid, effects)))
             return
@@ -337,6 +337,22 @@ def date_conflicts(corpus: RawCorpus) -> list[Problem]:
                     out.append(Problem(rel, _line(raw, "effects", i, key),
                                        f"sources disagree on {m.id}#{eff.id} {key}: {alts}",
                                        "note"))
+    return out
+
+
+_EFFECTS: dict = {}
+
+
+def effects_by_id(m: Measure) -> dict:
+    """effect id -> effect of one measure, built once per measure (N repeals of the effects of
+    one measure of N effects would otherwise build it N times)."""
+    hit = _EFFECTS.get(id(m))
+    if hit is not None and hit[0] is m:
+        return hit[1]
+    out = {e.id: e for e in m.effects if e.id}
+    if len(_EFFECTS) > 4096:
+        _EFFECTS.clear()
+    _EFFECTS[id(m)] = (m, out)
     return out
 
 

@@ -123,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="change nothing; exit 1 if reports/ is stale")
     p.add_argument("--dir", default=None, metavar="DIR",
                    help="the reports folder (default: reports/ in the corpus folder)")
+    p.add_argument("--force", action="store_true",
+                   help="write into a folder holding files kzlaw did not write, or linked out "
+                        "of the corpus (those files are never removed)")
     return parser
 
 
@@ -202,8 +205,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         text, code = commands.run(args, fmt)
         if text:
             if args.output is not None and args.command != "reports":
-                from .output import write_atomic
-                write_atomic(args.output, text)
+                commands.write_output(args, text)
             else:
                 _write_stdout(text)
         return code

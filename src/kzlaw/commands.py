@@ -12,8 +12,14 @@ from .problems import KzlawError, Problem
 
 def run(args, fmt: str) -> tuple[str, int]:
     if getattr(args, "output", None) and args.command != "reports":
-        check_writable(args.output)
+        check_writable(args.output, resolve_path(args.data))
     return COMMANDS[args.command](args, fmt)
+
+
+def write_output(args, text: str) -> None:
+    """The answer to ``--output``, never inside the corpus's measures/ or rules/."""
+    from .output import write_atomic
+    write_atomic(args.output, text, resolve_path(args.data))
 
 
 def _load(args):
@@ -155,7 +161,7 @@ def cmd_record_diff(args, fmt):
 def cmd_reports(args, fmt):
     from .reports import write_reports
     corpus = _load(args)
-    return write_reports(corpus, args.dir, check=args.check)
+    return write_reports(corpus, args.dir, check=args.check, force=args.force)
 
 
 COMMANDS = {"in-force": cmd_in_force, "diff": cmd_diff, "timeline": cmd_timeline,

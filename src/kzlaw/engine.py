@@ -151,24 +151,38 @@ def build_holdings(measures: Iterable[Measure]) -> tuple[list[Holding], EventTab
         if m.dates.expires is not None:
             measure_end.append((events.get(("m", m.id, "expires"), m.dates.expires,
                                            f"{m.id} expires"), "expires", m.id))
+        # The causes that end every effect of the measure (its expiry, the repeals of the
+        # whole measure) are built once and shared by the effects that have none of their
+        # own: N repeals of a measure of N effects are N causes, not N * N.
+        shared = None
         for eff in m.effects:
             body = eff.with_ if eff.kind == "amends" else eff
             if body is None or body.kind not in ESTABLISHING:
                 continue
-            causes = list(measure_end)
-            if eff.until is not None:
-                causes.append((events.get(("e", m.id, eff.id, "until"), eff.until,
-                                          f"{m.id}#{eff.id} until"), "until", f"{m.id}#{eff.id}"))
-            causes += enders.get(m.id, []) + enders.get(f"{m.id}#{eff.id}", [])
-            causes.sort(key=lambda c: (c[0].earliest, c[0].latest, c[2]))
+            alone = eff.until is None and f"{m.id}#{eff.id}" not in enders
+            if alone and shared is not None:
+                causes, ends = shared
+            else:
+                causes = list(measure_end)
+                if eff.until is not None:
+                    causes.append((events.get(("e", m.id, eff.id, "until"), eff.until,
+                                              f"{m.id}#{eff.id} until"), "until",
+                                   f"{m.id}#{eff.id}"))
+                causes += enders.get(m.id, []) + enders.get(f"{m.id}#{eff.id}", [])
+                causes.sort(key=lambda c: (c[0].earliest, c[0].latest, c[2]))
+                causes = tuple(causes)
+                ends = tuple(sorted({c[0].key: c[0] for c in causes}.values(),
+                                    key=lambda e: e.key))
+                if alone:
+                    shared = (causes, ends)
             srcs = body.sources or eff.sources or m.sources
             conditional = frozenset(c[0].key for c in causes
                                     if c[0].key[1] in reported and c[0].key[1] != m.id)
             holdings.append(Holding(
                 fact=fact_key(body), by=f"{m.id}#{eff.id}", measure=m.id, effect=eff,
                 start=events.effect_start(m, eff),
-                ends=tuple(sorted({c[0] for c in causes}, key=lambda e: e.key)),
-                end_causes=tuple(causes),
+                ends=ends,
+                end_causes=causes,
                 attributes=tuple(sorted(body.attributes().items())),
                 sources=tuple(sorted({s.ref for s in srcs})),
                 exists=m.id if m.id in reported else None, conditional=conditional))
@@ -187,9 +201,20 @@ def certain_set(holdings: list[Holding]) -> ds.DaySet:
         return ds.union(*(h.certain for h in live))
     bounds = sorted({x for h in live for ev in (h.start,) + h.ends for x in (ev.earliest, ev.latest)}
                     | {NEG, POS})
+    # A sweep: on a stretch only the holdings whose possible span contains it can hold (the
+    # others hold in no world), so each stretch looks at those, not at every holding (an
+    # amendment chain of N measures is N holdings of one fact over 2N stretches).
+    by_start = sorted(live, key=lambda h: h.possible[0][0])
+    single = ds.union(*(h.certain for h in live))
+    active: list[Holding] = []
+    k = 0
     out = []
     for lo, hi in zip(bounds, bounds[1:]):
-        if _covered(live, lo):
+        while k < len(by_start) and by_start[k].possible[0][0] <= lo:
+            active.append(by_start[k])
+            k += 1
+        active = [h for h in active if h.possible[0][1] > lo]
+        if active and (ds.contains(single, lo) or _covered(active, lo)):
             out.append((lo, hi))
     return ds.normalize(out)
 

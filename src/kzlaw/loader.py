@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+import stat
 from datetime import date
 from typing import Any, Optional
 
@@ -328,8 +329,12 @@ def structure(raw, cls, relpath: str, problems: list[Problem]):
 
 def _corpus_files(root: str, problems: list[Problem],
                   refused: Optional[list[str]] = None) -> tuple[list[str], list[str]]:
-    """Relative paths of measure files and rule files, refusing links that leave the corpus
-    (the relative paths of refused ``.yaml`` files are added to ``refused``)."""
+    """Relative paths of measure files and rule files. Every folder and file under measures/
+    and rules/ is looked at: a folder that cannot be read, a link that leaves the corpus or
+    loops back, and a file that looks like a corpus file but would not be read (``x.yml``,
+    ``x.YAML``, ``x.yaml~``, ``x.yaml.bak``, ``.x.yaml.swp``, ``#x.yaml#``) are each a problem,
+    so no answer comes from a corpus read in part. Links inside the corpus are followed. (The
+    relative paths of refused ``.yaml`` files are added to ``refused``.)"""
     refused = [] if refused is None else refused
     real_root = os.path.realpath(root)
     measures, rules = [], []
@@ -338,33 +343,80 @@ def _corpus_files(root: str, problems: list[Problem],
         if not os.path.isdir(top):
             if sub == "measures":
                 problems.append(Problem(root, 0, "not a kzlaw corpus: no measures/ folder"))
+            elif os.path.lexists(top):
+                problems.append(Problem(sub, 0, "cannot read folder: not a folder"))
             continue
-        for dirpath, dirnames, filenames in os.walk(top):
-            dirnames.sort()
-            for d in list(dirnames):
-                full = os.path.join(dirpath, d)
-                if os.path.islink(full) and not _inside(full, real_root):
-                    problems.append(Problem(os.path.relpath(full, root), 0,
-                                            "symbolic link points outside the corpus"))
-                    dirnames.remove(d)
-            for name in sorted(filenames):
-                full = os.path.join(dirpath, name)
-                rel = os.path.relpath(full, root).replace(os.sep, "/")
-                if not name.endswith((".yaml", ".yml")):
-                    continue
-                if name.endswith(".yml"):
-                    problems.append(Problem(rel, 0, "corpus files end in .yaml, not .yml"))
-                    continue
-                if os.path.islink(full) and not _inside(full, real_root):
-                    problems.append(Problem(rel, 0, "symbolic link points outside the corpus"))
-                    refused.append(rel)
-                    continue
-                if not os.path.isfile(full):
-                    problems.append(Problem(rel, 0, "not a regular file"))
-                    refused.append(rel)
-                    continue
-                out.append(rel)
+        _walk(root, real_root, sub, (), problems, refused, out)
     return measures, rules
+
+
+def _walk(root: str, real_root: str, rel: str, ancestors: tuple, problems: list[Problem],
+          refused: list[str], out: list[str]) -> None:
+    full = os.path.join(root, rel)
+    try:
+        here = os.stat(full)
+        with os.scandir(full) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as e:
+        problems.append(Problem(rel, 0, f"cannot read folder: {e.strerror or e}"))
+        return
+    ancestors = ancestors + ((here.st_dev, here.st_ino),)
+    for entry in entries:
+        name = entry.name
+        path = rel + "/" + name
+        link = entry.is_symlink()
+        if link and not _inside(entry.path, real_root):
+            problems.append(Problem(path, 0, "symbolic link points outside the corpus"))
+            if name.endswith(".yaml"):
+                refused.append(path)
+            continue
+        why = None if entry.is_dir(follow_symlinks=False) else _not_read(name)
+        if why is not None:  # before following it: an editor's lock file is a dangling link
+            problems.append(Problem(path, 0, why))
+            continue
+        try:
+            st = os.stat(entry.path)
+        except OSError as e:
+            problems.append(Problem(path, 0, f"cannot read: {e.strerror or e}"))
+            if name.endswith(".yaml"):
+                refused.append(path)
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            if (st.st_dev, st.st_ino) in ancestors:
+                problems.append(Problem(path, 0, "symbolic link loops back to a folder that "
+                                        "contains it"))
+            else:
+                _walk(root, real_root, path, ancestors, problems, refused, out)
+            continue
+        if not name.endswith(".yaml"):
+            continue  # not a corpus file (README.md, .gitkeep, notes)
+        if not stat.S_ISREG(st.st_mode):
+            problems.append(Problem(path, 0, "not a regular file"))
+            refused.append(path)
+            continue
+        out.append(path)
+
+
+_BACKUP = re.compile(r"^(\.?#.*|\..*\.sw[a-p]|.*~|.*\.(bak|orig|rej|tmp|old|swp|swo))$",
+                     re.IGNORECASE)
+
+
+def _not_read(name: str) -> Optional[str]:
+    """Why a file that looks like a corpus file would not be read, or None."""
+    lower = name.lower()
+    if ".yaml" not in lower and ".yml" not in lower:
+        return None
+    if name.endswith(".yaml") and not _BACKUP.match(name):
+        return None
+    if _BACKUP.match(name):
+        return ("not read: an editor's backup or temporary file (corpus files end in .yaml): "
+                "delete it or move it out of the corpus")
+    if lower.endswith(".yml"):
+        return "corpus files end in .yaml, not .yml"
+    if lower.endswith(".yaml"):
+        return f"corpus files end in .yaml (lower case), not {name[-5:]}: rename it"
+    return ("not read: corpus files end in .yaml; rename it, or move it out of the corpus if "
+            "it is not a corpus file")
 
 
 def _inside(path: str, real_root: str) -> bool:
@@ -455,7 +507,7 @@ def _load_raw(root: str) -> RawCorpus:
 
 
 CORPUS_FILE = "measures/corpus.yaml"
-INFO_FIELDS = ("title", "jurisdiction", "curated_from", "curated_until")
+INFO_FIELDS = ("title", "jurisdiction", "curated_from", "curated_until", "corrections_since")
 
 
 def default_info(root: str) -> CorpusInfo:
@@ -493,7 +545,8 @@ def _load_info(corpus: RawCorpus, rel: str, data) -> None:
         return
     corpus.info = CorpusInfo(title=values.get("title", corpus.info.title),
                              jurisdiction=values.get("jurisdiction"),
-                             curated_from=lo, curated_until=hi)
+                             curated_from=lo, curated_until=hi,
+                             corrections_since=values.get("corrections_since"))
 
 
 VOCABULARY_FILE = "measures/vocabulary.yaml"

@@ -115,6 +115,9 @@ class CorpusInfo:
     jurisdiction: Optional[str] = None
     curated_from: Optional[date] = None  # measures before this day are not recorded
     curated_until: Optional[date] = None  # changes after this day are not recorded
+    # A git revision (commit id or tag): reports/corrections.md lists what the record
+    # answers differently now than it did then (record.py).
+    corrections_since: Optional[str] = None
 
 
 @attrs.frozen

@@ -561,11 +561,19 @@ def _check_fact_question(corpus, kind: str, target: str, about: Optional[str]) -
         raise KzlawError(problems)
 
 
-def explain(corpus, kind: str, target: str, about: Optional[str], day: int, depth: int = 0) -> dict:
-    """Why the fact is (not) in force on ``day``: effects, rules, premises, sources."""
+def explain(corpus, kind: str, target: str, about: Optional[str], day: int, depth: int = 0,
+            _explained: Optional[set] = None) -> dict:
+    """Why the fact is (not) in force on ``day``: effects, rules, premises, sources.
+
+    Each fact is explained once in a document: where it comes back as the premise of another
+    derivation it is a short node marked ``"explained": "above"``, so stacked rules whose
+    derivations share premises give a document in proportion to the facts and derivations
+    involved, not to the paths through them (which grow exponentially with the layers)."""
     if depth == 0:
         _check_fact_question(corpus, kind, target, about)
+    explained = set() if _explained is None else _explained
     key = (kind, target, about)
+    explained.add(key)
     value = corpus.value(key, day)
     out = fact_names(corpus, key)
     out.update({"date": day_iso(day), "status": _status(value)})
@@ -576,7 +584,7 @@ def explain(corpus, kind: str, target: str, about: Optional[str], day: int, dept
             out["why"] = corpus.compiled.why_uncertain(key, day)
     out["effects"] = [_explain_holding(corpus, h, day) for h in corpus.holdings_by_fact.get(key, ())]
     derivs = corpus.derivations.get(key, ())
-    out["rules"] = [_explain_derivation(corpus, d, day, depth) for d in derivs]
+    out["rules"] = [_explain_derivation(corpus, d, day, depth, explained) for d in derivs]
     if not derivs and not out["effects"] and depth < 4:
         out["rules"] += _explain_underived(corpus, key, day, depth)
     if value is None or value.status != IN_FORCE:
@@ -674,24 +682,29 @@ def _effect_text(eff) -> str:
     return text
 
 
-def _premise_json(corpus, key, day, depth, negated=False) -> dict:
+def _premise_json(corpus, key, day, depth, explained: set, negated=False) -> dict:
     if key[0] == "category":
         return dict(fact_names(corpus, key), status=IN_FORCE, negated=negated,
                     note="vocabulary category membership (always true)")
-    sub = explain(corpus, key[0], key[1], key[2], day, depth + 1) if depth < 6 else \
-        dict(fact_names(corpus, key), status=_status(corpus.value(key, day)))
+    if key in explained:
+        sub = dict(fact_names(corpus, key), status=_status(corpus.value(key, day)),
+                   explained="above")
+    elif depth < 6:
+        sub = explain(corpus, key[0], key[1], key[2], day, depth + 1, explained)
+    else:
+        sub = dict(fact_names(corpus, key), status=_status(corpus.value(key, day)))
     sub["negated"] = negated
     return sub
 
 
-def _explain_derivation(corpus, d, day: int, depth: int) -> dict:
+def _explain_derivation(corpus, d, day: int, depth: int, explained: set) -> dict:
     rule = corpus.rules[d.rule]
     out = {
         "rule": f"rule:{d.rule}", "description": rule.description,
         "applies": _applies(d.certain, d.possible, day),
         "binding": {k: v for k, v in d.binding},
-        "premises": [_premise_json(corpus, p, day, depth) for p in d.premises]
-        + [_premise_json(corpus, n, day, depth, True) for n in d.negated],
+        "premises": [_premise_json(corpus, p, day, depth, explained) for p in d.premises]
+        + [_premise_json(corpus, n, day, depth, explained, True) for n in d.negated],
         "sources": [_ref_json(corpus, r) for r in rule.sources],
     }
     if out["applies"] != "applies":
@@ -881,19 +894,39 @@ def _ranges(days: ds.DaySet) -> str:
 
 
 def integrity_warnings(corpus) -> list[Problem]:
-    """Integrity rules' matches, and changing effects that act before their target starts."""
+    """Integrity rules' matches, and changing effects that act before their target starts.
+
+    An integrity rule shows at most ``KZLAW_MAX_WARNINGS`` matches (its first, in the order
+    of their facts) and then one line counting the rest (docs/limits.md)."""
+    from .limits import limit
     out = []
+    shown_max = limit("warnings")
+    by_rule: dict[str, list] = {}
     for d in corpus.integrity:
-        rule = corpus.rules[d.rule]
-        binding = ", ".join(f"{k}={v}" for k, v in d.binding) or "always"
-        parts = []
-        if d.certain:
-            parts.append(f"certainly on {_ranges(d.certain)}")
-        maybe = ds.difference(d.possible, d.certain)
-        if maybe:
-            parts.append(f"possibly on {_ranges(maybe)}")
-        out.append(Problem(rule.path, rule.line, f"{rule.check} [{binding}]: "
-                           + "; ".join(parts), "warning"))
+        by_rule.setdefault(d.rule, []).append(d)
+    stopped = getattr(corpus, "integrity_stopped", {}) or {}
+    for rid in sorted(set(by_rule) | set(stopped)):
+        rule = corpus.rules[rid]
+        matches = by_rule.get(rid, [])
+        for d in matches[:shown_max]:
+            binding = ", ".join(f"{k}={v}" for k, v in d.binding) or "always"
+            parts = []
+            if d.certain:
+                parts.append(f"certainly on {_ranges(d.certain)}")
+            maybe = ds.difference(d.possible, d.certain)
+            if maybe:
+                parts.append(f"possibly on {_ranges(maybe)}")
+            out.append(Problem(rule.path, rule.line, f"{rule.check} [{binding}]: "
+                               + "; ".join(parts), "warning"))
+        hidden = len(matches) - min(len(matches), shown_max)
+        if rid in stopped:
+            out.append(Problem(rule.path, rule.line, f"{rule.check}: {len(matches)} matches "
+                               f"found, {hidden} of them not shown, and the search stopped: "
+                               f"{stopped[rid]}", "warning"))
+        elif hidden:
+            out.append(Problem(rule.path, rule.line, f"{rule.check}: {hidden} more matches "
+                               f"not shown ({len(matches)} in all; set KZLAW_MAX_WARNINGS "
+                               "to show more)", "warning"))
     events = corpus.events
     for ev, verb, by, target in corpus.changes:
         mid, _, eid = target.partition("#")

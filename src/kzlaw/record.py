@@ -438,6 +438,33 @@ def record_diff(path: Optional[str], rev_a: str, rev_b: Optional[str] = None,
     })
 
 
+def corrections(corpus) -> tuple[Optional[dict], Optional[str]]:
+    """What the record ``corpus`` answers differently than it did at the revision named by
+    ``corrections_since`` in its corpus.yaml: ``(data, None)``; ``(None, note)`` when that
+    revision cannot be read here (not a git checkout, a shallow clone, an unknown revision, a
+    corpus invalid there); ``(None, None)`` without ``corrections_since``. The data depends
+    only on that revision's content and the current record (no commit list, no folder), so
+    it is the same on every clone."""
+    since = corpus.info.corrections_since
+    if not since:
+        return None, None
+    later = corpus.revision
+    path = os.path.join(later.top, later.prefix) if later is not None else corpus.root
+    try:
+        earlier = load_at(path, since, cache=True)
+        ra = earlier.revision
+        files_a = _yaml_files(tree(ra))
+        files_b = (_yaml_files(tree(later)) if later is not None
+                   else _worktree_files(corpus.root, len(ra.commit)))
+    except KzlawError as e:
+        return None, (f"corrections.md: revision {since!r} (corrections_since in "
+                      f"measures/corpus.yaml) cannot be read here, so the corrections report is "
+                      f"neither written nor checked: {e.problems[0].message}")
+    from .queries import record_changes
+    return {"since": since, "commit": ra.commit, "changes": record_changes(earlier, corpus),
+            "files": file_changes(ra, files_a, later, files_b)}, None
+
+
 def _side(corpus, rev: Optional[Revision]) -> dict:
     """Which record one side is: a revision and its commit, or the work tree's folder (and
     the commit it was checked out from, ``-dirty`` if its corpus files differ)."""
@@ -447,4 +474,5 @@ def _side(corpus, rev: Optional[Revision]) -> dict:
     return {"revision": rev.given, "commit": rev.commit, "corpus": corpus.citation()}
 
 
-__all__ = ["Revision", "resolve", "load_at", "record_diff", "materialize", "available"]
+__all__ = ["Revision", "resolve", "load_at", "record_diff", "corrections", "materialize",
+           "available"]

@@ -118,4 +118,32 @@ def render_record_diff(data: dict, fmt: str, ids: bool = False, width: int = 80)
     return out
 
 
-__all__ = ["render_record_diff", "side_text", "days_text"]
+def render_corrections(data: dict) -> str:
+    """reports/corrections.md: what the record answers differently than at a past revision."""
+    since, short = data["since"], data["commit"][:SHORT]
+    named = short if since.startswith(short) or short.startswith(since) else f"{since} ({short})"
+    facts = {(c["kind"], c["target"], c["about"]) for c in data["changes"]}
+    out = _heading(f"Corrections since {named}", "markdown")
+    out += ("What the record answers differently now than it did at revision "
+            f"`{data['commit']}` (`corrections_since` in `measures/corpus.yaml`): a changed "
+            "answer is a correction of what we know, not a change of the law. "
+            f"{len(facts)} facts answer differently on some day. The commits that made them: "
+            f"`kzlaw record-diff {since}`; what the record said then: "
+            f"`kzlaw --as-of {since} in-force DATE`.\n")
+    for group, title in DIFF_GROUPS:
+        rows = [[c["title"], c["before"], c["after"], _changed(c), days_text(c["days"]),
+                 _by_text(c, "by"), _by_text(c, "sources")]
+                for c in data["changes"] if c["group"] == group]
+        if rows:
+            out += "\n" + _heading(f"{title} ({len(rows)})", "markdown", 2)
+            out += table(rows, ["fact", "then", "now", "changed", "days", "by", "sources"],
+                         "markdown")
+    if not data["changes"]:
+        out += "\nThe record gives the same answer to every question as it did then.\n"
+    out += "\n" + _heading(f"Corpus files changed ({len(data['files'])})", "markdown", 2)
+    out += table([[f["change"], _file_text(f), _holds(f)] for f in data["files"]],
+                 ["change", "file", "holds"], "markdown")
+    return out
+
+
+__all__ = ["render_record_diff", "render_corrections", "side_text", "days_text"]

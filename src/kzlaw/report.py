@@ -31,6 +31,33 @@ def _cell(value) -> str:
     return str(value)
 
 
+PADDING_SLACK = 1_000_000  # characters of padding a table may add before it is left unpadded
+
+
+def _padding_dominates(cells: list[list[str]], headers: list[str]) -> bool:
+    """Would aligning the columns cost far more than the text itself? Every cell is padded to
+    its column's widest, so one cell listing 9,000 facts makes every row 9,000 facts wide
+    (gigabytes for a timeline): such a table is written unaligned instead."""
+    widths = [len(h) for h in headers]
+    text = 0
+    for r in cells:
+        for i, c in enumerate(r):
+            text += len(c)
+            if i < len(widths) and len(c) > widths[i]:
+                widths[i] = len(c)
+    return len(cells) * sum(widths) > 8 * text + PADDING_SLACK
+
+
+def _unpadded(cells: list[list[str]], headers: list[str], fmt: str) -> str:
+    if fmt == "markdown":
+        lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+        lines += ["| " + " | ".join(r) + " |" for r in cells]
+    else:
+        lines = ["  ".join(headers), "  ".join("-" * len(h) for h in headers)]
+        lines += ["  ".join(r) for r in cells]
+    return "\n".join(lines) + "\n"
+
+
 def table(rows: list[list], headers: list[str], fmt: str) -> str:
     """A table in the requested format (table -> tabulate 'simple', markdown -> 'github')."""
     if fmt == "csv":
@@ -46,6 +73,8 @@ def table(rows: list[list], headers: list[str], fmt: str) -> str:
     cells = [[_cell(c) for c in r] for r in rows]
     if fmt == "markdown":
         cells = [[c.replace("|", "\\|") for c in r] for r in cells]
+    if _padding_dominates(cells, headers):
+        return _unpadded(cells, headers, fmt)
     # tabulate measures East Asian wide characters cell by cell; skip that (the slow part of
     # a large table) when every cell is ASCII, where it changes nothing.
     wide = not all(c.isascii() for r in cells for c in r) or not all(h.isascii() for h in headers)
@@ -251,6 +280,8 @@ def _explain_text(node: dict, depth: int, lines: list, fmt: str) -> None:
                 _explain_text(p, depth + 2, lines, fmt)
             else:
                 extra = ""
+                if p.get("explained") == "above":
+                    extra = " (explained above)"
                 if p.get("nearest"):
                     extra = " — " + _nearest_text(p["nearest"])
                 lines.append(f"{sub}    {bullet}premise {_premise_label(p)}: "
@@ -328,7 +359,15 @@ def render_timeline(data: dict, fmt: str, ids: bool = False, width: int = 80) ->
     headers = ["date", "event", "measure", "starts", "ends", "continues, amended"]
     if fmt == "csv":
         return table(trows, headers, fmt)
-    return _heading(f"Timeline: {len(rows)} dated events", fmt) + table(trows, headers, fmt)
+    cut = False
+    for r in trows if fmt == "table" else ():  # a terminal; reports keep every fact
+        for i in (3, 4, 5):
+            if len(r[i]) > MAX_LISTED:
+                r[i] = r[i][:MAX_LISTED] + [f"(+{len(r[i]) - MAX_LISTED} more)"]
+                cut = True
+    note = (f"\nLists of more than {MAX_LISTED} facts are cut short here; `--format json` "
+            "gives them all.\n") if cut else ""
+    return _heading(f"Timeline: {len(rows)} dated events", fmt) + table(trows, headers, fmt) + note
 
 
 def render_history(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str:

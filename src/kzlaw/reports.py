@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import os
 from html import escape
+from typing import Optional
 
 from . import report
 from .chart import mermaid, svg
-from .output import write_atomic
 from .problems import KzlawError, Problem
 
 MILESTONES = (1999, 2002, 2005, 2009, 2011, 2013, 2014, 2016)
@@ -29,9 +29,18 @@ def _end_of(year: int) -> str:
     return f"{year}-12-31"
 
 
-def generate(corpus) -> dict[str, str]:
-    """file name -> content, for every report."""
+def generate(corpus, notes: Optional[dict] = None) -> dict[str, str]:
+    """file name -> content, for every report. A report that cannot be made here (the
+    corrections report, where its revision is not in the clone) is left out and named in
+    ``notes`` (file name -> one line): it is then neither written nor checked."""
     files: dict[str, str] = {}
+    from .record import corrections
+    from .record_report import render_corrections
+    data, note = corrections(corpus)
+    if data is not None:
+        files["corrections.md"] = render_corrections(data)
+    if note is not None and notes is not None:
+        notes["corrections.md"] = note
     states, diffs = [], []
     for year in MILESTONES:
         name = f"state-{year}.md"
@@ -85,6 +94,11 @@ def _index(corpus, states, diffs, orgs, chart_md) -> str:
             "(solid bars: in force; hatched: uncertain)", "", chart_md,
             "## Designated organizations", ""]
     out += [f"- [{org}](history-{org}.md)" for org in orgs]
+    since = corpus.info.corrections_since
+    if since:  # linked whether or not this clone can make it: the index is the same everywhere
+        out += ["", "## Corrections", "",
+                f"[What the record answers differently than at revision {since}]"
+                "(corrections.md): corrections of what we know, not changes of the law."]
     return "\n".join(out) + "\n"
 
 
@@ -120,31 +134,152 @@ def default_dir(corpus) -> str:
     return os.path.join(corpus.root, "reports")
 
 
-def write_reports(corpus, folder=None, check: bool = False) -> tuple[str, int]:
+MANIFEST = ".kzlaw-manifest"
+MANIFEST_HEAD = ("# The files `kzlaw reports` generated in this folder, one a line. It removes a stale\n"
+                 "# one only if it is listed here, and never touches any other file.\n")
+TMP_PREFIX = ".kzlaw-report-"
+
+
+def manifest_text(names) -> str:
+    return MANIFEST_HEAD + "".join(n + "\n" for n in sorted(names))
+
+
+def _listed(folder: str):
+    """The names the folder's manifest lists, or None when there is no manifest. Only plain
+    file names count: a line naming a path is ignored."""
+    text = _read(os.path.join(folder, MANIFEST))
+    if text is None:
+        return None
+    return {line for line in text.splitlines()
+            if line and not line.startswith("#") and "/" not in line and "\\" not in line
+            and line not in (".", "..", MANIFEST)}
+
+
+def _inside(path: str, folder: str) -> bool:
+    path, folder = os.path.realpath(path), os.path.realpath(folder)
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def write_reports(corpus, folder=None, check: bool = False, force: bool = False
+                  ) -> tuple[str, int]:
+    """Write (or with ``check``, compare) the reports folder. kzlaw only ever replaces or
+    removes files its manifest (``.kzlaw-manifest``) lists; a folder that is a symbolic link
+    out of the corpus, or that holds files kzlaw did not write, is refused unless ``force``
+    (and even then those files are left alone). The new set is written to temporary files
+    first and put in place with Ctrl-C and SIGTERM held off, so an interruption leaves either
+    the old set or the new one."""
     folder = folder or default_dir(corpus)
-    files = generate(corpus)
-    existing = set()
+    # A report that cannot be made here (``notes``) is neither written, checked nor removed.
+    notes: dict[str, str] = {}
+    files = generate(corpus, notes)
+    said = "".join(f"note: {line}\n" for _name, line in sorted(notes.items()))
+    if os.path.islink(folder) and not force and not _inside(folder, corpus.root):
+        raise KzlawError([Problem(folder, 0, "reports folder is a symbolic link out of the "
+                                  f"corpus (to {os.path.realpath(folder)}): nothing written; "
+                                  "use --force to write there anyway")])
+    existing: set = set()
     if os.path.isdir(folder):
-        existing = {n for n in os.listdir(folder) if n.endswith((".md", ".html"))}
-    elif os.path.exists(folder):
+        existing = {n for n in os.listdir(folder)
+                    if n != MANIFEST and not (n.startswith(TMP_PREFIX) and n.endswith(".tmp"))}
+    elif os.path.lexists(folder):
         raise KzlawError([Problem(folder, 0, "reports folder is a file")])
+    listed = _listed(folder) if os.path.isdir(folder) else set()
+    if listed is None:  # a folder written before manifests: its report names are kzlaw's
+        listed = existing & (set(files) | set(notes))
+    # what kzlaw did not write: unlisted names, and listed ones that are now folders
+    foreign = sorted((existing - listed) | {n for n in existing & listed
+                                            if os.path.isdir(os.path.join(folder, n))
+                                            and not os.path.islink(os.path.join(folder, n))})
+    # an unlisted file that is byte for byte the report kzlaw writes under its name is kzlaw's
+    # output (replacing it loses nothing): a merge of two branches' reports, for instance
+    same = {n for n in foreign if n in files and _read(os.path.join(folder, n)) == files[n]}
+    foreign = [n for n in foreign if n not in same and n not in notes]
+    listed |= same
+    ours_stale = sorted((existing & listed) - set(files) - set(notes))
     stale = sorted(n for n, text in files.items() if _read(os.path.join(folder, n)) != text)
-    extra = sorted(existing - set(files))
+    ours = set(files) | (set(notes) & existing)  # what the manifest lists after this run
+    manifest_new = manifest_text(ours)
+    manifest_stale = _read(os.path.join(folder, MANIFEST)) != manifest_new
     if check:
-        if stale or extra:
-            problems = [Problem(os.path.join(folder, n), 0, "stale: run `kzlaw reports`")
-                        for n in stale]
-            problems += [Problem(os.path.join(folder, n), 0,
-                                 "not generated by kzlaw reports: remove it") for n in extra]
+        problems = [Problem(os.path.join(folder, n), 0, "stale: run `kzlaw reports`")
+                    for n in stale + ours_stale]
+        if manifest_stale:
+            problems.append(Problem(os.path.join(folder, MANIFEST), 0,
+                                    "stale: run `kzlaw reports`"))
+        problems += [Problem(os.path.join(folder, n), 0,
+                             "not generated by kzlaw reports: remove it") for n in foreign]
+        if problems:
             raise KzlawError(problems)
-        return f"reports up to date: {len(files)} files in {folder}\n", 0
-    os.makedirs(folder, exist_ok=True)
-    for name in stale:
-        write_atomic(os.path.join(folder, name), files[name])
-    for name in extra:
-        os.unlink(os.path.join(folder, name))
-    return (f"wrote {len(stale)} of {len(files)} reports in {folder}"
-            + (f"; removed {len(extra)}" if extra else "") + "\n"), 0
+        return said + f"reports up to date: {len(files)} files in {folder}\n", 0
+    if foreign and not force:
+        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3
+                                           else "")
+        raise KzlawError([Problem(folder, 0, f"holds files kzlaw reports did not write "
+                                  f"({shown}): nothing written; move them elsewhere, or use "
+                                  "--force to write beside them (they are never removed)")])
+    # A generated name that is taken by a file kzlaw did not write is left alone (--force).
+    taken = set(foreign)
+    writes = {n: files[n] for n in stale if n not in taken}
+    removes = [n for n in ours_stale if n not in taken]
+    if manifest_stale or writes or removes:
+        writes[MANIFEST] = manifest_text(ours - taken)
+        _replace_set(folder, writes, removes)
+    note = f"; removed {len(removes)}" if removes else ""
+    if taken & set(files):
+        note += f"; left {len(taken & set(files))} files kzlaw did not write in place"
+    written = len(writes) - (1 if MANIFEST in writes else 0)
+    return said + f"wrote {written} of {len(files)} reports in {folder}{note}\n", 0
+
+
+def _replace_set(folder: str, writes: dict, removes: list) -> None:
+    """Write every file of ``writes`` to a temporary file in ``folder``; then, with SIGINT and
+    SIGTERM held until the end, rename them all into place and remove ``removes``, the
+    manifest last. An interruption while writing leaves the old set and no temporary file."""
+    import signal
+    import tempfile
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as e:
+        raise KzlawError([Problem(folder, 0, f"cannot create the reports folder: "
+                                  f"{e.strerror or e}")]) from None
+    temps: dict = {}
+    try:
+        for name in sorted(writes, key=lambda n: n == MANIFEST):
+            fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".tmp", dir=folder)
+            temps[name] = tmp
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+                f.write(writes[name])
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, 0o644)
+        blocked = {signal.SIGINT, signal.SIGTERM}
+        held = hasattr(signal, "pthread_sigmask")
+        if held:
+            old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+        try:
+            for name, tmp in list(temps.items()):
+                if name != MANIFEST:
+                    os.replace(tmp, os.path.join(folder, name))
+                    del temps[name]
+            for name in removes:
+                try:
+                    os.unlink(os.path.join(folder, name))
+                except FileNotFoundError:
+                    pass
+            if MANIFEST in temps:
+                os.replace(temps.pop(MANIFEST), os.path.join(folder, MANIFEST))
+        finally:
+            if held:
+                signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+    except OSError as e:
+        raise KzlawError([Problem(folder, 0, f"cannot write the reports: {e.strerror or e}")]) \
+            from None
+    finally:
+        for tmp in temps.values():
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
 def _read(path: str):
