@@ -154,7 +154,7 @@ def test_reported_events_are_marked_in_the_timeline_history_show_and_explain(tmp
     assert main(["--data", root, "--no-cache", "explain", "prohibition", "b", "--at",
                  "2006-01-01"]) == 0
     out = capsys.readouterr().out
-    assert "UNCERTAIN" in out and "(reported)" in out
+    assert "uncertain" in out and "(reported)" in out
 
 
 def test_a_reported_measure_needs_a_date_and_may_be_changed(tmp_path):
