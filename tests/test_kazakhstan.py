@@ -137,6 +137,11 @@ BOUNDARIES = [
     ("obligation", "registration-of-missionaries", None, "2005-07-07", "2006-01-01",
      "2005-07-08"),
     ("prohibition", "financing-of-terrorism", None, "2005-07-07", "2006-01-01", "2005-09-01"),
+    # the 2002 amendments of the Criminal Code, dated only by their year
+    ("prohibition", "advocacy-of-terrorism", None, "2001-12-31", "2003-01-01", "2002-06-01"),
+    # the 2005 extremism law: in force by the HT ban of 28 March 2005 made under it
+    ("power", "designate-extremist-organizations", None, "2005-02-17", "2005-03-28",
+     "2005-03-01"),
     # November 2006 (CRT 2006)
     ("designation", "east-turkistan-liberation-organization", None, "2006-10-31", "2006-12-01",
      "2006-11-15"),
@@ -161,10 +166,19 @@ BOUNDARIES = [
     ("designation", "jund-al-khilafah", None, "2011-11-24", "2011-11-25", None),
     # Saryarka District Court, announced 26 February 2013
     ("designation", "tablighi-jamaat", None, "2013-01-31", "2013-02-26", "2013-02-10"),
+    # the AML/CFT law of 28 August 2009, "implemented in 2010"
+    ("obligation", "aml-cft-compliance", None, "2009-08-27", "2010-12-31", "2010-01-01"),
+    # prison places of worship closed from October 2011 (AsiaNews of 12 November 2011)
+    ("prohibition", "worship-in-prisons", None, "2011-09-30", "2011-11-12", "2011-10-20"),
+    # Law No. 63-V: in force ten days after publication, by the decrees of 24 June 2013
+    ("obligation", "counterterrorism-duties-of-state-agencies", None, "2013-01-17",
+     "2013-06-24", "2013-03-01"),
     # Decree No. 589 of 24 June 2013
     ("institution", "antiterrorist-commissions", None, "2013-06-23", "2013-06-24", None),
     # At-Takfir wal-Hijra, banned as extremist "in 2014"
     ("designation", "at-takfir-wal-hijra", None, "2013-12-31", "2015-01-01", "2014-06-01"),
+    # Law No. 244-V of 3 November 2014, in force by 2 January 2015
+    ("power", "block-extremist-websites", None, "2014-11-02", "2015-01-02", "2014-12-01"),
     # Esil District Court, 15 October 2015
     ("designation", "islamic-state", None, "2015-10-14", "2015-10-15", None),
     # Jabhat al-Nusra: after the 16 of 2010, on the list published 2 November 2015
@@ -364,6 +378,20 @@ def test_programs_have_their_terms(kz, measure, adopted, expires):
     assert m.kind == "program"
     assert m.dates.adopted.earliest == m.dates.adopted.latest == ordinal(adopted)
     assert m.dates.expires.earliest == m.dates.expires.latest == ordinal(expires)
+
+
+@pytest.mark.parametrize("measure,adopted", [
+    ("law-2009-aml-cft-companion-amendments", "2009-08-28"),
+    ("law-2011-organized-crime-terrorism-extremism", "2011-11-29"),
+    ("decree-2024-antiterrorist-center-amendments", "2024-02-28"),
+    ("law-2010-countering-terrorism-amendments", "2010-04-08"),
+])
+def test_amending_acts_whose_content_is_not_found_are_dated_and_change_nothing(kz, measure,
+                                                                              adopted):
+    m = kz.measures[measure]
+    assert m.dates.adopted.earliest == m.dates.adopted.latest == ordinal(adopted)
+    assert not m.effects
+    assert "NOT FOUND" in m.note
 
 
 @pytest.mark.parametrize("measure,failed", [
