@@ -148,6 +148,14 @@ def test_every_command_answers_at_a_revision(history):
     # the answer cites the commit it came from, and is named after the corpus folder
     assert doc["corpus"]["commit"] == commit_of(_repo, "v1")
     assert doc["corpus"]["title"] == "corpus"
+    cite = f"Answered from the record at v1, commit {commit_of(_repo, 'v1')}."
+    for argv in (["in-force", "2000-06-01"], ["check"], ["history", "o"]):
+        r = kzlaw_cli("--data", root, "--as-of", "v1", *argv)
+        assert r.stdout.rstrip("\n").endswith("\n" + cite)
+        r = kzlaw_cli("--data", root, "--as-of", "v1", *argv, "--format", "markdown")
+        assert r.stdout.rstrip("\n").endswith(f"\n_{cite}_")
+    r = kzlaw_cli("--data", root, "in-force", "2000-06-01")
+    assert "Answered from the record" not in r.stdout
     r = kzlaw_cli("--data", root, "in-force", "2000-06-01", "--as-of", "v2", "--format", "json")
     facts = {(f["kind"], f["target"]): f["status"] for f in json.loads(r.stdout)["facts"]}
     assert facts[A] == "in-force"
@@ -370,6 +378,19 @@ def test_record_diff_against_the_work_tree(history):
                                   [{"from": "1999-06-01", "until": "2000-05-31"}])]
     assert [(f["change"], f["path"]) for f in data["files"]] == [
         ("modified", "corpus/measures/2000/m.yaml")]
+
+
+def test_record_diff_of_one_kind(history):
+    _repo, root = history
+    data = record.record_diff(root, "v1", "v2", kind="prohibition")
+    assert data["question"]["kind"] == "prohibition"
+    assert {c["kind"] for c in data["changes"]} == {"prohibition"}
+    assert record.record_diff(root, "v1", "v2", kind="designation")["changes"] == []
+    r = kzlaw_cli("--data", root, "record-diff", "v1", "v2", "--kind", "organization")
+    assert r.returncode == 1
+    assert r.stderr.strip() == ("question: unknown fact kind 'organization' (did you mean "
+                                "'designation'?); kinds are prohibition, obligation, "
+                                "designation, institution, power, penalty")
 
 
 def test_record_diff_refuses_an_invalid_side_naming_it(history):

@@ -13,7 +13,7 @@ from typing import Optional
 from . import __version__
 from .problems import KzlawError, Problem, suggest
 
-FORMATS = ("table", "markdown", "json", "csv")
+FORMATS = ("table", "markdown", "json", "csv", "html")
 
 
 def _common(p: argparse.ArgumentParser, top: bool) -> None:
@@ -114,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the later record (default: the files in the work tree)")
     p.add_argument("--at", default=None, metavar="DATE",
                    help="compare the answers on this day only (default: on every day)")
+    p.add_argument("--kind", help="only facts of this kind (prohibition, designation, ...)")
     p = cmd("search", "find measures, facts, organizations and sources by their words")
     p.add_argument("words", metavar="WORDS", nargs="+")
     p = cmd("source", "a source: its citation, URL, date and what cites it")
@@ -191,8 +192,6 @@ def main(argv: Optional[list[str]] = None) -> int:
     if missing:
         parser.error(f"{args.command}: missing " + ", ".join(missing))
     fmt = args.format or "table"
-    if fmt == "html" and args.command != "reports":
-        parser.error("--format html is for reports; use table, markdown, json or csv")
     if args.output is not None and not args.output.strip():
         parser.error("--output needs a file name")
     if args.as_of is not None and args.command == "record-diff":

@@ -408,10 +408,12 @@ def commits_between(rev_a: Revision, rev_b: Optional[Revision]) -> list[dict]:
 
 
 def record_diff(path: Optional[str], rev_a: str, rev_b: Optional[str] = None,
-                at: Optional[int] = None, cache: bool = False) -> dict:
+                at: Optional[int] = None, kind: Optional[str] = None,
+                cache: bool = False) -> dict:
     """What the record said differently at two revisions (``rev_b`` None: the files in the
-    work tree), on day ``at`` or on any day; the corpus files that changed; the commits that
-    changed them. Plain data: ``record_report.py`` renders it."""
+    work tree), on day ``at`` or on any day, for facts of one ``kind`` or all; the corpus files
+    that changed; the commits that changed them. Plain data: ``record_report.py`` renders
+    it."""
     from .queries import record_changes
     from .dates import day_iso
     a = load_at(path, rev_a, cache=cache)
@@ -428,11 +430,15 @@ def record_diff(path: Optional[str], rev_a: str, rev_b: Optional[str] = None,
     from .queries import document
     question = {"command": "record-diff", "from": rev_a, "to": rev_b, "at": day_iso(at)
                 if at is not None else None}
+    changes = record_changes(a, b, at)
+    if kind is not None:
+        kind = question["kind"] = b.names.resolve_kind(kind)
+        changes = [c for c in changes if c["kind"] == kind]
     return document(b, question, [at], {
         "from": _side(a, ra),
         "to": _side(b, rb),
         "at": question["at"],
-        "changes": record_changes(a, b, at),
+        "changes": changes,
         "files": file_changes(ra, files_a, rb, files_b),
         "commits": commits_between(ra, rb),
     })
