@@ -131,7 +131,10 @@ def _mermaid_text(text: str) -> str:
 
 def mermaid(corpus, only=None) -> str:
     """A Mermaid gantt block: ``done`` bars in force, ``active`` bars uncertain."""
-    lo, hi = axis_range(corpus, chart_rows(corpus))
+    axis = corpus.__dict__.get("_memo_axis")  # the whole corpus's axis, once per corpus
+    if axis is None:
+        axis = corpus.__dict__["_memo_axis"] = axis_range(corpus, chart_rows(corpus))
+    lo, hi = axis
     rows = chart_rows(corpus, only)
     lines = ["```mermaid", "gantt", "    title Facts in force (done) and uncertain (active)",
              "    dateFormat YYYY-MM-DD", "    axisFormat %Y"]

@@ -58,8 +58,12 @@ def generate(corpus, notes: Optional[dict] = None) -> dict[str, str]:
                             + report.render_timeline(events, "markdown", ids=True))
     files["timeline.html"] = _timeline_html(corpus, events)
     orgs = sorted({key[1] for key in corpus.compiled.segments if key[0] == "designation"})
+    facts_of: dict[str, list] = {}  # id -> the facts naming it, in one pass over the facts
+    for k in corpus.compiled.segments:
+        for ident in {k[1], k[2]}:
+            facts_of.setdefault(ident, []).append(k)
     for org in orgs:
-        facts = [k for k in corpus.compiled.segments if org in (k[1], k[2])]
+        facts = facts_of.get(org, [])
         files[f"history-{org}.md"] = (report.render_history(corpus.history(org), "markdown", ids=True)
                                       + "\n## Chart\n\n" + mermaid(corpus, facts))
     files["index.md"] = _index(corpus, states, diffs, orgs, chart_md)
