@@ -243,7 +243,10 @@ def mermaid(corpus, only=None) -> str:
     """A Mermaid gantt block: facts in force as plain (solid) bars, uncertain ones as
     ``active`` (pale) bars marked "(uncertain)"; open bars stop at the record's horizon."""
     names = corpus.names
-    lo, hi = axis_range(corpus, chart_rows(corpus))
+    axis = corpus.__dict__.get("_memo_axis")  # the whole corpus's axis, once per corpus
+    if axis is None:
+        axis = corpus.__dict__["_memo_axis"] = axis_range(corpus, chart_rows(corpus))
+    lo, hi = axis
     end = horizon(corpus)
     rows = chart_rows(corpus, only)
     title = "Facts in force (solid) and uncertain (pale)"

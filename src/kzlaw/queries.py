@@ -462,6 +462,41 @@ def _event_facts(corpus) -> tuple[dict, dict]:
 def timeline(corpus, start: Optional[int], end: Optional[int]) -> list[dict]:
     """Every dated event in order of its earliest day, with the facts it starts, ends or
     restates (a fact ended and started by the same event, as by an amendment, continues)."""
+    rows = [r for r in _all_events(corpus) if (start is None or r["_latest"] >= start)
+            and (end is None or r["_earliest"] <= end)]
+    return [_public(r) for r in rows]
+
+
+def _public(row: dict) -> dict:
+    return {k: v for k, v in row.items() if k not in ("_earliest", "_latest")}
+
+
+def _all_events(corpus) -> list[dict]:
+    """Every event row of the corpus, sorted, with its ``_earliest`` and ``_latest`` days:
+    built once per corpus and shared by the timeline and every history (the reports ask for
+    one history per organization; each built the whole timeline again)."""
+    rows = corpus.__dict__.get("_memo_events")
+    if rows is None:
+        rows = corpus.__dict__["_memo_events"] = _build_events(corpus)
+    return rows
+
+
+def _events_by_id(corpus) -> dict[str, list[dict]]:
+    """id -> the event rows a history of that id lists, in order (built once per corpus)."""
+    index = corpus.__dict__.get("_memo_events_by_id")
+    if index is None:
+        index = {}
+        for row in _all_events(corpus):
+            ids = {x for f in row["starts"] + row["ends"] for x in (f["target"], f["about"])
+                   if x is not None}
+            ids.add(row["event"].split()[-1].split("#")[0])
+            for ident in ids:
+                index.setdefault(ident, []).append(row)
+        corpus.__dict__["_memo_events_by_id"] = index
+    return index
+
+
+def _build_events(corpus) -> list[dict]:
     starts, ends = _event_facts(corpus)
     rows = []
     for mid in sorted(corpus.measures):
@@ -502,11 +537,7 @@ def timeline(corpus, start: Optional[int], end: Optional[int]) -> list[dict]:
                         rows.append(_event_row(corpus, key, d, f"effect {eff.id} {name}", mid, eff.id,
                                                m.title, starts.get(key, set()),
                                                ends.get(key, set())))
-    rows = [r for r in rows if (start is None or r["_latest"] >= start)
-            and (end is None or r["_earliest"] <= end)]
     rows.sort(key=lambda r: (r["_earliest"], r["_latest"], r["measure"], r["event"]))
-    for r in rows:
-        del r["_earliest"], r["_latest"]
     return rows
 
 
@@ -790,11 +821,7 @@ def history(corpus, ident: str) -> dict:
             if v.status == UNCERTAIN:
                 period["why"] = corpus.compiled.why_uncertain(key, s)
             periods.append(period)
-    events = []
-    for row in timeline(corpus, None, None):
-        if any(ident in (f["target"], f["about"]) for f in row["starts"] + row["ends"]) or \
-                ident in (row["event"].split()[-1].split("#")[0],):
-            events.append(row)
+    events = [_public(row) for row in _events_by_id(corpus).get(ident, ())]
     return document(corpus, question, [], {
         "id": ident, "type": known[ident], "label": corpus.names.label(ident),
         "periods": periods, "events": events})
