@@ -102,9 +102,11 @@ def _terminal(doc: Doc, width: int) -> str:
     for block in doc.blocks:
         kind = block[0]
         if kind == "heading":
+            if out and out[-1] == "":
+                out.pop()
             out += [""] + layout.heading_lines(block[2], width, "-")
         elif kind == "para":
-            out += [""] + layout.wrap(block[1], width)
+            out += [""] + layout.wrap(block[1], width) + [""]
         elif kind == "warning":
             out += layout.hanging("warning: " + block[1], width, "", "    ")
         elif kind == "table":
@@ -121,6 +123,8 @@ def _terminal(doc: Doc, width: int) -> str:
                     out += layout.hanging(f'"{text}"', width, pad + "  ", " ")
                 else:
                     out += layout.hanging(text, width, pad, "    ")
+    while out and out[-1] == "":
+        out.pop()
     return "\n".join(out) + "\n"
 
 
@@ -716,11 +720,16 @@ def _titles(facts: list[dict]) -> list[str]:
     return [f["title"] for f in facts]
 
 
-def _event_rows(events: list[dict], ids: bool) -> list[list]:
+def _event_rows(events: list[dict], ids: bool, about: Optional[str] = None) -> list[list]:
+    """Rows of dated events; with ``about``, only the facts that name that id are listed."""
+    def facts(fs):
+        if about is not None:
+            fs = [f for f in fs if about in (f["target"], f.get("about"))]
+        return Cut(_titles(fs))
     rows = []
     for r in events:
-        row = [when_text(r), r["event"], r["title"], Cut(_titles(r["starts"])),
-               Cut(_titles(r["ends"])), Cut(_titles(r["restates"]))]
+        row = [when_text(r), r["event"], r["title"], facts(r["starts"]), facts(r["ends"]),
+               facts(r["restates"])]
         if ids:
             row.append(r["measure"] + (f"#{r['effect']}" if r.get("effect") else ""))
         rows.append(row)
@@ -731,7 +740,7 @@ EVENT_HEADERS = ["date", "event", "measure", "starts", "ends", "continues, amend
 
 
 def render_timeline(data: dict, fmt: str, ids: bool = False, width: int = 80,
-                    chart: str = "") -> str:
+                    chart: str = "", chart_md: str = "") -> str:
     if fmt == "json":
         return to_json(data)
     events = data["events"]
@@ -747,8 +756,8 @@ def render_timeline(data: dict, fmt: str, ids: bool = False, width: int = 80,
         return csv_text(TIMELINE_CSV, rows)
     doc = Doc(f"Timeline: {len(events)} dated events")
     doc.warnings(data.get("warnings", ()))
-    if chart:
-        doc.raw(chart)
+    if chart or chart_md:
+        doc.raw(chart, chart_md)
     doc.table(EVENT_HEADERS + (["id"] if ids else []), _event_rows(events, ids))
     return _finish(doc, data, fmt, width)
 
@@ -760,7 +769,7 @@ HISTORY_CSV = ["id", "kind", "fact_id", "target", "about", "label", "about_label
 
 
 def render_history(data: dict, fmt: str, ids: bool = False, width: int = 80,
-                   chart: str = "") -> str:
+                   chart: str = "", chart_md: str = "") -> str:
     if data.get("type") == "measure":
         return render_show(data, fmt, ids, width)
     if fmt == "json":
@@ -777,8 +786,8 @@ def render_history(data: dict, fmt: str, ids: bool = False, width: int = 80,
     doc = Doc(f"History of {label} ({what} {data['id']})" if label != data["id"]
               else f"History of {data['id']} ({what})")
     doc.warnings(data.get("warnings", ()))
-    if chart:
-        doc.raw(chart)
+    if chart or chart_md:
+        doc.raw(chart, chart_md)
     headers = ["fact", "status", "from", "until", "details", "why"]
     if ids:
         headers += ["id", "by", "sources"]
@@ -792,7 +801,10 @@ def render_history(data: dict, fmt: str, ids: bool = False, width: int = 80,
     doc.table(headers, rows)
     if data["events"]:
         doc.heading("Events")
-        doc.table(EVENT_HEADERS + (["id"] if ids else []), _event_rows(data["events"], ids))
+        doc.para(f"The dated events that start or end a fact about {label}; the facts listed "
+                 "are those about it (kzlaw timeline lists every fact an event changes).")
+        doc.table(EVENT_HEADERS + (["id"] if ids else []),
+                  _event_rows(data["events"], ids, data["id"]))
     return _finish(doc, data, fmt, width)
 
 
