@@ -83,7 +83,7 @@ def test_cli_output_goes_through_write_atomic(tmp_path, target, monkeypatch, cap
     calls = []
     real = kzlaw.output.write_atomic
     monkeypatch.setattr(kzlaw.output, "write_atomic",
-                        lambda path, text: (calls.append(path), real(path, text)))
+                        lambda path, text, *rest: (calls.append(path), real(path, text, *rest)))
     assert main(["--data", root, "--output", str(target), "in-force", "2012-01-01",
                  "--format", "json"]) == 0
     assert calls == [str(target)]
@@ -169,17 +169,17 @@ def test_interrupt_while_answering_writes_nothing(tmp_path, target, monkeypatch,
     assert leftovers(target.parent) == []
 
 
-def test_reports_are_written_through_write_atomic(tmp_path, monkeypatch, capsys):
+def test_reports_are_written_through_temporary_files_and_renames(tmp_path, monkeypatch, capsys):
     reports = pytest.importorskip("kzlaw.reports")
     root = write_corpus(tmp_path / "c", [measure("m", effects=[{"id": "e", "prohibits": "a"}])])
     calls = []
-    real = reports.write_atomic
-    monkeypatch.setattr(reports, "write_atomic",
-                        lambda path, text: (calls.append(path), real(path, text)))
+    real = reports.os.replace
+    monkeypatch.setattr(reports.os, "replace",
+                        lambda src, dst: (calls.append((src, dst)), real(src, dst)))
     folder = tmp_path / "reports"
     code = main(["--data", root, "reports", "--dir", str(folder)])
     assert code == 0, capsys.readouterr().err
     written = sorted(n for n in os.listdir(folder))
-    assert written and sorted(os.path.basename(c) for c in calls) == written
-    assert not [n for n in written if n.startswith(".kzlaw-")]
-
+    assert written and sorted(os.path.basename(d) for _s, d in calls) == written
+    assert all(os.path.basename(s).startswith(reports.TMP_PREFIX) for s, _d in calls)
+    assert [n for n in written if n.startswith(".")] == [reports.MANIFEST]

@@ -148,6 +148,14 @@ def test_every_command_answers_at_a_revision(history):
     # the answer cites the commit it came from, and is named after the corpus folder
     assert doc["corpus"]["commit"] == commit_of(_repo, "v1")
     assert doc["corpus"]["title"] == "corpus"
+    cite = f"Answered from the record at v1, commit {commit_of(_repo, 'v1')}."
+    for argv in (["in-force", "2000-06-01"], ["check"], ["history", "o"]):
+        r = kzlaw_cli("--data", root, "--as-of", "v1", *argv)
+        assert r.stdout.rstrip("\n").endswith("\n" + cite)
+        r = kzlaw_cli("--data", root, "--as-of", "v1", *argv, "--format", "markdown")
+        assert r.stdout.rstrip("\n").endswith(f"\n_{cite}_")
+    r = kzlaw_cli("--data", root, "in-force", "2000-06-01")
+    assert "Answered from the record" not in r.stdout
     r = kzlaw_cli("--data", root, "in-force", "2000-06-01", "--as-of", "v2", "--format", "json")
     facts = {(f["kind"], f["target"]): f["status"] for f in json.loads(r.stdout)["facts"]}
     assert facts[A] == "in-force"
@@ -372,6 +380,19 @@ def test_record_diff_against_the_work_tree(history):
         ("modified", "corpus/measures/2000/m.yaml")]
 
 
+def test_record_diff_of_one_kind(history):
+    _repo, root = history
+    data = record.record_diff(root, "v1", "v2", kind="prohibition")
+    assert data["question"]["kind"] == "prohibition"
+    assert {c["kind"] for c in data["changes"]} == {"prohibition"}
+    assert record.record_diff(root, "v1", "v2", kind="designation")["changes"] == []
+    r = kzlaw_cli("--data", root, "record-diff", "v1", "v2", "--kind", "organization")
+    assert r.returncode == 1
+    assert r.stderr.strip() == ("question: unknown fact kind 'organization' (did you mean "
+                                "'designation'?); kinds are prohibition, obligation, "
+                                "designation, institution, power, penalty")
+
+
 def test_record_diff_refuses_an_invalid_side_naming_it(history):
     _repo, root = history
     r = kzlaw_cli("--data", root, "record-diff", "v1", "broken")
@@ -399,3 +420,66 @@ def test_record_diff_in_every_format(history, fmt):
             assert title in out
     else:
         assert out.splitlines()[0].startswith("section,group,fact,before,after")
+
+
+# --- the corrections report -----------------------------------------------------------------
+
+def test_the_corrections_report_is_checked_on_a_full_clone_and_skipped_on_a_shallow_one(
+        history, tmp_path):
+    repo, root = history
+    v1 = commit_of(repo, "v1")
+    with open(os.path.join(root, "measures", "corpus.yaml"), "w") as f:
+        f.write(f"title: Test corpus\ncorrections_since: {v1}\n")
+    r = kzlaw_cli("--data", root, "reports")
+    assert r.returncode == 0, r.stderr
+    text = open(os.path.join(root, "reports", "corrections.md")).read()
+    assert f"`{v1}`" in text
+    rows = [[c.strip() for c in line.split("|")[1:-1]] for line in text.splitlines()
+            if line.startswith("| Prohibition: Act A ")]
+    assert [r[1:5] for r in rows] == [["uncertain", "in-force", "", "2000-06-01..2000-12-30"],
+                                      ["uncertain", "absent", "", "2000-01-01..2000-05-31"]]
+    assert "corpus/measures/2000/gone.yaml" in text
+    assert "(corrections.md)" in open(os.path.join(root, "reports", "index.md")).read()
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Reports, with corrections since v1")
+    full, shallow = str(tmp_path / "full"), str(tmp_path / "shallow")
+    git(tmp_path, "clone", "-q", repo, full)
+    git(tmp_path, "clone", "-q", "--depth", "1", "file://" + repo, shallow)
+    for clone in (full, shallow):
+        r = kzlaw_cli("--data", os.path.join(clone, "corpus"), "reports", "--check")
+        assert r.returncode == 0, (clone, r.stderr)
+    r = kzlaw_cli("--data", os.path.join(shallow, "corpus"), "reports", "--check")
+    assert r.stdout.startswith(f"note: corrections.md: revision {v1!r} (corrections_since in "
+                               "measures/corpus.yaml) cannot be read here")
+    # a stale corrections report fails the check where it can be made, and only there
+    for clone in (full, shallow):
+        with open(os.path.join(clone, "corpus", "reports", "corrections.md"), "a") as f:
+            f.write("edited by hand\n")
+    r = kzlaw_cli("--data", os.path.join(full, "corpus"), "reports", "--check")
+    assert r.returncode == 1 and "corrections.md: stale" in r.stderr
+    r = kzlaw_cli("--data", os.path.join(shallow, "corpus"), "reports", "--check")
+    assert r.returncode == 0
+    # writing reports in the shallow clone leaves the report it cannot make alone
+    r = kzlaw_cli("--data", os.path.join(shallow, "corpus"), "reports")
+    assert r.returncode == 0
+    assert open(os.path.join(shallow, "corpus", "reports", "corrections.md")).read().endswith(
+        "edited by hand\n")
+
+
+def test_the_corrections_report_follows_the_record_it_reports(history):
+    _repo, root = history
+    with open(os.path.join(root, "measures", "corpus.yaml"), "w") as f:
+        f.write("corrections_since: v1\n")
+    corpus = kzlaw.load(root)
+    data, note = record.corrections(corpus)
+    assert note is None and data["since"] == "v1"
+    assert _changes(data, A) == _changes(record.record_diff(root, "v1", "v2"), A)
+    # dated back to 1999 in the work tree: the report sees the edit
+    dump(os.path.join(root, "measures", "2000", "m.yaml"),
+         measure("m", "1999-01-01", [{"id": "e", "prohibits": "a", "liability": "criminal"}]))
+    data, _ = record.corrections(kzlaw.load(root))
+    assert _changes(data, A)[0] == ("absent", "in-force",
+                                    [{"from": "1999-01-01", "until": "1999-12-31"}])
+    # no corrections_since: no report
+    os.unlink(os.path.join(root, "measures", "corpus.yaml"))
+    assert record.corrections(kzlaw.load(root)) == (None, None)

@@ -122,13 +122,20 @@ def cache_path(root: str) -> str:
 
 
 def manifest(root: str) -> tuple:
-    """Every file and folder under measures/ and rules/, with its stat signature."""
+    """Every file and folder under measures/ and rules/, with its stat signature. Links are
+    followed (each folder once, so a loop ends), as the loader follows them."""
     out = []
+    seen: set = set()
     for sub in ("measures", "rules"):
         stack = [(os.path.join(root, sub), sub)]
         while stack:
             folder, rel = stack.pop()
             try:
+                real = os.path.realpath(folder)
+                if real in seen:
+                    out.append((rel, -2, 0, 0, 0))
+                    continue
+                seen.add(real)
                 entries = list(os.scandir(folder))
             except OSError:
                 out.append((rel, -1, 0, 0, 0))
@@ -141,6 +148,8 @@ def manifest(root: str) -> tuple:
                         target = os.stat(e.path)
                         st_ctime = max(st.st_ctime_ns, target.st_ctime_ns)
                         st = target
+                        if stat.S_ISDIR(st.st_mode):
+                            stack.append((e.path, name))
                     else:
                         st_ctime = st.st_ctime_ns
                         if e.is_dir(follow_symlinks=False):

@@ -105,10 +105,14 @@ def check_corpus(corpus: RawCorpus) -> list[Problem]:
 
 
 def _check_vocabulary(corpus: RawCorpus, problems: list[Problem]) -> None:
-    rel, raw = corpus.vocabulary_file
+    def where(section, ident):  # the file that defines the entry (one of a folder's files)
+        return getattr(corpus, "vocabulary_where", {}).get((section, ident),
+                                                           corpus.vocabulary_file)
+
     cats = corpus.vocabulary.get("categories", {})
     for section in VOCAB_SECTIONS:
         for ident, entry in corpus.vocabulary.get(section, {}).items():
+            rel, raw = where(section, ident)
             for i, cat in enumerate(entry.categories):
                 if cat not in cats and not _broken(corpus, "vocab", cat):
                     problems.append(Problem(rel, _line(raw, section, ident, "categories", i),
@@ -117,8 +121,13 @@ def _check_vocabulary(corpus: RawCorpus, problems: list[Problem]) -> None:
     for section in VOCAB_SECTIONS:
         for ident in corpus.vocabulary.get(section, {}):
             if ident in seen and not {seen[ident], section} <= {"acts", "categories"}:
+                rel, raw = where(section, ident)
+                first_rel, first_raw = where(seen[ident], ident)
+                also = "" if first_rel == rel else \
+                    f" (also at {first_rel}:{_line(first_raw, seen[ident], ident)})"
                 problems.append(Problem(rel, _line(raw, section, ident),
-                                        f"{ident!r} is in both {seen[ident]} and {section}"))
+                                        f"{ident!r} is in both {seen[ident]} and {section}"
+                                        + also))
             seen.setdefault(ident, section)
 
 
@@ -165,7 +174,11 @@ def _check_measure(corpus: RawCorpus, m: Measure, problems: list[Problem]) -> No
                          lambda field=field: _line(raw, "dates", field), problems)
     if m.status == "enacted" and m.dates.adopted is None:
         problems.append(Problem(rel, _line(raw, "dates"), "an enacted measure needs dates.adopted"))
-    if m.status != "enacted" and m.dates.in_force is not None:
+    if m.status == "reported" and m.dates.adopted is None:
+        problems.append(Problem(rel, _line(raw, "dates"), "a reported measure needs "
+                                "dates.adopted: the day it is said to date from (a range "
+                                "such as '[..2011]' where the report is vague)"))
+    if not m.in_effect and m.dates.in_force is not None:
         problems.append(Problem(rel, _line(raw, "dates", "in_force"),
                                 f"a {m.status} measure is not in force: drop dates.in_force"))
     adopted, in_force, expires = m.dates.adopted, m.dates.in_force, m.dates.expires
@@ -282,12 +295,12 @@ def _check_target(corpus: RawCorpus, m: Measure, kind: str, value: str, rel: str
     if mid == m.id:
         problems.append(Problem(rel, _at(line), f"a measure cannot {kind[:-1]} itself"))
         return
-    if target.status != "enacted":
+    if not target.in_effect:  # pending or failed; a reported target is changed as any
         problems.append(Problem(rel, _at(line), f"{kind} {mid!r}, which is a {target.status} "
                                 "measure and never had effects"))
         return
     if eid:
-        effects = {e.id: e for e in target.effects if e.id}
+        effects = effects_by_id(target)
         if eid not in effects:
             problems.append(Problem(rel, _at(line), unknown(f"effect of {mid}", eid, effects)))
             return
@@ -324,6 +337,22 @@ def date_conflicts(corpus: RawCorpus) -> list[Problem]:
                     out.append(Problem(rel, _line(raw, "effects", i, key),
                                        f"sources disagree on {m.id}#{eff.id} {key}: {alts}",
                                        "note"))
+    return out
+
+
+_EFFECTS: dict = {}
+
+
+def effects_by_id(m: Measure) -> dict:
+    """effect id -> effect of one measure, built once per measure (N repeals of the effects of
+    one measure of N effects would otherwise build it N times)."""
+    hit = _EFFECTS.get(id(m))
+    if hit is not None and hit[0] is m:
+        return hit[1]
+    out = {e.id: e for e in m.effects if e.id}
+    if len(_EFFECTS) > 4096:
+        _EFFECTS.clear()
+    _EFFECTS[id(m)] = (m, out)
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import os
 import signal
@@ -12,7 +13,7 @@ from typing import Optional
 from . import __version__
 from .problems import KzlawError, Problem, suggest
 
-FORMATS = ("table", "markdown", "json", "csv")
+FORMATS = ("table", "markdown", "json", "csv", "html")
 
 
 def _common(p: argparse.ArgumentParser, top: bool) -> None:
@@ -113,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the later record (default: the files in the work tree)")
     p.add_argument("--at", default=None, metavar="DATE",
                    help="compare the answers on this day only (default: on every day)")
+    p.add_argument("--kind", help="only facts of this kind (prohibition, designation, ...)")
     p = cmd("search", "find measures, facts, organizations and sources by their words")
     p.add_argument("words", metavar="WORDS", nargs="+")
     p = cmd("source", "a source: its citation, URL, date and what cites it")
@@ -123,6 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="change nothing; exit 1 if reports/ is stale")
     p.add_argument("--dir", default=None, metavar="DIR",
                    help="the reports folder (default: reports/ in the corpus folder)")
+    p.add_argument("--force", action="store_true",
+                   help="write into a folder holding files kzlaw did not write, or linked out "
+                        "of the corpus (those files are never removed)")
     return parser
 
 
@@ -187,8 +192,6 @@ def main(argv: Optional[list[str]] = None) -> int:
     if missing:
         parser.error(f"{args.command}: missing " + ", ".join(missing))
     fmt = args.format or "table"
-    if fmt == "html" and args.command != "reports":
-        parser.error("--format html is for reports; use table, markdown, json or csv")
     if args.output is not None and not args.output.strip():
         parser.error("--output needs a file name")
     if args.as_of is not None and args.command == "record-diff":
@@ -202,8 +205,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         text, code = commands.run(args, fmt)
         if text:
             if args.output is not None and args.command != "reports":
-                from .output import write_atomic
-                write_atomic(args.output, text)
+                commands.write_output(args, text)
             else:
                 _write_stdout(text)
         return code
@@ -261,8 +263,14 @@ def _on_sigterm_raise():
 
 
 def _write_stdout(text: str) -> None:
+    if sys.stdout is None:  # started with stdout closed: nobody reads the answer
+        return
     try:
         sys.stdout.write(text)
+    except OSError as e:
+        if e.errno == errno.EBADF:  # stdout was closed: like a reader that went away
+            raise BrokenPipeError(errno.EPIPE, "stdout is closed") from None
+        raise
     except UnicodeEncodeError:  # a terminal that cannot show every character of the answer
         buffer = getattr(sys.stdout, "buffer", None)
         if buffer is None:

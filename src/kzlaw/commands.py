@@ -3,22 +3,37 @@
 from __future__ import annotations
 
 from . import report
+from .chart import svg
 from .corpus import load, resolve_path, to_day, validate
 from .output import check_writable
 from .problems import KzlawError, Problem
+from .queries import document
 
 
 def run(args, fmt: str) -> tuple[str, int]:
     if getattr(args, "output", None) and args.command != "reports":
-        check_writable(args.output)
-    return COMMANDS[args.command](args, fmt)
+        check_writable(args.output, resolve_path(args.data))
+    text, code = COMMANDS[args.command](args, fmt)
+    revision = getattr(args, "_revision", None)
+    if revision is not None and fmt in ("table", "markdown") and args.command != "reports":
+        from .record_report import answered_at
+        text += answered_at(revision, fmt)
+    return text, code
+
+
+def write_output(args, text: str) -> None:
+    """The answer to ``--output``, never inside the corpus's measures/ or rules/."""
+    from .output import write_atomic
+    write_atomic(args.output, text, resolve_path(args.data))
 
 
 def _load(args):
     cache = not getattr(args, "no_cache", False)
     if getattr(args, "as_of", None) is not None:
         from .record import load_at
-        return load_at(args.data, args.as_of, cache=cache)
+        corpus = load_at(args.data, args.as_of, cache=cache)
+        args._revision = corpus.revision  # named under the answer (run)
+        return corpus
     return load(args.data, cache=cache)
 
 
@@ -45,12 +60,18 @@ def cmd_timeline(args, fmt):
     start = to_day(args.start) if args.start else None
     end = to_day(args.end) if args.end else None
     corpus = _load(args)
-    return report.render_timeline(corpus.timeline(start, end), fmt, **_opts(args)), 0
+    chart = svg(corpus) if fmt == "html" else ""
+    return report.render_timeline(corpus.timeline(start, end), fmt, chart=chart,
+                                  **_opts(args)), 0
 
 
 def cmd_history(args, fmt):
     corpus = _load(args)
-    return report.render_history(corpus.history(args.id), fmt, **_opts(args)), 0
+    data = corpus.history(args.id)
+    chart = ""
+    if fmt == "html" and data.get("periods"):
+        chart = svg(corpus, only={(p["kind"], p["target"], p["about"]) for p in data["periods"]})
+    return report.render_history(data, fmt, chart=chart, **_opts(args)), 0
 
 
 def cmd_explain(args, fmt):
@@ -82,6 +103,7 @@ def cmd_check(args, fmt):
     if getattr(args, "as_of", None) is not None:
         from .record import raw_at, relocate
         revision, root, raw = raw_at(args.data, args.as_of)
+        args._revision = revision
     else:
         from .loader import load_raw
         root = resolve_path(args.data)
@@ -99,13 +121,14 @@ def cmd_check(args, fmt):
                f"vocabulary ids; {sum(1 for p in lines if p.severity == 'warning')} warnings, "
                f"{sum(1 for p in lines if p.severity == 'note')} date conflicts")
     if fmt == "json":
-        data = {"ok": True, "summary": summary,
-                "problems": [{"path": p.path, "line": p.line, "severity": p.severity,
-                              "message": p.message} for p in lines]}
+        data = document(corpus, {"command": "check"}, [], {
+            "ok": True, "summary": summary,
+            "problems": [{"path": p.path, "line": p.line, "severity": p.severity,
+                          "message": p.message} for p in lines]})
         return report.to_json(data), 0
     if fmt == "csv":
         return report.render_problems(lines, fmt), 0
-    return report.render_problems(lines, fmt) + summary + "\n", 0
+    return report.render_problems(lines, fmt, report.terminal_width(), summary=summary), 0
 
 
 def cmd_serve(args, fmt):
@@ -128,7 +151,7 @@ def cmd_record_diff(args, fmt):
     day = to_day(args.at) if args.at else None
     from .record import record_diff
     from .record_report import render_record_diff
-    data = record_diff(args.data, args.rev_a, args.rev_b, at=day,
+    data = record_diff(args.data, args.rev_a, args.rev_b, at=day, kind=args.kind,
                        cache=not getattr(args, "no_cache", False))
     return render_record_diff(data, fmt, **_opts(args)), 0
 
@@ -136,7 +159,7 @@ def cmd_record_diff(args, fmt):
 def cmd_reports(args, fmt):
     from .reports import write_reports
     corpus = _load(args)
-    return write_reports(corpus, args.dir, check=args.check)
+    return write_reports(corpus, args.dir, check=args.check, force=args.force)
 
 
 COMMANDS = {"in-force": cmd_in_force, "diff": cmd_diff, "timeline": cmd_timeline,

@@ -90,6 +90,7 @@ class Corpus:
         self.sources = raw.sources
         self.vocabulary = raw.vocabulary
         self.holdings, self.events, self.changes = build_holdings(raw.measures.values())
+        _check_end_causes(raw, self.holdings)
         self.holdings_by_fact: dict[tuple, list] = {}
         for h in self.holdings:
             self.holdings_by_fact.setdefault(h.fact, []).append(h)
@@ -106,7 +107,7 @@ class Corpus:
                     base.add(("category", cat, ident), ds.ALWAYS, ds.ALWAYS)
         self.derivations = evaluate(self.rules, base)
         self.facts = base
-        self.integrity = integrity(self.rules, base)
+        self.integrity, self.integrity_stopped = integrity(self.rules, base)
         self.compiled = self._compile()
         self.compiled.names = Names(self.vocabulary, self.sources, self.measures, self.rules,
                                     {"root": os.path.abspath(self.root)})
@@ -305,6 +306,28 @@ def git_commit(folder: Optional[str]) -> Optional[str]:
         return commit + ("-dirty" if status.stdout.strip() else "")
     except (OSError, subprocess.SubprocessError, ValueError):
         return None
+
+
+def _check_end_causes(raw: RawCorpus, holdings) -> None:
+    """Stop a corpus whose effects have more end causes in all than the limit allows: every
+    answer that says why a fact ended (diff, explain, reports) lists them, so N repeals of a
+    whole measure of N effects are N * N lines of work (docs/limits.md)."""
+    from .limits import LIMITS, limit
+    most = limit("end_causes")
+    total = 0
+    per_measure: dict[str, int] = {}
+    for h in holdings:
+        n = len(h.end_causes)
+        total += n
+        per_measure[h.measure] = per_measure.get(h.measure, 0) + n
+        if total > most:
+            from .check import problem_line
+            var, _default, what = LIMITS["end_causes"]
+            mid = max(sorted(per_measure), key=lambda k: per_measure[k])
+            rel, line = problem_line(raw, mid, "id")
+            raise KzlawError([Problem(rel, line, f"measure '{mid}' has {per_measure[mid]} "
+                                      f"end causes, and the corpus more than {most}, the "
+                                      f"limit of {what}: set {var} to raise it")])
 
 
 def validate(raw: RawCorpus) -> list[Problem]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+import stat
 from datetime import date
 from typing import Any, Optional
 
@@ -45,6 +46,10 @@ class RawCorpus:
     rule_files: dict[str, tuple[str, Any]] = attrs.Factory(dict)
     vocabulary_file: tuple[str, Any] = ("measures/vocabulary.yaml", None)
     sources_file: tuple[str, Any] = ("measures/sources.yaml", None)
+    # where each vocabulary entry ((section, id)) and each source (id) is defined: (relative
+    # path, parsed YAML of that file), for line look-ups across a folder of files
+    vocabulary_where: dict[tuple, tuple[str, Any]] = attrs.Factory(dict)
+    sources_where: dict[str, tuple[str, Any]] = attrs.Factory(dict)
     files: list[str] = attrs.Factory(list)
     problems: list[Problem] = attrs.Factory(list)
     # What could not be loaded, as "measure:ID", "source:ID", "vocab:ID", or "source:*" and
@@ -324,8 +329,12 @@ def structure(raw, cls, relpath: str, problems: list[Problem]):
 
 def _corpus_files(root: str, problems: list[Problem],
                   refused: Optional[list[str]] = None) -> tuple[list[str], list[str]]:
-    """Relative paths of measure files and rule files, refusing links that leave the corpus
-    (the relative paths of refused ``.yaml`` files are added to ``refused``)."""
+    """Relative paths of measure files and rule files. Every folder and file under measures/
+    and rules/ is looked at: a folder that cannot be read, a link that leaves the corpus or
+    loops back, and a file that looks like a corpus file but would not be read (``x.yml``,
+    ``x.YAML``, ``x.yaml~``, ``x.yaml.bak``, ``.x.yaml.swp``, ``#x.yaml#``) are each a problem,
+    so no answer comes from a corpus read in part. Links inside the corpus are followed. (The
+    relative paths of refused ``.yaml`` files are added to ``refused``.)"""
     refused = [] if refused is None else refused
     real_root = os.path.realpath(root)
     measures, rules = [], []
@@ -334,33 +343,80 @@ def _corpus_files(root: str, problems: list[Problem],
         if not os.path.isdir(top):
             if sub == "measures":
                 problems.append(Problem(root, 0, "not a kzlaw corpus: no measures/ folder"))
+            elif os.path.lexists(top):
+                problems.append(Problem(sub, 0, "cannot read folder: not a folder"))
             continue
-        for dirpath, dirnames, filenames in os.walk(top):
-            dirnames.sort()
-            for d in list(dirnames):
-                full = os.path.join(dirpath, d)
-                if os.path.islink(full) and not _inside(full, real_root):
-                    problems.append(Problem(os.path.relpath(full, root), 0,
-                                            "symbolic link points outside the corpus"))
-                    dirnames.remove(d)
-            for name in sorted(filenames):
-                full = os.path.join(dirpath, name)
-                rel = os.path.relpath(full, root).replace(os.sep, "/")
-                if not name.endswith((".yaml", ".yml")):
-                    continue
-                if name.endswith(".yml"):
-                    problems.append(Problem(rel, 0, "corpus files end in .yaml, not .yml"))
-                    continue
-                if os.path.islink(full) and not _inside(full, real_root):
-                    problems.append(Problem(rel, 0, "symbolic link points outside the corpus"))
-                    refused.append(rel)
-                    continue
-                if not os.path.isfile(full):
-                    problems.append(Problem(rel, 0, "not a regular file"))
-                    refused.append(rel)
-                    continue
-                out.append(rel)
+        _walk(root, real_root, sub, (), problems, refused, out)
     return measures, rules
+
+
+def _walk(root: str, real_root: str, rel: str, ancestors: tuple, problems: list[Problem],
+          refused: list[str], out: list[str]) -> None:
+    full = os.path.join(root, rel)
+    try:
+        here = os.stat(full)
+        with os.scandir(full) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as e:
+        problems.append(Problem(rel, 0, f"cannot read folder: {e.strerror or e}"))
+        return
+    ancestors = ancestors + ((here.st_dev, here.st_ino),)
+    for entry in entries:
+        name = entry.name
+        path = rel + "/" + name
+        link = entry.is_symlink()
+        if link and not _inside(entry.path, real_root):
+            problems.append(Problem(path, 0, "symbolic link points outside the corpus"))
+            if name.endswith(".yaml"):
+                refused.append(path)
+            continue
+        why = None if entry.is_dir(follow_symlinks=False) else _not_read(name)
+        if why is not None:  # before following it: an editor's lock file is a dangling link
+            problems.append(Problem(path, 0, why))
+            continue
+        try:
+            st = os.stat(entry.path)
+        except OSError as e:
+            problems.append(Problem(path, 0, f"cannot read: {e.strerror or e}"))
+            if name.endswith(".yaml"):
+                refused.append(path)
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            if (st.st_dev, st.st_ino) in ancestors:
+                problems.append(Problem(path, 0, "symbolic link loops back to a folder that "
+                                        "contains it"))
+            else:
+                _walk(root, real_root, path, ancestors, problems, refused, out)
+            continue
+        if not name.endswith(".yaml"):
+            continue  # not a corpus file (README.md, .gitkeep, notes)
+        if not stat.S_ISREG(st.st_mode):
+            problems.append(Problem(path, 0, "not a regular file"))
+            refused.append(path)
+            continue
+        out.append(path)
+
+
+_BACKUP = re.compile(r"^(\.?#.*|\..*\.sw[a-p]|.*~|.*\.(bak|orig|rej|tmp|old|swp|swo))$",
+                     re.IGNORECASE)
+
+
+def _not_read(name: str) -> Optional[str]:
+    """Why a file that looks like a corpus file would not be read, or None."""
+    lower = name.lower()
+    if ".yaml" not in lower and ".yml" not in lower:
+        return None
+    if name.endswith(".yaml") and not _BACKUP.match(name):
+        return None
+    if _BACKUP.match(name):
+        return ("not read: an editor's backup or temporary file (corpus files end in .yaml): "
+                "delete it or move it out of the corpus")
+    if lower.endswith(".yml"):
+        return "corpus files end in .yaml, not .yml"
+    if lower.endswith(".yaml"):
+        return f"corpus files end in .yaml (lower case), not {name[-5:]}: rename it"
+    return ("not read: corpus files end in .yaml; rename it, or move it out of the corpus if "
+            "it is not a corpus file")
 
 
 def _inside(path: str, real_root: str) -> bool:
@@ -401,29 +457,48 @@ def _load_raw(root: str) -> RawCorpus:
         data, ok = _read(root, CORPUS_FILE, problems)
         if ok:
             _load_info(corpus, CORPUS_FILE, data)
-    special = {"measures/vocabulary.yaml", "measures/sources.yaml"}
-    for rel in sorted(special):
-        if rel not in measure_paths and os.path.isdir(os.path.join(root, "measures")):
+    # The vocabulary and the sources: one file, a folder of files, or both (read as one).
+    shared = {"vocabulary": [], "sources": []}
+    for rel in list(measure_paths):
+        what = _shared_kind(rel)
+        if what is not None:
+            measure_paths.remove(rel)
+            if rel.count("/") > 2:
+                problems.append(Problem(rel, 0, f"a {what} file belongs in measures/{what}.yaml "
+                                        f"or measures/{what}/<name>.yaml"))
+                corpus.broken.add(_BROKEN_ALL[what])
+            else:
+                shared[what].append(rel)
+    for what, rel in (("vocabulary", VOCABULARY_FILE), ("sources", SOURCES_FILE)):
+        if not shared[what] and os.path.isdir(os.path.join(root, "measures")):
             if rel not in refused:
                 problems.append(Problem(rel, 0, "missing: every corpus needs this file"))
-            corpus.broken.add(_broken_key(rel))
+            corpus.broken.add(_BROKEN_ALL[what])
     for rel in refused:
         if rel.startswith("measures/"):
             corpus.broken.add(_broken_key(rel))
+    for what in ("vocabulary", "sources"):
+        for rel in sorted(shared[what]):  # the single file before the folder's files
+            data, ok = _read(root, rel, problems)
+            if not ok or not _top_mapping(rel, data, []):
+                corpus.broken.add(_BROKEN_ALL[what])
+            if not ok:
+                continue
+            if what == "vocabulary":
+                if corpus.vocabulary_file[1] is None:
+                    corpus.vocabulary_file = (rel, data)
+                _load_vocabulary(corpus, rel, data)
+            else:
+                if corpus.sources_file[1] is None:
+                    corpus.sources_file = (rel, data)
+                _load_sources(corpus, rel, data)
     for rel in measure_paths:
         data, ok = _read(root, rel, problems)
         if not ok or not _top_mapping(rel, data, []):
             corpus.broken.add(_broken_key(rel))
         if not ok:
             continue
-        if rel == "measures/vocabulary.yaml":
-            corpus.vocabulary_file = (rel, data)
-            _load_vocabulary(corpus, rel, data)
-        elif rel == "measures/sources.yaml":
-            corpus.sources_file = (rel, data)
-            _load_sources(corpus, rel, data)
-        else:
-            _load_measure(corpus, rel, data)
+        _load_measure(corpus, rel, data)
     for rel in rule_paths:
         data, ok = _read(root, rel, problems)
         if ok:
@@ -432,7 +507,7 @@ def _load_raw(root: str) -> RawCorpus:
 
 
 CORPUS_FILE = "measures/corpus.yaml"
-INFO_FIELDS = ("title", "jurisdiction", "curated_from", "curated_until")
+INFO_FIELDS = ("title", "jurisdiction", "curated_from", "curated_until", "corrections_since")
 
 
 def default_info(root: str) -> CorpusInfo:
@@ -470,12 +545,28 @@ def _load_info(corpus: RawCorpus, rel: str, data) -> None:
         return
     corpus.info = CorpusInfo(title=values.get("title", corpus.info.title),
                              jurisdiction=values.get("jurisdiction"),
-                             curated_from=lo, curated_until=hi)
+                             curated_from=lo, curated_until=hi,
+                             corrections_since=values.get("corrections_since"))
+
+
+VOCABULARY_FILE = "measures/vocabulary.yaml"
+SOURCES_FILE = "measures/sources.yaml"
+_BROKEN_ALL = {"vocabulary": "vocab:*", "sources": "source:*"}
+
+
+def _shared_kind(rel: str) -> Optional[str]:
+    """"vocabulary" or "sources" for their file or a file of their folder, else None."""
+    for what in ("vocabulary", "sources"):
+        if rel == f"measures/{what}.yaml" or rel.startswith(f"measures/{what}/"):
+            return what
+    return None
 
 
 def _broken_key(rel: str) -> str:
-    return {"measures/vocabulary.yaml": "vocab:*", "measures/sources.yaml": "source:*"}.get(
-        rel, "measure:" + os.path.basename(rel).rsplit(".", 1)[0])
+    what = _shared_kind(rel)
+    if what is not None:
+        return _BROKEN_ALL[what]
+    return "measure:" + os.path.basename(rel).rsplit(".", 1)[0]
 
 
 def _top_mapping(rel: str, data, problems: list[Problem]) -> bool:
@@ -534,11 +625,23 @@ def _load_vocabulary(corpus: RawCorpus, rel: str, data) -> None:
             if not is_slug(ident):
                 problems.append(Problem(rel, eline, f"{section}: {ident!r} is not a slug"))
                 continue
+            first = corpus.vocabulary_where.get((section, ident))
+            if first is not None:
+                problems.append(Problem(rel, eline, f"{section}: {ident!r} is defined twice "
+                                        f"(also at {_place(first, section, ident)})"))
+                continue
+            corpus.vocabulary_where[(section, ident)] = (rel, data)
             entry = _structure_at(body, VocabEntry, rel, eline, problems)
             if entry is not None:
                 out[ident] = entry
             else:
                 corpus.broken.add("vocab:" + ident)
+
+
+def _place(where: tuple, *path) -> str:
+    """``PATH:LINE`` of an entry in the file ``where`` = (relative path, parsed YAML)."""
+    rel, data = where
+    return f"{rel}:{locate(data, path)[1]}"
 
 
 def _structure_at(body, cls, rel, line, problems):
@@ -556,6 +659,12 @@ def _load_sources(corpus: RawCorpus, rel: str, data) -> None:
         if not is_slug(ident):
             corpus.problems.append(Problem(rel, line, f"source id {ident!r} is not a slug"))
             continue
+        first = corpus.sources_where.get(ident)
+        if first is not None:
+            corpus.problems.append(Problem(rel, line, f"source {ident!r} is defined twice "
+                                           f"(also at {_place(first, ident)})"))
+            continue
+        corpus.sources_where[ident] = (rel, data)
         src = _structure_at(body, Source, rel, line, corpus.problems)
         if src is not None:
             corpus.sources[ident] = src

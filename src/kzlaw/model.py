@@ -20,7 +20,7 @@ SLUG_MAX = 80
 
 MEASURE_KINDS = ("constitution", "code", "law", "amendment", "decree", "order",
                  "court-decision", "list", "program", "bill")
-STATUSES = ("enacted", "pending", "failed")
+STATUSES = ("enacted", "pending", "failed", "reported")
 LIABILITIES = ("criminal", "administrative", "constitutional", "regulatory")
 DESIGNATIONS = ("terrorist", "extremist")
 SOURCE_KINDS = ("primary", "official-report", "press", "ngo", "academic")
@@ -115,6 +115,9 @@ class CorpusInfo:
     jurisdiction: Optional[str] = None
     curated_from: Optional[date] = None  # measures before this day are not recorded
     curated_until: Optional[date] = None  # changes after this day are not recorded
+    # A git revision (commit id or tag): reports/corrections.md lists what the record
+    # answers differently now than it did then (record.py).
+    corrections_since: Optional[str] = None
 
 
 @attrs.frozen
@@ -232,8 +235,9 @@ class Measure:
 
     @property
     def in_effect(self) -> bool:
-        """Only enacted measures have effects (semantics.md §5: pending and failed change nothing)."""
-        return self.status == "enacted"
+        """Enacted and reported measures have effects (a reported one only in the worlds where
+        it exists); pending and failed measures change nothing (semantics.md §5)."""
+        return self.status in ("enacted", "reported")
 
 
 @attrs.frozen

@@ -1,44 +1,99 @@
-"""Writing files atomically: a temporary file in the same folder, flushed, then renamed over the
-target, so a reader (or a crash) sees the old file or the new one, never half of one."""
+"""Writing ``--output`` files without destroying what kzlaw does not own.
+
+A regular file is written atomically: a temporary file in the same folder, flushed, then
+renamed over the target, so a reader (or a crash) sees the old file or the new one, never half
+of one. A symbolic link is written through (its target is replaced, the link stays). A
+character device or a FIFO (``/dev/null``, ``/dev/stdout``, a named pipe) is written directly,
+never replaced. Refused, before any work: a folder, a block device or socket, a read-only file,
+a file owned by another user, and any path inside the corpus's ``measures/`` or ``rules/``.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
+from typing import Optional
 
 from .problems import KzlawError, Problem
 
 
-def check_writable(path: str) -> None:
-    """Refuse an output path that cannot be written, before any work is done."""
+def _refuse(path: str, message: str) -> KzlawError:
+    return KzlawError([Problem(path, 0, message)])
+
+
+def _inside(path: str, folder: str) -> bool:
+    folder = os.path.realpath(folder)
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def check_writable(path: str, corpus_root: Optional[str] = None) -> None:
+    """Refuse an output path that cannot or must not be written, before any work is done."""
     if not path:
-        raise KzlawError([Problem("--output", 0, "needs a file name")])
-    folder = os.path.dirname(os.path.abspath(path)) or "."
-    if os.path.isdir(path):
-        raise KzlawError([Problem(path, 0, "output path is a folder, not a file")])
+        raise _refuse("--output", "needs a file name")
+    try:
+        st = os.stat(path)  # follows symbolic links: what would be written
+    except FileNotFoundError:
+        st = None
+    except OSError as e:
+        raise _refuse(path, f"cannot write: {e.strerror or e}") from None
+    target = os.path.realpath(path)
+    if corpus_root is not None:
+        for part in ("measures", "rules"):
+            if _inside(target, os.path.join(corpus_root, part)):
+                raise _refuse(path, f"output path is inside the corpus's {part}/ folder: "
+                                    "choose a file outside measures/ and rules/")
+    if st is not None:
+        if stat.S_ISDIR(st.st_mode):
+            raise _refuse(path, "output path is a folder, not a file")
+        if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
+            return  # written directly
+        if not stat.S_ISREG(st.st_mode):
+            raise _refuse(path, "output path is not a regular file, a character device or a "
+                                "FIFO")
+        if st.st_uid != os.geteuid():
+            raise _refuse(path, "output file belongs to another user: kzlaw will not replace "
+                                "it")
+        if not st.st_mode & stat.S_IWUSR:
+            raise _refuse(path, "output file is read-only: kzlaw will not replace it")
+    folder = os.path.dirname(target) or "."
     if not os.path.isdir(folder):
-        raise KzlawError([Problem(path, 0, f"output folder {folder} does not exist")])
+        raise _refuse(path, f"output folder {os.path.dirname(os.path.abspath(path))} does not "
+                            "exist")
     if not os.access(folder, os.W_OK):
-        raise KzlawError([Problem(path, 0, f"output folder {folder} is not writable")])
+        raise _refuse(path, f"output folder {folder} is not writable")
 
 
-def write_atomic(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename.
+def write_atomic(path: str, text: str, corpus_root: Optional[str] = None) -> None:
+    """Write ``text`` to ``path``: atomically for a regular file (through a link to its
+    target), directly for a character device or FIFO.
 
     On any failure the temporary file is removed and ``path`` is left as it was; an ``OSError``
     (read-only file system, disk full, permission denied, ...) becomes a ``KzlawError`` with
     one clear line."""
     try:
-        _write_atomic(path, text)
+        check_writable(path, corpus_root)
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            st = None
+        if st is not None and (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
+            _write_direct(path, text)
+        else:
+            _write_atomic(os.path.realpath(path), text)
     except OSError as e:
-        folder = os.path.dirname(os.path.abspath(path))
-        raise KzlawError([Problem(path, 0, f"cannot write a file in {folder}: "
-                                  f"{e.strerror or e}")]) from None
+        folder = os.path.dirname(os.path.realpath(path))
+        raise _refuse(path, f"cannot write a file in {folder}: {e.strerror or e}") from None
+
+
+def _write_direct(path: str, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))  # never O_CREAT or O_TRUNC
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
 
 
 def _write_atomic(path: str, text: str) -> None:
-    check_writable(path)
-    folder = os.path.dirname(os.path.abspath(path))
+    folder = os.path.dirname(path)
     fd, tmp = tempfile.mkstemp(prefix=".kzlaw-", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:

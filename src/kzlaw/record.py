@@ -408,10 +408,12 @@ def commits_between(rev_a: Revision, rev_b: Optional[Revision]) -> list[dict]:
 
 
 def record_diff(path: Optional[str], rev_a: str, rev_b: Optional[str] = None,
-                at: Optional[int] = None, cache: bool = False) -> dict:
+                at: Optional[int] = None, kind: Optional[str] = None,
+                cache: bool = False) -> dict:
     """What the record said differently at two revisions (``rev_b`` None: the files in the
-    work tree), on day ``at`` or on any day; the corpus files that changed; the commits that
-    changed them. Plain data: ``record_report.py`` renders it."""
+    work tree), on day ``at`` or on any day, for facts of one ``kind`` or all; the corpus files
+    that changed; the commits that changed them. Plain data: ``record_report.py`` renders
+    it."""
     from .queries import record_changes
     from .dates import day_iso
     a = load_at(path, rev_a, cache=cache)
@@ -428,14 +430,45 @@ def record_diff(path: Optional[str], rev_a: str, rev_b: Optional[str] = None,
     from .queries import document
     question = {"command": "record-diff", "from": rev_a, "to": rev_b, "at": day_iso(at)
                 if at is not None else None}
+    changes = record_changes(a, b, at)
+    if kind is not None:
+        kind = question["kind"] = b.names.resolve_kind(kind)
+        changes = [c for c in changes if c["kind"] == kind]
     return document(b, question, [at], {
         "from": _side(a, ra),
         "to": _side(b, rb),
         "at": question["at"],
-        "changes": record_changes(a, b, at),
+        "changes": changes,
         "files": file_changes(ra, files_a, rb, files_b),
         "commits": commits_between(ra, rb),
     })
+
+
+def corrections(corpus) -> tuple[Optional[dict], Optional[str]]:
+    """What the record ``corpus`` answers differently than it did at the revision named by
+    ``corrections_since`` in its corpus.yaml: ``(data, None)``; ``(None, note)`` when that
+    revision cannot be read here (not a git checkout, a shallow clone, an unknown revision, a
+    corpus invalid there); ``(None, None)`` without ``corrections_since``. The data depends
+    only on that revision's content and the current record (no commit list, no folder), so
+    it is the same on every clone."""
+    since = corpus.info.corrections_since
+    if not since:
+        return None, None
+    later = corpus.revision
+    path = os.path.join(later.top, later.prefix) if later is not None else corpus.root
+    try:
+        earlier = load_at(path, since, cache=True)
+        ra = earlier.revision
+        files_a = _yaml_files(tree(ra))
+        files_b = (_yaml_files(tree(later)) if later is not None
+                   else _worktree_files(corpus.root, len(ra.commit)))
+    except KzlawError as e:
+        return None, (f"corrections.md: revision {since!r} (corrections_since in "
+                      f"measures/corpus.yaml) cannot be read here, so the corrections report is "
+                      f"neither written nor checked: {e.problems[0].message}")
+    from .queries import record_changes
+    return {"since": since, "commit": ra.commit, "changes": record_changes(earlier, corpus),
+            "files": file_changes(ra, files_a, later, files_b)}, None
 
 
 def _side(corpus, rev: Optional[Revision]) -> dict:
@@ -447,4 +480,5 @@ def _side(corpus, rev: Optional[Revision]) -> dict:
     return {"revision": rev.given, "commit": rev.commit, "corpus": corpus.citation()}
 
 
-__all__ = ["Revision", "resolve", "load_at", "record_diff", "materialize", "available"]
+__all__ = ["Revision", "resolve", "load_at", "record_diff", "corrections", "materialize",
+           "available"]

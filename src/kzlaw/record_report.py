@@ -61,6 +61,13 @@ def _file_text(f: dict) -> str:
     return f["path"]
 
 
+SUBJECT = 100  # characters of a commit's subject shown in a terminal table
+
+
+def _subject(text: str, fmt: str) -> str:
+    return text if fmt != "table" or len(text) <= SUBJECT else text[:SUBJECT - 3] + "..."
+
+
 def _holds(f: dict) -> str:
     return f["what"] if f["what"] == f["id"] else f"{f['what']} {f['id']}"
 
@@ -89,18 +96,26 @@ def render_record_diff(data: dict, fmt: str, ids: bool = False, width: int = 80)
                   m["commit"], m["date"], m["subject"]] for m in commits]
         return table(rows, headers, fmt)
     when = "on any day" if on_any_day else f"on {data['at']}"
-    out = _heading(f"The record at {side_text(data['from'])} and at {side_text(data['to'])}: "
+    out = _heading(f"Record at {side_text(data['from'])} -> {side_text(data['to'])}: "
                    f"{len({(c['kind'], c['target'], c['about']) for c in changes})} facts "
                    f"answer differently {when}", fmt)
     for group, title in DIFF_GROUPS:
-        rows = [[_fact(c, ids), c["before"], c["after"], _changed(c)] + ([days_text(c["days"])] if on_any_day else [])
-                + [_by_text(c, "by"), _by_text(c, "sources")]
-                for c in changes if c["group"] == group]
-        if not rows:
+        chosen = [c for c in changes if c["group"] == group]
+        if not chosen:
             continue
+        headers = ["fact", "before", "after"]
+        with_changed = any(c.get("changed") for c in chosen)
+        headers += (["changed"] if with_changed else []) + (["days"] if on_any_day else [])
+        headers += ["by", "sources"] if ids else []
+        rows = []
+        for c in chosen:
+            row = [_fact(c, ids), c["before"], c["after"]]
+            row += ([_changed(c)] if with_changed else [])
+            row += ([days_text(c["days"])] if on_any_day else [])
+            row += [_by_text(c, "by"), _by_text(c, "sources")] if ids else []
+            rows.append(row)
         out += "\n" + _heading(f"{title} ({len(rows)})", fmt, 2)
-        out += table(rows, ["fact", "before", "after", "changed"]
-                     + (["days"] if on_any_day else []) + ["by", "sources"], fmt)
+        out += table(rows, headers, fmt)
     if not changes:
         out += "Both records give the same answer to every question" + (
             "." if on_any_day else f" about {data['at']}.") + "\n"
@@ -108,8 +123,9 @@ def render_record_diff(data: dict, fmt: str, ids: bool = False, width: int = 80)
     out += table([[f["change"], _file_text(f), _holds(f)] for f in files],
                  ["change", "file", "holds"], fmt)
     out += "\n" + _heading(f"Commits that changed them ({len(commits)})", fmt, 2)
-    rows = [[m["commit"][:SHORT], m["date"][:10], m["subject"]]
-            + (["only in the first"] if m["side"] == "from" else []) for m in commits]
+    rows = [[m["commit"][:SHORT], m["date"][:10], _subject(m["subject"], fmt)]
+            + (["only in " + side_text(data["from"])] if m["side"] == "from" else [])
+            for m in commits]
     headers = ["commit", "date", "subject"]
     if any(m["side"] == "from" for m in commits):
         rows = [r + [""] * (4 - len(r)) for r in rows]
@@ -118,4 +134,39 @@ def render_record_diff(data: dict, fmt: str, ids: bool = False, width: int = 80)
     return out
 
 
-__all__ = ["render_record_diff", "side_text", "days_text"]
+def answered_at(revision, fmt: str) -> str:
+    """The line under an answer given at a revision: what it was answered from, and how to
+    reproduce it (the JSON says the same in ``corpus.commit``)."""
+    text = f"Answered from the record at {revision.given}, commit {revision.commit}."
+    return f"\n{text}\n" if fmt == "table" else f"\n_{text}_\n"
+
+
+def render_corrections(data: dict) -> str:
+    """reports/corrections.md: what the record answers differently than at a past revision."""
+    since, short = data["since"], data["commit"][:SHORT]
+    named = short if since.startswith(short) or short.startswith(since) else f"{since} ({short})"
+    facts = {(c["kind"], c["target"], c["about"]) for c in data["changes"]}
+    out = _heading(f"Corrections since {named}", "markdown")
+    out += ("What the record answers differently now than it did at revision "
+            f"`{data['commit']}` (`corrections_since` in `measures/corpus.yaml`): a changed "
+            "answer is a correction of what we know, not a change of the law. "
+            f"{len(facts)} facts answer differently on some day. The commits that made them: "
+            f"`kzlaw record-diff {since}`; what the record said then: "
+            f"`kzlaw --as-of {since} in-force DATE`.\n")
+    for group, title in DIFF_GROUPS:
+        rows = [[c["title"], c["before"], c["after"], _changed(c), days_text(c["days"]),
+                 _by_text(c, "by"), _by_text(c, "sources")]
+                for c in data["changes"] if c["group"] == group]
+        if rows:
+            out += "\n" + _heading(f"{title} ({len(rows)})", "markdown", 2)
+            out += table(rows, ["fact", "then", "now", "changed", "days", "by", "sources"],
+                         "markdown")
+    if not data["changes"]:
+        out += "\nThe record gives the same answer to every question as it did then.\n"
+    out += "\n" + _heading(f"Corpus files changed ({len(data['files'])})", "markdown", 2)
+    out += table([[f["change"], _file_text(f), _holds(f)] for f in data["files"]],
+                 ["change", "file", "holds"], "markdown")
+    return out
+
+
+__all__ = ["render_record_diff", "render_corrections", "side_text", "days_text"]

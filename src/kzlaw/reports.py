@@ -6,70 +6,107 @@ fail CI when the checked-in folder is stale."""
 from __future__ import annotations
 
 import os
-from html import escape
+from typing import Optional
 
 from . import report
 from .chart import mermaid, svg
-from .output import write_atomic
 from .problems import KzlawError, Problem
 
 MILESTONES = (1999, 2002, 2005, 2009, 2011, 2013, 2014, 2016)
 
-CSS = """
-body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
-table { border-collapse: collapse; font-size: 13px; }
-th, td { border: 1px solid #ccc; padding: 3px 6px; text-align: left; vertical-align: top; }
-th { background: #f3f3f3; }
-.legend span { display: inline-block; width: 18px; height: 10px; margin: 0 4px 0 12px; }
-.chart { overflow-x: auto; }
-""".strip()
 
 
 def _end_of(year: int) -> str:
     return f"{year}-12-31"
 
 
-def generate(corpus) -> dict[str, str]:
-    """file name -> content, for every report."""
+def generate(corpus, notes: Optional[dict] = None) -> dict[str, str]:
+    """file name -> content, for every report. A report that cannot be made here (the
+    corrections report, where its revision is not in the clone) is left out and named in
+    ``notes`` (file name -> one line): it is then neither written nor checked."""
     files: dict[str, str] = {}
+    from .record import corrections
+    from .record_report import render_corrections
+    data, note = corrections(corpus)
+    if data is not None:
+        files["corrections.md"] = render_corrections(data)
+    if note is not None and notes is not None:
+        notes["corrections.md"] = note
     states, diffs = [], []
     for year in MILESTONES:
         name = f"state-{year}.md"
         data = corpus.in_force(_end_of(year))
-        files[name] = report.render_in_force(data, "markdown")
+        files[name] = report.render_in_force(data, "markdown", ids=True)
         states.append((year, name, data))
     for a, b in zip(MILESTONES, MILESTONES[1:]):
         name = f"diff-{a}-{b}.md"
         data = corpus.diff(_end_of(a), _end_of(b))
-        files[name] = report.render_diff(data, "markdown")
+        files[name] = report.render_diff(data, "markdown", ids=True)
         diffs.append((a, b, name, data))
     events = corpus.timeline()
     chart_md = mermaid(corpus)
-    files["timeline.md"] = ("# Timeline\n\n" + chart_md + "\n"
-                            + report.render_timeline(events, "markdown"))
-    files["timeline.html"] = _timeline_html(corpus, events)
-    orgs = sorted({key[1] for key in corpus.compiled.segments if key[0] == "designation"})
-    for org in orgs:
-        facts = [k for k in corpus.compiled.segments if org in (k[1], k[2])]
-        files[f"history-{org}.md"] = (report.render_history(corpus.history(org), "markdown")
-                                      + "\n## Chart\n\n" + mermaid(corpus, facts))
-    files["index.md"] = _index(corpus, states, diffs, orgs, chart_md)
+    files["timeline.md"] = report.render_timeline(events, "markdown", ids=True, chart_md=chart_md)
+    # a report names the corpus but never the commit it is made from (it could never be up to
+    # date in the commit that holds it), nor the folder it happens to be in
+    page = dict(events, corpus=dict(events["corpus"], title=corpus_title(corpus), commit=None))
+    files["timeline.html"] = report.render_timeline(page, "html", ids=True, chart=svg(corpus))
+    subjects = history_subjects(corpus)
+    for what, ident in subjects:
+        data = corpus.history(ident)
+        if what == "law":
+            files[f"history-{ident}.md"] = report.render_history(data, "markdown", ids=True)
+            continue
+        facts = {(p["kind"], p["target"], p["about"]) for p in data["periods"]}
+        files[f"history-{ident}.md"] = report.render_history(
+            data, "markdown", ids=True, chart_md=mermaid(corpus, facts))
+    files["index.md"] = _index(corpus, states, diffs, subjects, chart_md)
     return files
 
 
-def _index(corpus, states, diffs, orgs, chart_md) -> str:
-    out = ["# kzlaw reports", "",
+# What the histories are of, in the index's order: (heading, section or "law")
+HISTORY_GROUPS = (("organizations", "Designated organizations"), ("acts", "Acts (prohibitions)"),
+                  ("law", "Laws, codes and the constitution"))
+LAW_KINDS = ("constitution", "code", "law")
+
+
+def history_subjects(corpus) -> list[tuple[str, str]]:
+    """(group, id) of every history written: each designated organization, each act that is
+    ever prohibited or penalized, and each law, code and constitution."""
+    keys = corpus.compiled.segments
+    orgs = sorted({k[1] for k in keys if k[0] == "designation"})
+    acts = sorted({k[1] for k in keys if k[0] in ("prohibition", "penalty")
+                   and k[1] in corpus.vocabulary.get("acts", {})})
+    laws = sorted(m for m, x in corpus.measures.items() if x.kind in LAW_KINDS)
+    return ([("organizations", o) for o in orgs] + [("acts", a) for a in acts]
+            + [("law", m) for m in laws])
+
+
+def corpus_title(corpus) -> Optional[str]:
+    """The corpus's title from measures/corpus.yaml; None for one named after its folder."""
+    title = corpus.info.title
+    return None if title == os.path.basename(os.path.realpath(corpus.root).rstrip(os.sep)) \
+        else title
+
+
+def _index(corpus, states, diffs, subjects, chart_md) -> str:
+    names = corpus.names
+    title = corpus_title(corpus)
+    out = [f"# {title}: reports" if title else "# kzlaw reports", "",
            "Generated by `kzlaw reports` from the bundled corpus "
            f"({len(corpus.measures)} measures, {len(corpus.rules)} rules, "
-           f"{len(corpus.sources)} sources). Do not edit by hand: `kzlaw reports --check` "
-           "fails when this folder is stale.", "",
-           "A fact is **in-force** when it holds under every reading of the sources' dates and "
+           f"{len(corpus.sources)} sources"
+           + (f"; the record runs from {corpus.info.curated_from} to {corpus.info.curated_until}"
+              if corpus.info.curated_until else "")
+           + "). Do not edit by hand: `kzlaw reports --check` fails when this folder is stale. "
+           "To cite a report, name the corpus and the commit of the repository you read it in.",
+           "",
+           "A fact is **in force** when it holds under every reading of the sources' dates and "
            "**uncertain** when it holds under some.", "",
            "## State at the end of each milestone year", ""]
     rows = []
     for year, name, data in states:
         n_unc = sum(1 for f in data["facts"] if f["status"] == "uncertain")
-        rows.append([f"[{year}-12-31]({name})", len(data["facts"]) - n_unc, n_unc])
+        rows.append([report.Link(f"{year}-12-31", name), len(data["facts"]) - n_unc, n_unc])
     out.append(report.table(rows, ["state on", "in force", "uncertain"], "markdown"))
     out += ["## What changed between milestones", ""]
     rows = []
@@ -77,38 +114,27 @@ def _index(corpus, states, diffs, orgs, chart_md) -> str:
         groups = {}
         for c in data["changes"]:
             groups[c["group"]] = groups.get(c["group"], 0) + 1
-        rows.append([f"[{a} → {b}]({name})"] +
+        rows.append([report.Link(f"{a} → {b}", name)] +
                     [groups.get(g, 0) for g, _t in report.DIFF_GROUPS])
     out.append(report.table(rows, ["diff"] + [t for _g, t in report.DIFF_GROUPS], "markdown"))
     out += ["## Timeline", "",
             "[Every dated event](timeline.md) · [the chart as a web page](timeline.html) "
-            "(solid bars: in force; hatched: uncertain)", "", chart_md,
-            "## Designated organizations", ""]
-    out += [f"- [{org}](history-{org}.md)" for org in orgs]
-    return "\n".join(out) + "\n"
-
-
-def _timeline_html(corpus, events) -> str:
-    rows = []
-    for e in events["events"]:
-        when = report.when_text(e)
-        what = e["measure"] + (f"#{e['effect']}" if e.get("effect") else "")
-        rows.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in (
-            when, e["event"], what, ", ".join(f["title"] for f in e["starts"]),
-            ", ".join(f["title"] for f in e["ends"]),
-            ", ".join(f["title"] for f in e["restates"]))) + "</tr>")
-    return "\n".join([
-        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-        "<title>kzlaw timeline</title>", f"<style>\n{CSS}\n</style>", "</head>", "<body>",
-        "<h1>Timeline of Kazakhstan's counterterrorism, counter-extremism and religion laws</h1>",
-        '<p class="legend">Facts: <span style="background:#2b6cb0"></span>in force (in every '
-        'reading of the dates) <span style="background:#d9822b"></span>uncertain (hatched in '
-        "the chart). Grey markers on the axis: when each measure took effect.</p>",
-        f'<div class="chart">\n{svg(corpus)}\n</div>',
-        "<h2>Dated events</h2>",
-        "<table>", "<thead><tr><th>date</th><th>event</th><th>measure</th><th>starts</th>"
-        "<th>ends</th><th>continues, amended</th></tr></thead>", "<tbody>", *rows, "</tbody>", "</table>",
-        "</body>", "</html>", ""])
+            "(solid bars: in force; hatched: uncertain)", "", chart_md.rstrip("\n"), ""]
+    for group, heading in HISTORY_GROUPS:
+        rows = []
+        for g, ident in subjects:
+            if g != group:
+                continue
+            label = corpus.measures[ident].title if group == "law" else names.label(ident)
+            rows.append([report.Link(label, f"history-{ident}.md"), ident])
+        if rows:
+            out += [f"## {heading}", "", report.table(rows, ["history", "id"], "markdown")]
+    since = corpus.info.corrections_since
+    if since:  # linked whether or not this clone can make it: the index is the same everywhere
+        out += ["## Corrections", "",
+                f"[What the record answers differently than at revision {since}]"
+                "(corrections.md): corrections of what we know, not changes of the law.", ""]
+    return "\n".join(out).rstrip("\n") + "\n"
 
 
 def default_dir(corpus) -> str:
@@ -120,31 +146,152 @@ def default_dir(corpus) -> str:
     return os.path.join(corpus.root, "reports")
 
 
-def write_reports(corpus, folder=None, check: bool = False) -> tuple[str, int]:
+MANIFEST = ".kzlaw-manifest"
+MANIFEST_HEAD = ("# The files `kzlaw reports` generated in this folder, one a line. It removes a stale\n"
+                 "# one only if it is listed here, and never touches any other file.\n")
+TMP_PREFIX = ".kzlaw-report-"
+
+
+def manifest_text(names) -> str:
+    return MANIFEST_HEAD + "".join(n + "\n" for n in sorted(names))
+
+
+def _listed(folder: str):
+    """The names the folder's manifest lists, or None when there is no manifest. Only plain
+    file names count: a line naming a path is ignored."""
+    text = _read(os.path.join(folder, MANIFEST))
+    if text is None:
+        return None
+    return {line for line in text.splitlines()
+            if line and not line.startswith("#") and "/" not in line and "\\" not in line
+            and line not in (".", "..", MANIFEST)}
+
+
+def _inside(path: str, folder: str) -> bool:
+    path, folder = os.path.realpath(path), os.path.realpath(folder)
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def write_reports(corpus, folder=None, check: bool = False, force: bool = False
+                  ) -> tuple[str, int]:
+    """Write (or with ``check``, compare) the reports folder. kzlaw only ever replaces or
+    removes files its manifest (``.kzlaw-manifest``) lists; a folder that is a symbolic link
+    out of the corpus, or that holds files kzlaw did not write, is refused unless ``force``
+    (and even then those files are left alone). The new set is written to temporary files
+    first and put in place with Ctrl-C and SIGTERM held off, so an interruption leaves either
+    the old set or the new one."""
     folder = folder or default_dir(corpus)
-    files = generate(corpus)
-    existing = set()
+    # A report that cannot be made here (``notes``) is neither written, checked nor removed.
+    notes: dict[str, str] = {}
+    files = generate(corpus, notes)
+    said = "".join(f"note: {line}\n" for _name, line in sorted(notes.items()))
+    if os.path.islink(folder) and not force and not _inside(folder, corpus.root):
+        raise KzlawError([Problem(folder, 0, "reports folder is a symbolic link out of the "
+                                  f"corpus (to {os.path.realpath(folder)}): nothing written; "
+                                  "use --force to write there anyway")])
+    existing: set = set()
     if os.path.isdir(folder):
-        existing = {n for n in os.listdir(folder) if n.endswith((".md", ".html"))}
-    elif os.path.exists(folder):
+        existing = {n for n in os.listdir(folder)
+                    if n != MANIFEST and not (n.startswith(TMP_PREFIX) and n.endswith(".tmp"))}
+    elif os.path.lexists(folder):
         raise KzlawError([Problem(folder, 0, "reports folder is a file")])
+    listed = _listed(folder) if os.path.isdir(folder) else set()
+    if listed is None:  # a folder written before manifests: its report names are kzlaw's
+        listed = existing & (set(files) | set(notes))
+    # what kzlaw did not write: unlisted names, and listed ones that are now folders
+    foreign = sorted((existing - listed) | {n for n in existing & listed
+                                            if os.path.isdir(os.path.join(folder, n))
+                                            and not os.path.islink(os.path.join(folder, n))})
+    # an unlisted file that is byte for byte the report kzlaw writes under its name is kzlaw's
+    # output (replacing it loses nothing): a merge of two branches' reports, for instance
+    same = {n for n in foreign if n in files and _read(os.path.join(folder, n)) == files[n]}
+    foreign = [n for n in foreign if n not in same and n not in notes]
+    listed |= same
+    ours_stale = sorted((existing & listed) - set(files) - set(notes))
     stale = sorted(n for n, text in files.items() if _read(os.path.join(folder, n)) != text)
-    extra = sorted(existing - set(files))
+    ours = set(files) | (set(notes) & existing)  # what the manifest lists after this run
+    manifest_new = manifest_text(ours)
+    manifest_stale = _read(os.path.join(folder, MANIFEST)) != manifest_new
     if check:
-        if stale or extra:
-            problems = [Problem(os.path.join(folder, n), 0, "stale: run `kzlaw reports`")
-                        for n in stale]
-            problems += [Problem(os.path.join(folder, n), 0,
-                                 "not generated by kzlaw reports: remove it") for n in extra]
+        problems = [Problem(os.path.join(folder, n), 0, "stale: run `kzlaw reports`")
+                    for n in stale + ours_stale]
+        if manifest_stale:
+            problems.append(Problem(os.path.join(folder, MANIFEST), 0,
+                                    "stale: run `kzlaw reports`"))
+        problems += [Problem(os.path.join(folder, n), 0,
+                             "not generated by kzlaw reports: remove it") for n in foreign]
+        if problems:
             raise KzlawError(problems)
-        return f"reports up to date: {len(files)} files in {folder}\n", 0
-    os.makedirs(folder, exist_ok=True)
-    for name in stale:
-        write_atomic(os.path.join(folder, name), files[name])
-    for name in extra:
-        os.unlink(os.path.join(folder, name))
-    return (f"wrote {len(stale)} of {len(files)} reports in {folder}"
-            + (f"; removed {len(extra)}" if extra else "") + "\n"), 0
+        return said + f"reports up to date: {len(files)} files in {folder}\n", 0
+    if foreign and not force:
+        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3
+                                           else "")
+        raise KzlawError([Problem(folder, 0, f"holds files kzlaw reports did not write "
+                                  f"({shown}): nothing written; move them elsewhere, or use "
+                                  "--force to write beside them (they are never removed)")])
+    # A generated name that is taken by a file kzlaw did not write is left alone (--force).
+    taken = set(foreign)
+    writes = {n: files[n] for n in stale if n not in taken}
+    removes = [n for n in ours_stale if n not in taken]
+    if manifest_stale or writes or removes:
+        writes[MANIFEST] = manifest_text(ours - taken)
+        _replace_set(folder, writes, removes)
+    note = f"; removed {len(removes)}" if removes else ""
+    if taken & set(files):
+        note += f"; left {len(taken & set(files))} files kzlaw did not write in place"
+    written = len(writes) - (1 if MANIFEST in writes else 0)
+    return said + f"wrote {written} of {len(files)} reports in {folder}{note}\n", 0
+
+
+def _replace_set(folder: str, writes: dict, removes: list) -> None:
+    """Write every file of ``writes`` to a temporary file in ``folder``; then, with SIGINT and
+    SIGTERM held until the end, rename them all into place and remove ``removes``, the
+    manifest last. An interruption while writing leaves the old set and no temporary file."""
+    import signal
+    import tempfile
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as e:
+        raise KzlawError([Problem(folder, 0, f"cannot create the reports folder: "
+                                  f"{e.strerror or e}")]) from None
+    temps: dict = {}
+    try:
+        for name in sorted(writes, key=lambda n: n == MANIFEST):
+            fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".tmp", dir=folder)
+            temps[name] = tmp
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+                f.write(writes[name])
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, 0o644)
+        blocked = {signal.SIGINT, signal.SIGTERM}
+        held = hasattr(signal, "pthread_sigmask")
+        if held:
+            old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+        try:
+            for name, tmp in list(temps.items()):
+                if name != MANIFEST:
+                    os.replace(tmp, os.path.join(folder, name))
+                    del temps[name]
+            for name in removes:
+                try:
+                    os.unlink(os.path.join(folder, name))
+                except FileNotFoundError:
+                    pass
+            if MANIFEST in temps:
+                os.replace(temps.pop(MANIFEST), os.path.join(folder, MANIFEST))
+        finally:
+            if held:
+                signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+    except OSError as e:
+        raise KzlawError([Problem(folder, 0, f"cannot write the reports: {e.strerror or e}")]) \
+            from None
+    finally:
+        for tmp in temps.values():
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
 def _read(path: str):

@@ -20,7 +20,8 @@ import attrs
 
 from . import daysets as ds
 from .model import KIND_SECTIONS, VOCAB_SECTIONS, Pattern, Rule, fact_order
-from .problems import Problem, suggest
+from .limits import LIMITS, limit
+from .problems import KzlawError, Problem, suggest
 
 FactKey = tuple
 
@@ -41,11 +42,23 @@ class Derivation:
 
 # --- static checks --------------------------------------------------------------------------
 
+# A rule's patterns are joined one level of the search per pattern: more than this many is
+# refused (docs/errors.md), located, by check and by every command alike. No real rule needs
+# more than a handful; split a longer one into rules that derive intermediate facts.
+MAX_PATTERNS = 100
+
+
 def check_rules(rules: dict[str, Rule], vocabulary: dict[str, dict]) -> list[Problem]:
-    """Unknown vocabulary, unsafe variables and negation cycles, as located problems."""
+    """Unknown vocabulary, unsafe variables, too many patterns and negation cycles, as located
+    problems."""
     problems: list[Problem] = []
     all_ids = {i for s in VOCAB_SECTIONS for i in vocabulary.get(s, {})}
     for rule in (rules[k] for k in sorted(rules)):
+        if len(rule.when) > MAX_PATTERNS:
+            problems.append(Problem(rule.path, rule.line, f"rule has {len(rule.when)} patterns "
+                                    f"in 'when', over the limit of {MAX_PATTERNS}: split it "
+                                    "into rules that derive intermediate facts"))
+            continue
         positive_vars = set()
         if not any(not p.negated for p in rule.when):
             problems.append(Problem(rule.path, rule.line, "a rule needs at least one pattern "
@@ -79,23 +92,33 @@ def _check_constants(rule: Rule, p: Pattern, vocabulary, all_ids, problems) -> N
                                     + suggest(p.about, ids)))
 
 
-def _may_match(p: Pattern, head: Pattern) -> bool:
-    if p.kind != head.kind:
-        return False
-    return is_var(p.target) or is_var(head.target) or p.target == head.target
-
-
 def _dependencies(rules: dict[str, Rule]) -> dict[str, list[tuple[str, bool]]]:
     """rule -> [(rule it depends on, through a negated pattern?)]."""
-    heads = {r.id: r.then for r in rules.values() if r.then is not None}
+    # heads indexed by (kind, constant target) and by kind for a variable target, so that
+    # each pattern meets only the heads it may match (not every rule: 2,000 rules would be
+    # 4 million comparisons)
+    by_target: dict[tuple, list[str]] = {}
+    by_kind_var: dict[str, list[str]] = {}
+    by_kind: dict[str, list[str]] = {}
+    for r in rules.values():
+        head = r.then
+        if head is None:
+            continue
+        by_kind.setdefault(head.kind, []).append(r.id)
+        if is_var(head.target):
+            by_kind_var.setdefault(head.kind, []).append(r.id)
+        else:
+            by_target.setdefault((head.kind, head.target), []).append(r.id)
     deps = {}
     for r in rules.values():
-        out = []
+        out = set()
         for p in r.when:
-            for other, head in heads.items():
-                if _may_match(p, head):
-                    out.append((other, p.negated))
-        deps[r.id] = sorted(set(out))
+            if is_var(p.target):
+                others = by_kind.get(p.kind, ())
+            else:
+                others = by_target.get((p.kind, p.target), []) + by_kind_var.get(p.kind, [])
+            out.update((other, p.negated) for other in others)
+        deps[r.id] = sorted(out)
     return deps
 
 
@@ -191,7 +214,8 @@ class FactIndex:
             return True
         return False
 
-    def candidates(self, p: Pattern, binding: dict) -> Iterable[FactKey]:
+    def _lookup(self, p: Pattern, binding: dict):
+        """The exact key when the pattern is ground under ``binding``, else the index set."""
         kind = p.kind
         target = binding.get(p.target, p.target) if is_var(p.target) else p.target
         if p.has_about:
@@ -201,13 +225,63 @@ class FactIndex:
         t_known = not is_var(target)
         a_known = not p.has_about or not is_var(about)
         if t_known and a_known:
-            key = (kind, target, about)
-            return (key,) if key in self.sets else ()
+            return (kind, target, about), None
         if t_known:
-            return sorted(self.by_kt.get((kind, target), ()), key=fact_order)
+            return None, self.by_kt.get((kind, target), ())
         if a_known:
-            return sorted(self.by_ka.get((kind, about), ()), key=fact_order)
-        return sorted(self.by_k.get(kind, ()), key=fact_order)
+            return None, self.by_ka.get((kind, about), ())
+        return None, self.by_k.get(kind, ())
+
+    def count(self, p: Pattern, binding: dict) -> int:
+        """How many facts ``candidates`` would offer (an upper bound on the matches)."""
+        key, found = self._lookup(p, binding)
+        if key is not None:
+            return 1 if key in self.sets else 0
+        return len(found)
+
+    def candidates(self, p: Pattern, binding: dict) -> Iterable[FactKey]:
+        """The facts that may match the pattern under ``binding`` (a snapshot: the index may
+        grow while they are tried). Their order does not matter: every result is a union."""
+        key, found = self._lookup(p, binding)
+        if key is not None:
+            return (key,) if key in self.sets else ()
+        return tuple(found)
+
+
+class Work:
+    """What one rule's evaluation has cost, against the limits of docs/limits.md.
+
+    ``steps`` counts the facts tried while joining (the work of the join), ``matches`` the
+    distinct combinations of facts found; either above its limit stops the corpus with a
+    message at the rule's file and line."""
+
+    def __init__(self, rule: Rule):
+        self.rule = rule
+        self.steps = 0
+        self.matches = 0
+        self.max_steps = limit("join_steps")
+        self.max_matches = limit("matches")
+
+    def step(self, n: int = 1) -> None:
+        self.steps += n
+        if self.steps > self.max_steps:
+            self._stop("join_steps", self.max_steps)
+
+    def match(self) -> None:
+        self.matches += 1
+        if self.matches > self.max_matches:
+            self._stop("matches", self.max_matches)
+
+    def _stop(self, name: str, value: int) -> None:
+        var, _default, what = LIMITS[name]
+        verb = "has" if name == "matches" else "needs"
+        raise KzlawError([Problem(self.rule.path, self.rule.line,
+                                  f"rule '{self.rule.id}' {verb} more than {value} {what}, "
+                                  f"the limit: set {var} to raise it")])
+
+
+# Work done by every evaluation in this process, for tests that count work rather than time.
+COUNTERS = {"join_steps": 0, "matches": 0}
 
 
 def _bind(p: Pattern, key: FactKey, binding: dict) -> Optional[dict]:
@@ -237,36 +311,53 @@ def _ground(p: Pattern, binding: dict) -> FactKey:
     return (p.kind, target, about)
 
 
-def _matches(rule: Rule, facts: FactIndex, seed: Optional[tuple] = None):
+def _matches(rule: Rule, facts: FactIndex, seed: Optional[tuple] = None,
+             work: Optional[Work] = None):
     """Yield Derivations of ``rule``; with ``seed=(position, key)`` only those using that fact
-    at that positive pattern position."""
+    at that positive pattern position.
+
+    The join order is chosen as it goes: after each binding the next pattern is the one with
+    the fewest candidate facts under the variables bound so far (a ground pattern has at most
+    one), so patterns linked by shared variables are joined through the indexes instead of
+    enumerating unrelated facts first. A pattern with no candidate ends the branch at once."""
     positive = [p for p in rule.when if not p.negated]
     negated = [p for p in rule.when if p.negated]
-    def looseness(i):  # bind the most constant patterns first
-        return is_var(positive[i].target) + (positive[i].has_about and is_var(positive[i].about))
+    work = work if work is not None else Work(rule)
+    n = len(positive)
 
-    order = sorted(range(len(positive)), key=lambda i: (looseness(i), i))
-    if seed is not None:
-        order = [seed[0]] + [i for i in order if i != seed[0]]
-
-    def walk(step, binding, chosen, certain, possible):
-        if step == len(order):
+    def walk(remaining, binding, chosen, certain, possible):
+        if not remaining:
             neg_keys = []
-            for n in negated:
-                key = _ground(n, binding)
+            for p in negated:
+                key = _ground(p, binding)
                 neg_keys.append(key)
                 sets = facts.sets.get(key)
                 if sets:
                     certain = ds.difference(certain, sets[1])
                     possible = ds.difference(possible, sets[0])
             if possible:
-                prem = tuple(chosen[i] for i in range(len(positive)))
+                prem = tuple(chosen[i] for i in range(n))
                 yield Derivation(rule.id, tuple(sorted(binding.items())), prem, tuple(neg_keys),
                                  certain, possible)
             return
-        i = order[step]
+        if seed is not None and len(remaining) == n:
+            i = seed[0]
+            keys = (seed[1],)
+        else:
+            i, best = -1, -1
+            for j in remaining:
+                c = facts.count(positive[j], binding)
+                if c == 0:
+                    return
+                if best < 0 or c < best:
+                    i, best = j, c
+                    if c == 1:
+                        break
+            keys = facts.candidates(positive[i], binding)
         p = positive[i]
-        keys = (seed[1],) if (seed is not None and step == 0) else facts.candidates(p, binding)
+        rest = [j for j in remaining if j != i]
+        work.step(len(keys))
+        COUNTERS["join_steps"] += len(keys)
         for key in keys:
             b = _bind(p, key, binding)
             if b is None:
@@ -277,28 +368,36 @@ def _matches(rule: Rule, facts: FactIndex, seed: Optional[tuple] = None):
                 continue
             new_certain = c if certain is None else ds.intersect(certain, c)
             chosen[i] = key
-            yield from walk(step + 1, b, chosen, new_certain, new_possible)
+            yield from walk(rest, b, chosen, new_certain, new_possible)
             del chosen[i]
 
-    yield from walk(0, {}, {}, None, None)
+    yield from walk(list(range(n)), {}, {}, None, None)
 
 
 def evaluate(rules: dict[str, Rule], facts: FactIndex) -> dict[FactKey, list[Derivation]]:
     """Run the derivation rules to a fixpoint, adding derived facts to ``facts``.
 
-    Returns fact -> its derivations (for provenance)."""
+    Returns fact -> its derivations (for provenance). Stops with a located ``KzlawError`` when
+    a rule needs more work than the limits allow (docs/limits.md)."""
     derivations: dict[tuple, Derivation] = {}
     derive = {k: r for k, r in rules.items() if r.then is not None}
+    work = {k: Work(r) for k, r in derive.items()}
     for group in strata(derive):
         group_rules = [derive[r] for r in group]
+        triggers = _triggers(group_rules)
         delta = None  # None = first round: evaluate fully
         while True:
             changed = set()
-            for rule in group_rules:
-                for d in _rule_round(rule, facts, delta):
+            for rule, seeds in _round_plan(group_rules, triggers, delta):
+                w = work[rule.id]
+                for d in _rule_round(rule, facts, seeds, w):
                     dkey = (d.rule, d.premises, d.negated)
-                    if derivations.get(dkey) == d:
+                    old = derivations.get(dkey)
+                    if old == d:
                         continue
+                    if old is None:
+                        w.match()
+                        COUNTERS["matches"] += 1
                     derivations[dkey] = d
                     head = _ground(rule.then, dict(d.binding))
                     if head[1] is None:
@@ -317,29 +416,70 @@ def evaluate(rules: dict[str, Rule], facts: FactIndex) -> dict[FactKey, list[Der
     return out
 
 
-def _rule_round(rule: Rule, facts: FactIndex, delta: Optional[set]):
+def _triggers(group_rules: list[Rule]) -> dict[tuple, list]:
+    """(kind, constant target or None) -> [(rule, positive position)]: which patterns of the
+    group a changed fact can match, so that a round only revisits the rules it can affect."""
+    out: dict[tuple, list] = {}
+    for rule in group_rules:
+        positive = [p for p in rule.when if not p.negated]
+        for i, p in enumerate(positive):
+            target = None if is_var(p.target) else p.target
+            out.setdefault((p.kind, target), []).append((rule, i, p))
+    return out
+
+
+def _round_plan(group_rules: list[Rule], triggers: dict, delta: Optional[set]):
+    """(rule, seeds) to evaluate this round, in rule order: every rule in full on the first
+    round (seeds None), then each rule with the (position, fact) pairs of the changed facts
+    its patterns can match."""
     if delta is None:
-        yield from _matches(rule, facts)
+        for rule in group_rules:
+            yield rule, None
         return
-    positive = [p for p in rule.when if not p.negated]
+    seeds: dict[str, list] = {}
+    rules_by_id = {}
+    for key in delta:
+        for target in (key[1], None):
+            for rule, i, p in triggers.get((key[0], target), ()):
+                if _bind(p, key, {}) is not None:
+                    seeds.setdefault(rule.id, []).append((i, key))
+                    rules_by_id[rule.id] = rule
+    for rid in sorted(seeds):
+        yield rules_by_id[rid], sorted(seeds[rid], key=lambda s: (s[0], fact_order(s[1])))
+
+
+def _rule_round(rule: Rule, facts: FactIndex, seeds: Optional[list], work: Work):
+    if seeds is None:
+        yield from _matches(rule, facts, None, work)
+        return
     seen = set()
-    for i, p in enumerate(positive):
-        for key in sorted(delta, key=fact_order):
-            if key[0] != p.kind or _bind(p, key, {}) is None:
-                continue
-            for d in _matches(rule, facts, (i, key)):
-                k = (d.premises, d.negated)
-                if k not in seen:
-                    seen.add(k)
-                    yield d
+    for seed in seeds:
+        for d in _matches(rule, facts, seed, work):
+            k = (d.premises, d.negated)
+            if k not in seen:
+                seen.add(k)
+                yield d
 
 
-def integrity(rules: dict[str, Rule], facts: FactIndex) -> list[Derivation]:
-    """Every match of every ``check:`` rule, with the days it holds certainly and possibly."""
-    out = []
+def integrity(rules: dict[str, Rule], facts: FactIndex) -> tuple[list[Derivation], dict]:
+    """Every match of every ``check:`` rule, with the days it holds certainly and possibly,
+    sorted by rule and premises; and rule id -> the message of the limit that stopped its
+    search early (a warning rule that matches too much is cut short, not an error: its
+    matches are only reported, never used)."""
+    out, stopped = [], {}
     for rid in sorted(rules):
         rule = rules[rid]
         if rule.check is None:
             continue
-        out.extend(_matches(rule, facts))
-    return out
+        work = Work(rule)
+        found = []
+        try:
+            for d in _matches(rule, facts, None, work):
+                work.match()
+                COUNTERS["matches"] += 1
+                found.append(d)
+        except KzlawError as e:
+            stopped[rid] = e.problems[0].message
+        found.sort(key=lambda d: [fact_order(x) for x in d.premises])
+        out.extend(found)
+    return out, stopped
