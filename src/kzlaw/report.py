@@ -109,6 +109,8 @@ def _terminal(doc: Doc, width: int) -> str:
             out += [""] + layout.wrap(block[1], width) + [""]
         elif kind == "warning":
             out += layout.hanging("warning: " + block[1], width, "", "    ")
+            if block is doc.blocks[-1] or doc.blocks[doc.blocks.index(block) + 1][0] != "warning":
+                out.append("")
         elif kind == "table":
             _, headers, rows, empty = block
             if not rows:
@@ -347,8 +349,15 @@ def _attrs(fact_attrs: dict) -> str:
                      for k, v in fact_attrs.items())
 
 
+ATTRIBUTE_NAMES = ("liability", "as", "deadline")  # a column each (empty ones are dropped)
+
+
 def _fact_attrs(f: dict) -> dict:
-    return {k: f[k] for k in ("liability", "as", "deadline") if k in f}
+    return {k: f[k] for k in ATTRIBUTE_NAMES if k in f}
+
+
+def _attr_cells(f: dict) -> list[str]:
+    return [_attr_value(f[k]) if f.get(k) is not None else "" for k in ATTRIBUTE_NAMES]
 
 
 def _status(s: str) -> str:
@@ -431,13 +440,12 @@ def render_in_force(data: dict, fmt: str, ids: bool = False, width: int = 80) ->
     n_unc = sum(1 for f in facts if f["status"] == "uncertain")
     doc = Doc(f"In force on {data['date']}: {len(facts) - n_unc} in force, {n_unc} uncertain")
     doc.warnings(data.get("warnings", ()))
-    headers = ["fact", "status", "details", "evidence", "why"]
+    headers = ["fact", "status"] + list(ATTRIBUTE_NAMES) + ["evidence", "why"]
     if ids:
         headers += ["id", "by", "sources"]
     rows = []
     for f in facts:
-        row = [f["title"], _status(f["status"]), _attrs(_fact_attrs(f)), f["evidence"],
-               f.get("why")]
+        row = [f["title"], _status(f["status"]), *_attr_cells(f), f["evidence"], f.get("why")]
         if ids:
             row += [_fact_id(f), Cut(f["by"]), Cut(f["sources"])]
         rows.append(row)
@@ -788,13 +796,13 @@ def render_history(data: dict, fmt: str, ids: bool = False, width: int = 80,
     doc.warnings(data.get("warnings", ()))
     if chart or chart_md:
         doc.raw(chart, chart_md)
-    headers = ["fact", "status", "from", "until", "details", "why"]
+    headers = ["fact", "status", "from", "until"] + list(ATTRIBUTE_NAMES) + ["why"]
     if ids:
         headers += ["id", "by", "sources"]
     rows = []
     for p in data["periods"]:
         row = [p["title"], _status(p["status"]), p["from"] or "..", p["until"] or "(open)",
-               _attrs(p["attributes"]), p.get("why")]
+               *_attr_cells(p["attributes"]), p.get("why")]
         if ids:
             row += [_fact_id(p), Cut(p["by"]), Cut(p["sources"])]
         rows.append(row)
