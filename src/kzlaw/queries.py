@@ -539,6 +539,9 @@ def _build_events(corpus) -> list[dict]:
                         rows.append(_event_row(corpus, key, d, f"effect {eff.id} {name}", mid, eff.id,
                                                m.title, starts.get(key, set()),
                                                ends.get(key, set())))
+    for r in rows:  # a reported measure's events are marked as such (semantics.md §5)
+        if r["measure_status"] == "reported":
+            r["event"] = "reported: " + r["event"]
     rows.sort(key=lambda r: (r["_earliest"], r["_latest"], r["measure"], r["event"]))
     return rows
 
