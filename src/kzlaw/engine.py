@@ -24,6 +24,7 @@ undetermined events, and:
 
 from __future__ import annotations
 
+from heapq import heappop, heappush
 from itertools import product
 from typing import Iterable, Optional
 
@@ -183,17 +184,21 @@ def certain_set(holdings: list[Holding]) -> ds.DaySet:
     # A sweep: on a stretch only the holdings whose possible span contains it can hold (the
     # others hold in no world), so each stretch looks at those, not at every holding (an
     # amendment chain of N measures is N holdings of one fact over 2N stretches).
-    by_start = sorted(live, key=lambda h: h.possible[0][0])
+    by_start = sorted(range(len(live)), key=lambda i: (live[i].possible[0][0], i))
     single = ds.union(*(h.certain for h in live))
-    active: list[Holding] = []
+    active: dict[int, Holding] = {}  # in order of their possible start
+    expiry: list[tuple[int, int]] = []  # (possible end, index): a heap
     k = 0
     out = []
     for lo, hi in zip(bounds, bounds[1:]):
-        while k < len(by_start) and by_start[k].possible[0][0] <= lo:
-            active.append(by_start[k])
+        while k < len(by_start) and live[by_start[k]].possible[0][0] <= lo:
+            i = by_start[k]
+            active[i] = live[i]
+            heappush(expiry, (live[i].possible[0][1], i))
             k += 1
-        active = [h for h in active if h.possible[0][1] > lo]
-        if active and (ds.contains(single, lo) or _covered(active, lo)):
+        while expiry and expiry[0][0] <= lo:
+            active.pop(heappop(expiry)[1], None)
+        if active and (ds.contains(single, lo) or _covered(active.values(), lo)):
             out.append((lo, hi))
     return ds.normalize(out)
 
@@ -208,9 +213,12 @@ def _shares_events(holdings: list[Holding]) -> bool:
     return False
 
 
-def _covered(holdings: list[Holding], d: int) -> bool:
-    """Does every world have some holding on day d?"""
+def _covered(holdings: Iterable[Holding], d: int) -> bool:
+    """Does every world have some holding on day d? False, too, once more than MAX_SHARED
+    undetermined events are involved (the sound fallback of the module doc): the search stops
+    there, so a stretch costs at most the holdings needed to find that many events."""
     terms = []
+    variables: set = set()
     for h in holdings:
         term: dict = {}
         ok = True
@@ -236,11 +244,14 @@ def _covered(holdings: list[Holding], d: int) -> bool:
             if not term:
                 return True
             terms.append(term)
+            variables.update(term)
+            if len(variables) > MAX_SHARED:
+                # a holding certain on d alone would make it True: certain_set checks
+                # those before it asks
+                return False
     if not terms:
         return False
-    variables = sorted({k for t in terms for k in t})
-    if len(variables) > MAX_SHARED:
-        return False
+    variables = sorted(variables)
     for values in product((True, False), repeat=len(variables)):
         world = dict(zip(variables, values))
         if not any(all(world[k] == v for k, v in t.items()) for t in terms):
