@@ -263,7 +263,7 @@ def test_the_reports_build_the_timeline_once_for_every_history(tmp_path, monkeyp
     real = queries._event_facts
     monkeypatch.setattr(queries, "_event_facts", lambda c: calls.append(1) or real(c))
     files = reports.generate(corpus)
-    assert len([n for n in files if n.startswith("history-")]) == 12
+    assert len([n for n in files if n.startswith("history-org-")]) == 12  # and the acts
     assert len(calls) == 1  # was once for the timeline and once more for each history
     # and each history lists exactly its organization's events
     events = corpus.timeline()["events"]

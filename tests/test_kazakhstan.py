@@ -188,9 +188,9 @@ BOUNDARIES = [
      "2016-09-13", "2016-09-05"),
     # Decree No. 707 of 28 June 2018
     ("institution", "ministry-of-social-development", None, "2018-06-27", "2018-06-28", None),
-    # February 2019 (reported 22 February)
+    # February 2019: the reshuffle of 21 February, in effect by the meeting of 26 February
     ("institution", "ministry-of-information-and-social-development", None, "2019-02-20",
-     "2019-02-22", "2019-02-21"),
+     "2019-02-26", "2019-02-23"),
     # September 2023 (reported 2 September)
     ("institution", "ministry-of-culture-and-information", None, "2023-08-31", "2023-09-02",
      "2023-09-01"),
@@ -218,7 +218,7 @@ ENDS = [
     # the 2016 ministry renamed on 28 June 2018
     ("institution", "ministry-of-religious-affairs-and-civil-society", "2018-06-27", None,
      "2018-06-28"),
-    ("institution", "ministry-of-social-development", "2019-02-20", "2019-02-21", "2019-02-22"),
+    ("institution", "ministry-of-social-development", "2019-02-20", "2019-02-23", "2019-02-26"),
     ("institution", "ministry-of-information-and-social-development", "2023-08-31",
      "2023-09-01", "2023-09-02"),
     # the Taliban removed from the list: known by 20 December 2023, not before August 2021

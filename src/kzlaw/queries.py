@@ -340,39 +340,41 @@ def _plain(value):
     return list(value) if isinstance(value, tuple) else value
 
 
-def _causes(corpus, key, a: int, b: int, _seen=None) -> tuple[list[str], list[dict]]:
+def _causes(corpus, key, a: int, b: int) -> tuple[list[str], list[dict]]:
     """The effects and rules whose dated events changed the fact between a and b, and those
-    events' dates. A derived fact's causes include those of its premises that changed status,
-    each premise visited once (rules may be recursive)."""
+    events' dates. A derived fact's causes include the effects behind those of its premises
+    that changed status, and theirs, each premise visited once (rules may be recursive, and a
+    chain of rules may be thousands long: a work list, not recursion)."""
     lo, hi = min(a, b), max(a, b)
-    seen = set() if _seen is None else _seen
-    seen.add(key)
+    seen = {key}
+    todo = [key]
     by: set = set()
     when: dict = {}  # event label -> event (JSON form)
 
     def inside(ev) -> bool:
         return ev.latest > lo and ev.earliest <= hi
 
-    for h in corpus.holdings_by_fact.get(key, ()):
-        if inside(h.start):
-            by.add(h.by)
-            when[h.start.label] = event_json(h.start)
-        for ev, _reason, cause in h.end_causes:
-            if inside(ev):
+    while todo:
+        fact = todo.pop()
+        for h in corpus.holdings_by_fact.get(fact, ()):
+            if inside(h.start):
                 by.add(h.by)
-                if "#" in cause:
-                    by.add(cause)
-                when[ev.label] = event_json(ev)
-    for d in corpus.derivations.get(key, ()):
-        by.add(f"rule:{d.rule}")
-        for prem in d.premises + d.negated:
-            if prem in seen or prem[0] == "category":
-                continue
-            if _status(corpus.value(prem, a)) != _status(corpus.value(prem, b)):
-                sub_by, sub_when = _causes(corpus, prem, a, b, seen)
-                by.update(x for x in sub_by if not x.startswith("rule:"))
-                for w in sub_when:
-                    when[w["label"]] = w
+                when[h.start.label] = event_json(h.start)
+            for ev, _reason, cause in h.end_causes:
+                if inside(ev):
+                    by.add(h.by)
+                    if "#" in cause:
+                        by.add(cause)
+                    when[ev.label] = event_json(ev)
+        for d in corpus.derivations.get(fact, ()):
+            if fact is key:  # the rules behind the fact itself, not behind its premises
+                by.add(f"rule:{d.rule}")
+            for prem in d.premises + d.negated:
+                if prem in seen or prem[0] == "category":
+                    continue
+                if _status(corpus.value(prem, a)) != _status(corpus.value(prem, b)):
+                    seen.add(prem)
+                    todo.append(prem)
     events = sorted(when.values(), key=lambda e: (e["earliest"] or "", e["latest"] or "~",
                                                   e["label"]))
     return sorted(by), events
@@ -543,6 +545,9 @@ def _build_events(corpus) -> list[dict]:
                         rows.append(_event_row(corpus, key, d, f"effect {eff.id} {name}", mid, eff.id,
                                                m.title, starts.get(key, set()),
                                                ends.get(key, set())))
+    for r in rows:  # a reported measure's events are marked as such (semantics.md §5)
+        if r["measure_status"] == "reported":
+            r["event"] = "reported: " + r["event"]
     rows.sort(key=lambda r: (r["_earliest"], r["_latest"], r["measure"], r["event"]))
     return rows
 
