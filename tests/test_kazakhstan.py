@@ -384,6 +384,7 @@ def test_programs_have_their_terms(kz, measure, adopted, expires):
     ("law-2009-aml-cft-companion-amendments", "2009-08-28"),
     ("law-2011-organized-crime-terrorism-extremism", "2011-11-29"),
     ("decree-2024-antiterrorist-center-amendments", "2024-02-28"),
+    ("court-2017-supreme-court-normative-resolution-11", "2017-12-08"),
     ("law-2010-countering-terrorism-amendments", "2010-04-08"),
 ])
 def test_amending_acts_whose_content_is_not_found_are_dated_and_change_nothing(kz, measure,
@@ -407,11 +408,18 @@ def test_failed_bills_change_nothing(kz, measure, failed):
         assert bill.dates.failed.earliest == bill.dates.failed.latest == ordinal(failed)
 
 
-def test_the_veil_ban_never_holds(kz):
+def test_the_veil_ban_is_reported_so_never_more_than_uncertain(kz):
     m = kz.measures["veil-ban-reported"]
-    assert m.status != "enacted"
-    for day in ("1999-01-01", "2011-06-01", "2012-01-01", "2020-01-01"):
-        assert status(kz, day, "prohibition", "wearing-of-veil") == "absent", day
+    assert m.status == "reported"
+    key = ("prohibition", "wearing-of-veil")
+    # a finite start: nothing before the religion law it is identified with
+    assert status(kz, "1999-01-01", *key) == "absent"
+    assert status(kz, "2011-10-10", *key) == "absent"
+    for day in ("2011-10-11", "2012-01-01", "2020-01-01"):
+        assert status(kz, day, *key) == "uncertain", day
+    # its reported prohibition is never in force, even after its latest possible date
+    f = kz.at("2012-01-01").get(*key)
+    assert f.by == ("veil-ban-reported#wearing-of-veil",)
 
 
 @pytest.mark.parametrize("measure,act_date,rejected", [

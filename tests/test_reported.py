@@ -169,3 +169,27 @@ def test_a_reported_measure_needs_a_date_and_may_be_changed(tmp_path):
     assert status(c, "2000-02-01") == "uncertain"
     assert status(c, "2005-01-01") == "absent"
     assert status(c, "2005-01-01", ("prohibition", "b")) == "in-force"  # the amendment is enacted
+
+
+def test_the_property_suite_generates_reported_measures_and_rejected_alternatives():
+    """The generators the property suite checks the engine with do produce what this page is
+    about (else the suite, and the mutation check, would pass without looking at them)."""
+    from hypothesis import Phase, find, settings
+    import strategies as S
+
+    def reported_change(spec):
+        ids = {m["id"] for m in spec["measures"] if m["status"] == "reported"}
+        return any(m["id"] in ids and any(k in e for e in m["effects"]
+                                          for k in ("repeals", "replaces", "amends"))
+                   for m in spec["measures"])
+
+    def rejected(spec):
+        return any(isinstance(d, list) and any(isinstance(a, dict) and a.get("rejected")
+                                               for a in d)
+                   for m in spec["measures"] for d in m["dates"].values())
+
+    quick = settings(max_examples=2000, database=None, phases=[Phase.generate])  # no shrinking
+    for wanted in (reported_change, rejected):
+        spec = find(S.tiny_specs(rules=False), wanted, settings=quick)
+        assert reference.count_worlds(spec) <= 50_000
+        reference.evaluate(spec)  # and the reference can enumerate it

@@ -38,14 +38,13 @@ SRC = os.path.join(ROOT, "src", "kzlaw")
 MUTANTS = {
     "interval-end-off-by-one": (
         "engine.py",
-        "possible = ds.span(self.start.earliest, min((e.latest for e in self.ends), default=POS))",
-        "possible = ds.span(self.start.earliest, min((e.latest + 1 for e in self.ends), "
-        "default=POS))",
+        "(e.latest for e in self.ends if e.key not in self.conditional), default=POS))",
+        "(e.latest + 1 for e in self.ends if e.key not in self.conditional), default=POS))",
         "a holding's possible range ends one day late"),
     "certain-from-earliest": (
         "engine.py",
-        "certain = ds.span(self.start.latest, min(",
-        "certain = ds.span(self.start.earliest, min(",
+        "self.start.latest, min((e.earliest for e in self.ends), default=POS))",
+        "self.start.earliest, min((e.earliest for e in self.ends), default=POS))",
         "a holding is certain from its start's earliest day instead of its latest"),
     "revival-on-repeal-of-repeal": (
         "engine.py",
