@@ -483,3 +483,43 @@ def test_the_corrections_report_follows_the_record_it_reports(history):
     # no corrections_since: no report
     os.unlink(os.path.join(root, "measures", "corpus.yaml"))
     assert record.corrections(kzlaw.load(root)) == (None, None)
+
+
+def _mktree(repo, lines: list[str]) -> str:
+    return subprocess.run(["git", "mktree"], cwd=repo, input="".join(l + "\n" for l in lines),
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_a_crafted_tree_that_climbs_out_is_refused_and_nothing_is_written(history, tmp_path):
+    repo, root = history
+    blob = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=repo, input="id: x\n",
+                          capture_output=True, text=True, check=True).stdout.strip()
+    climbing = _mktree(repo, [f"100644 blob {blob}\tx.yaml"])
+    measures = git(repo, "ls-tree", "v1:corpus/measures").splitlines()
+    measures = _mktree(repo, measures + [f"040000 tree {climbing}\t.."])
+    corpus = [line if not line.endswith("\tmeasures") else f"040000 tree {measures}\tmeasures"
+              for line in git(repo, "ls-tree", "v1:corpus").splitlines()]
+    top = _mktree(repo, [f"040000 tree {_mktree(repo, corpus)}\tcorpus"])
+    evil = git(repo, "commit-tree", top, "-m", "crafted").strip()
+    with pytest.raises(kzlaw.KzlawError) as e:
+        record.load_at(root, evil)
+    [problem] = e.value.problems
+    assert problem.path == f"{evil}:corpus/measures/../x.yaml"
+    assert problem.message == "path is not safe to write; not read"
+    written = [os.path.join(d, n) for d, _s, names in os.walk(tmp_path / "cache") for n in names]
+    assert not any(p.endswith("x.yaml") for p in written)
+    assert not (tmp_path / "cache" / "x.yaml").exists()
+
+
+def test_concurrent_first_reads_of_a_revision_agree(history, tmp_path):
+    repo, root = history
+    procs = [subprocess.Popen([sys.executable, "-m", "kzlaw", "--data", root, "--as-of", "v1",
+                               "in-force", "2000-06-01", "--format", "json"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(4)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err for _o, err in outs]
+    assert len({out for out, _err in outs}) == 1
+    assert os.listdir(tmp_path / "cache" / "revisions") == [
+        f for f in os.listdir(tmp_path / "cache" / "revisions") if not f.startswith(".tmp")]
+    assert len(os.listdir(tmp_path / "cache" / "revisions")) == 1
