@@ -523,3 +523,25 @@ def test_concurrent_first_reads_of_a_revision_agree(history, tmp_path):
     assert os.listdir(tmp_path / "cache" / "revisions") == [
         f for f in os.listdir(tmp_path / "cache" / "revisions") if not f.startswith(".tmp")]
     assert len(os.listdir(tmp_path / "cache" / "revisions")) == 1
+
+
+def test_links_in_a_revision_are_read_as_the_loader_reads_them(history, tmp_path):
+    repo, root = history
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("id: outside\n")
+    os.symlink(str(outside), os.path.join(root, "measures", "2000", "outside.yaml"))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a link out of the corpus")
+    with pytest.raises(kzlaw.KzlawError) as e:
+        record.load_at(root, "HEAD")
+    [problem] = e.value.problems
+    assert problem.path == "HEAD:corpus/measures/2000/outside.yaml"
+    assert problem.message == "symbolic link points outside the corpus"
+    os.unlink(os.path.join(root, "measures", "2000", "outside.yaml"))
+    os.symlink("m.yaml", os.path.join(root, "measures", "2000", "alias.yaml"))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a link inside the corpus")
+    with pytest.raises(kzlaw.KzlawError) as e:  # the same measure twice, as in the work tree
+        record.load_at(root, "HEAD")
+    assert [p.message for p in e.value.problems] == \
+        [p.message for p in pytest.raises(kzlaw.KzlawError, kzlaw.load, root).value.problems]

@@ -211,20 +211,29 @@ def materialize(rev: Revision) -> str:
         blobs = _blobs(rev, sorted(set(wanted)))
         for sub in ("measures", "rules"):
             os.mkdir(os.path.join(tmp, sub), 0o700)
+        # Files first, links last: while files are written no link exists in the folder, so
+        # a crafted tree (a link and a folder of the same name) cannot write through one.
+        links = [e for e in entries if e.mode == "120000"]
         for e in entries:
-            if not e.rel.endswith((".yaml", ".yml")) and e.mode != "120000":
+            if e.mode == "120000" or not e.rel.endswith((".yaml", ".yml")):
                 continue
             target = os.path.join(tmp, *e.rel.split("/"))
             os.makedirs(os.path.dirname(target), mode=0o700, exist_ok=True)
-            if e.mode == "120000":
-                os.symlink(os.fsdecode(blobs[e.oid]), target)
-                continue
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                         | getattr(os, "O_NOFOLLOW", 0), 0o600)
             with os.fdopen(fd, "wb") as f:
                 if e.oid in blobs:
                     f.write(blobs[e.oid])
                 else:
                     f.truncate(e.size)
+        inside = os.path.realpath(tmp) + os.sep
+        for e in links:  # the loader refuses those that point outside the corpus
+            target = os.path.join(tmp, *e.rel.split("/"))
+            os.makedirs(os.path.dirname(target), mode=0o700, exist_ok=True)
+            if not os.path.realpath(os.path.dirname(target)).startswith(inside):
+                raise KzlawError([Problem(rev.where(e.rel), 0,
+                                          "path is not safe to write; not read")])
+            os.symlink(os.fsdecode(blobs[e.oid]), target)
         if not any(e.rel.startswith("measures/") for e in entries):
             os.rmdir(os.path.join(tmp, "measures"))  # the loader says: not a kzlaw corpus
         try:
