@@ -31,7 +31,7 @@ def kzlaw(*args, cwd=None):
                           env=dict(os.environ, KZLAW_NO_CACHE="1"))
 
 
-@pytest.mark.parametrize("fmt", ["table", "markdown", "json", "csv"])
+@pytest.mark.parametrize("fmt", ["table", "markdown", "json", "csv", "html"])
 @pytest.mark.parametrize("argv", COMMANDS, ids=lambda a: "-".join(a[:2]))
 def test_every_command_in_every_format_on_the_bundled_corpus(argv, fmt, tmp_path):
     result = kzlaw(*argv, "--format", fmt, cwd=tmp_path)  # from any folder
@@ -53,7 +53,7 @@ def test_issue_questions_give_sourced_answers():
     assert ht and ht[0]["status"] == "in-force"
     assert ht[0]["by"] == ["rule:membership-of-designated-organization"]
     explain = kzlaw("explain", "prohibition", "prayer-in-workplace", "--at", "2012-06-01").stdout
-    assert "IN-FORCE" in explain and "almanac-fn51" in explain
+    assert "is in force" in explain.replace("\n", " ") and "almanac-fn51" in explain
     assert "imposing a ban on prayer in the workplace" in explain
     diff = json.loads(kzlaw("diff", "2010-01-01", "2012-06-01", "--format", "json").stdout)
     new = {(c["kind"], c["target"]) for c in diff["changes"] if c["after"] == "in-force"

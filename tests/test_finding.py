@@ -204,7 +204,8 @@ def test_the_commit_is_that_of_the_checkout_and_marked_dirty(tmp_path):
     assert c.citation()["commit"] == "abc"
 
 
-def test_search_and_source_commands(capsys):
+def test_search_and_source_commands(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "250")
     assert main(["search", "HT"]) == 0
     assert "hizb-ut-tahrir" in capsys.readouterr().out
     assert main(["source", "almanac-fn51"]) == 0

@@ -490,7 +490,6 @@ BAD_QUESTIONS = [
     (["in-force", "2012-01-01", "--knd", "x"], 2,
      "kzlaw: in-force: unexpected argument '--knd' (did you mean '--kind'?)"),
     (["in-force", "2012-01-01", "2013-01-01"], 2, "unexpected argument '2013-01-01'"),
-    (["in-force", "2012-01-01", "--format", "html"], 2, "--format html is for reports"),
     (["explain", "prohibition", "a"], 2, "kzlaw: explain: missing --at DATE"),
 ]
 

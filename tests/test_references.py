@@ -5,6 +5,7 @@ rejected date alternatives. Output never puts a summary in quotation marks."""
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 
 import pytest
@@ -49,7 +50,16 @@ def problems(root) -> list[str]:
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:
-    code = main(list(argv))
+    """The command's answer in a terminal wide enough that no line is wrapped."""
+    saved = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = "400"
+    try:
+        code = main(list(argv))
+    finally:
+        if saved is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = saved
     out = capsys.readouterr()
     return code, out.out, out.err
 

@@ -179,7 +179,7 @@ def test_reports_check_detects_a_one_character_change(tmp_path, capsys):
     capsys.readouterr()
     target = corpus / "reports" / "state-2011.md"
     text = target.read_text()
-    target.write_text(text.replace("in-force", "in-forcf", 1))
+    target.write_text(text.replace("in force", "in forcf", 1))
     assert main(["--data", str(corpus), "reports", "--check"]) == 1
     assert "state-2011.md" in capsys.readouterr().err
     assert target.read_text() != text  # --check changes nothing

@@ -12,7 +12,7 @@ from typing import Optional
 from . import __version__
 from .problems import KzlawError, Problem, suggest
 
-FORMATS = ("table", "markdown", "json", "csv")
+FORMATS = ("table", "markdown", "json", "csv", "html")
 
 
 def _common(p: argparse.ArgumentParser, top: bool) -> None:
@@ -191,8 +191,6 @@ def main(argv: Optional[list[str]] = None) -> int:
     if missing:
         parser.error(f"{args.command}: missing " + ", ".join(missing))
     fmt = args.format or "table"
-    if fmt == "html" and args.command != "reports":
-        parser.error("--format html is for reports; use table, markdown, json or csv")
     if args.output is not None and not args.output.strip():
         parser.error("--output needs a file name")
     if args.as_of is not None and args.command == "record-diff":

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from . import report
+from .chart import svg
 from .corpus import load, resolve_path, to_day, validate
 from .output import check_writable
 from .problems import KzlawError, Problem
+from .queries import document
 
 
 def run(args, fmt: str) -> tuple[str, int]:
@@ -58,12 +60,18 @@ def cmd_timeline(args, fmt):
     start = to_day(args.start) if args.start else None
     end = to_day(args.end) if args.end else None
     corpus = _load(args)
-    return report.render_timeline(corpus.timeline(start, end), fmt, **_opts(args)), 0
+    chart = svg(corpus) if fmt == "html" else ""
+    return report.render_timeline(corpus.timeline(start, end), fmt, chart=chart,
+                                  **_opts(args)), 0
 
 
 def cmd_history(args, fmt):
     corpus = _load(args)
-    return report.render_history(corpus.history(args.id), fmt, **_opts(args)), 0
+    data = corpus.history(args.id)
+    chart = ""
+    if fmt == "html" and data.get("periods"):
+        chart = svg(corpus, only={(p["kind"], p["target"], p["about"]) for p in data["periods"]})
+    return report.render_history(data, fmt, chart=chart, **_opts(args)), 0
 
 
 def cmd_explain(args, fmt):
@@ -113,13 +121,14 @@ def cmd_check(args, fmt):
                f"vocabulary ids; {sum(1 for p in lines if p.severity == 'warning')} warnings, "
                f"{sum(1 for p in lines if p.severity == 'note')} date conflicts")
     if fmt == "json":
-        data = {"ok": True, "summary": summary,
-                "problems": [{"path": p.path, "line": p.line, "severity": p.severity,
-                              "message": p.message} for p in lines]}
+        data = document(corpus, {"command": "check"}, [], {
+            "ok": True, "summary": summary,
+            "problems": [{"path": p.path, "line": p.line, "severity": p.severity,
+                          "message": p.message} for p in lines]})
         return report.to_json(data), 0
     if fmt == "csv":
         return report.render_problems(lines, fmt), 0
-    return report.render_problems(lines, fmt) + summary + "\n", 0
+    return report.render_problems(lines, fmt, report.terminal_width(), summary=summary), 0
 
 
 def cmd_serve(args, fmt):

@@ -56,6 +56,15 @@ class Names:
         self.measures = frozenset(measures)
         self.rules = frozenset(rules)
         self.info = dict(info or {})
+        # fact kind (None: any) -> id -> label, the kind's own sections first
+        self.labels: dict = {}
+        for kind in (None,) + tuple(KIND_SECTIONS):
+            sections = KIND_SECTIONS.get(kind, ()) if kind else ()
+            labels: dict = {}
+            for section in reversed(sections + VOCAB_SECTIONS):
+                for ident, entry in self.entries.get(section, {}).items():
+                    labels[ident] = entry[0]
+            self.labels[kind] = labels
         # folded alias or label -> ids it names (an alias may name ids of several sections)
         self.spoken: dict[str, set] = {}
         for section, entries in self.entries.items():
@@ -70,12 +79,8 @@ class Names:
         the id itself for an id the vocabulary does not label; None for None."""
         if ident is None:
             return None
-        sections = KIND_SECTIONS.get(kind, ()) + VOCAB_SECTIONS if kind else VOCAB_SECTIONS
-        for section in sections:
-            entry = self.entries.get(section, {}).get(ident)
-            if entry is not None:
-                return entry[0]
-        return ident
+        labels = self.labels.get(kind) or self.labels[None]
+        return labels.get(ident) or self.labels[None].get(ident, ident)
 
     def fact_title(self, kind: str, target: str, about: Optional[str]) -> str:
         """"Prohibition: Prayer in the workplace"; a penalty reads "Penalty: Forfeiture of

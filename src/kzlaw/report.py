@@ -1,34 +1,145 @@
-"""Rendering answers as table, markdown, json or csv. Every table goes through tabulate."""
+"""Rendering answers: each command's document (the API's dict) becomes a ``Doc`` of headings,
+paragraphs, tables and trees, which is written as a terminal table (fitted to the terminal's
+width, ``layout.py``), markdown (structured text on a code host), or a self-contained HTML
+page; CSV is one row per fact; JSON is the document itself.
+
+Tables show labels ("Prohibition: Prayer in the workplace") and statuses as words; ids appear
+with ``ids=True`` (``--ids``), and always in JSON and CSV."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from typing import Iterable
+import shutil
+from html import escape
+from typing import Iterable, NamedTuple, Optional
 
-import tabulate as tabulate_module
-from tabulate import tabulate
-
+from . import layout
+from .names import STATUS_WORDS
 from .queries import DIFF_GROUPS, fact_label
-from .timeline import IN_FORCE, UNCERTAIN
 
-FORMATS = ("table", "markdown", "json", "csv")
-MAX_LISTED = 6  # in a table row, longer `by` and `sources` lists end in "(+N more)"
+FORMATS = ("table", "markdown", "json", "csv", "html")
+MAX_LISTED = 3  # in a terminal table, longer lists end in "(+N more)"
+LIST_JOIN = "; "  # how CSV joins a list of references in one cell (docs/decisions.md)
+
+
+def terminal_width() -> int:
+    """The terminal's width; ``COLUMNS`` when set (also when the output is piped); 80 else."""
+    return max(shutil.get_terminal_size((80, 24)).columns, 20)
 
 
 def to_json(data) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
-def _cell(value) -> str:
-    if value is None:
+class Link(NamedTuple):
+    text: str
+    url: Optional[str]
+
+
+class Cut(NamedTuple):
+    """A list a terminal table may cut short (markdown, HTML and CSV give every item)."""
+    items: list
+
+
+# --- documents -------------------------------------------------------------------------------
+
+class Doc:
+    """What an answer says, independent of the format it is written in."""
+
+    def __init__(self, title: str):
+        self.title = title
+        self.blocks: list[tuple] = []
+
+    def heading(self, text: str, level: int = 2):
+        self.blocks.append(("heading", level, text))
+
+    def para(self, text: str):
+        self.blocks.append(("para", text))
+
+    def warnings(self, lines: Iterable[str]):
+        for line in lines:
+            self.blocks.append(("warning", line))
+
+    def table(self, headers: list[str], rows: list[list], empty: str = "(none)"):
+        self.blocks.append(("table", headers, rows, empty))
+
+    def tree(self, nodes: list[tuple]):
+        """``nodes``: (depth, "item" | "quote", text)."""
+        self.blocks.append(("tree", nodes))
+
+    def raw(self, html: str, markdown: str = ""):
+        """A chart: SVG in HTML, a Mermaid block in markdown, nothing in a terminal."""
+        self.blocks.append(("raw", html, markdown))
+
+
+def _plain(cell, fmt: str) -> str:
+    if cell is None:
         return ""
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_cell(v) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {_cell(v)}" for k, v in value.items())
-    return str(value)
+    if isinstance(cell, Link):
+        return cell.text
+    if isinstance(cell, Cut):
+        items = [_plain(c, fmt) for c in cell.items]
+        if fmt == "table" and len(items) > MAX_LISTED:
+            items = items[:MAX_LISTED] + [f"(+{len(items) - MAX_LISTED} more)"]
+        return "; ".join(items)
+    if isinstance(cell, (list, tuple)):
+        return ", ".join(_plain(c, fmt) for c in cell)
+    return str(cell)
+
+
+def render(doc: Doc, fmt: str, width: int = 80) -> str:
+    if fmt == "markdown":
+        return _markdown(doc)
+    if fmt == "html":
+        return page(doc.title, _html_body(doc))
+    return _terminal(doc, width)
+
+
+def _terminal(doc: Doc, width: int) -> str:
+    out = layout.heading_lines(doc.title, width, "=")
+    for block in doc.blocks:
+        kind = block[0]
+        if kind == "heading":
+            out += [""] + layout.heading_lines(block[2], width, "-")
+        elif kind == "para":
+            out += [""] + layout.wrap(block[1], width)
+        elif kind == "warning":
+            out += layout.hanging("warning: " + block[1], width, "", "    ")
+        elif kind == "table":
+            _, headers, rows, empty = block
+            if not rows:
+                out.append(empty)
+                continue
+            cells = [[_plain(c, "table") for c in r] for r in rows]
+            out.extend(layout.table_lines(headers, cells, width))
+        elif kind == "tree":
+            for depth, what, text in block[1]:
+                pad = "    " * depth
+                if what == "quote":
+                    out += layout.hanging(f'"{text}"', width, pad + "  ", " ")
+                else:
+                    out += layout.hanging(text, width, pad, "    ")
+    return "\n".join(out) + "\n"
+
+
+# --- markdown ----------------------------------------------------------------------------------
+
+def _md_escape(text: str) -> str:
+    for ch in ("\\", "*", "_", "`", "<", "[", "]"):
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def _md_cell(cell) -> str:
+    if isinstance(cell, Link):
+        text = _md_escape(cell.text)
+        return f"[{text}](<{cell.url}>)" if _linkable(cell.url) else text
+    if isinstance(cell, (Cut, list, tuple)):
+        items = cell.items if isinstance(cell, Cut) else cell
+        return ", ".join(_md_cell(c) for c in items)
+    return _md_escape(_plain(cell, "markdown"))
 
 
 PADDING_SLACK = 1_000_000  # characters of padding a table may add before it is left unpadded
@@ -48,55 +159,200 @@ def _padding_dominates(cells: list[list[str]], headers: list[str]) -> bool:
     return len(cells) * sum(widths) > 8 * text + PADDING_SLACK
 
 
-def _unpadded(cells: list[list[str]], headers: list[str], fmt: str) -> str:
-    if fmt == "markdown":
+def md_table(headers: list[str], rows: list[list]) -> str:
+    """A GitHub-flavoured markdown table (pipes in cells escaped), aligned unless the padding
+    would dwarf the text."""
+    cells = [[_md_cell(c).replace("|", "\\|").replace("\n", " ") for c in r] for r in rows]
+    if _padding_dominates(cells, headers):
         lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
         lines += ["| " + " | ".join(r) + " |" for r in cells]
-    else:
-        lines = ["  ".join(headers), "  ".join("-" * len(h) for h in headers)]
-        lines += ["  ".join(r) for r in cells]
-    return "\n".join(lines) + "\n"
+        return "\n".join(lines) + "\n"
+    from tabulate import tabulate
+    return tabulate(cells, headers=headers, tablefmt="github", disable_numparse=True) + "\n"
+
+
+def _markdown(doc: Doc) -> str:
+    out = [f"# {_md_escape(doc.title)}", ""]
+    for block in doc.blocks:
+        kind = block[0]
+        if kind == "heading":
+            out += ["#" * block[1] + " " + _md_escape(block[2]), ""]
+        elif kind == "para":
+            out += [_md_escape(block[1]), ""]
+        elif kind == "warning":
+            out += [f"> **Warning:** {_md_escape(block[1])}", ""]
+        elif kind == "table":
+            _, headers, rows, empty = block
+            out += [md_table(headers, rows) if rows else f"_{empty}_", ""]
+        elif kind == "tree":
+            for depth, what, text in block[1]:
+                if what == "quote":
+                    out.append("  " * (depth + 1) + "> " + _md_escape(text))
+                else:
+                    out.append("  " * depth + "- " + _md_escape(text))
+            out.append("")
+        elif kind == "raw" and block[2]:
+            out += [block[2].rstrip("\n"), ""]
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+# --- HTML --------------------------------------------------------------------------------------
+
+CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 1.5em auto;
+       max-width: 1400px; padding: 0 1em; color: #1d1d1f; line-height: 1.4; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 1.6em; }
+table { border-collapse: collapse; font-size: 14px; margin: .5em 0; }
+th, td { border: 1px solid #d0d0d0; padding: 4px 8px; text-align: left; vertical-align: top; }
+th { background: #f2f2f2; }
+tr.uncertain td { background: #fff7ec; }
+.warning { background: #fff3cd; border-left: 4px solid #d9822b; padding: .4em .8em; }
+blockquote { margin: .3em 0 .3em 1em; padding-left: .8em; border-left: 3px solid #bbb;
+             color: #444; }
+ul { padding-left: 1.4em; }
+.chart { overflow-x: auto; }
+.legend span { display: inline-block; width: 18px; height: 10px; margin: 0 4px 0 12px; }
+footer { margin-top: 2em; color: #666; font-size: 13px; }
+""".strip()
+
+
+def _linkable(url) -> bool:
+    """Web addresses and relative links (another report); never ``javascript:`` and the like."""
+    if not isinstance(url, str) or not url:
+        return False
+    return url.startswith(("http://", "https://")) or ":" not in url.split("/")[0]
+
+
+def _html_cell(cell) -> str:
+    if isinstance(cell, Link):
+        text = escape(cell.text)
+        return f'<a href="{escape(cell.url)}">{text}</a>' if _linkable(cell.url) else text
+    if isinstance(cell, (Cut, list, tuple)):
+        items = cell.items if isinstance(cell, Cut) else cell
+        return ", ".join(_html_cell(c) for c in items)
+    return escape(_plain(cell, "html"))
+
+
+def html_table(headers: list[str], rows: list[list], status_col: Optional[int] = None) -> str:
+    out = ["<table>", "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in headers)
+           + "</tr></thead>", "<tbody>"]
+    for r in rows:
+        cls = ""
+        if status_col is not None and _plain(r[status_col], "html") == STATUS_WORDS["uncertain"]:
+            cls = ' class="uncertain"'
+        out.append(f"<tr{cls}>" + "".join(f"<td>{_html_cell(c)}</td>" for c in r) + "</tr>")
+    out += ["</tbody>", "</table>"]
+    return "\n".join(out)
+
+
+def _html_tree(nodes: list[tuple]) -> str:
+    out: list[str] = []
+    depth = -1
+    for d, what, text in nodes:
+        if what == "quote":
+            out.append(f"<blockquote>{escape(text)}</blockquote>")
+            continue
+        if d > depth:
+            out += ["<ul>"] * (d - depth)
+        else:
+            out.append("</li>")
+            for _ in range(depth - d):
+                out += ["</ul>", "</li>"]
+        out.append(f"<li>{escape(text)}")
+        depth = d
+    if depth >= 0:
+        out.append("</li>")
+        for _ in range(depth):
+            out += ["</ul>", "</li>"]
+        out.append("</ul>")
+    return "\n".join(out)
+
+
+def _html_body(doc: Doc) -> str:
+    out = [f"<h1>{escape(doc.title)}</h1>"]
+    for block in doc.blocks:
+        kind = block[0]
+        if kind == "heading":
+            level = min(block[1], 6)
+            out.append(f"<h{level}>{escape(block[2])}</h{level}>")
+        elif kind == "para":
+            out.append(f"<p>{escape(block[1])}</p>")
+        elif kind == "warning":
+            out.append(f'<p class="warning">Warning: {escape(block[1])}</p>')
+        elif kind == "table":
+            _, headers, rows, empty = block
+            status = headers.index("status") if "status" in headers else None
+            out.append(html_table(headers, rows, status) if rows else
+                       f"<p><em>{escape(empty)}</em></p>")
+        elif kind == "tree":
+            out.append(_html_tree(block[1]))
+        elif kind == "raw" and block[1]:
+            out.append(f'<div class="chart">\n{block[1]}\n</div>')
+    return "\n".join(out)
+
+
+def page(title: str, body: str, footer: str = "") -> str:
+    """One self-contained HTML page: inline CSS (and SVG), no scripts, nothing fetched."""
+    return "\n".join([
+        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(title)}</title>", f"<style>\n{CSS}\n</style>", "</head>", "<body>",
+        body, f"<footer>{footer}</footer>" if footer else "", "</body>", "</html>", ""])
+
+
+# --- CSV -----------------------------------------------------------------------------------------
+
+def _csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return LIST_JOIN.join(_csv_value(v) for v in value)
+    if isinstance(value, dict):
+        return LIST_JOIN.join(f"{k}: {_csv_value(v)}" for k, v in value.items())
+    return str(value)
+
+
+def csv_text(headers: list[str], rows: list[list]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(headers)
+    for r in rows:
+        w.writerow([_csv_value(c) for c in r])
+    return buf.getvalue()
 
 
 def table(rows: list[list], headers: list[str], fmt: str) -> str:
-    """A table in the requested format (table -> tabulate 'simple', markdown -> 'github')."""
+    """One table in a format: csv, markdown, or the terminal's (at 80 columns)."""
     if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(headers)
-        for r in rows:
-            w.writerow([_cell(c) for c in r])
-        return buf.getvalue()
-    style = "github" if fmt == "markdown" else "simple"
+        return csv_text(headers, rows)
+    if fmt == "markdown":
+        return md_table(headers, rows) if rows else "_(none)_\n"
     if not rows:
-        return "(none)\n" if fmt == "table" else "_(none)_\n"
-    cells = [[_cell(c) for c in r] for r in rows]
-    if fmt == "markdown":
-        cells = [[c.replace("|", "\\|") for c in r] for r in cells]
-    if _padding_dominates(cells, headers):
-        return _unpadded(cells, headers, fmt)
-    # tabulate measures East Asian wide characters cell by cell; skip that (the slow part of
-    # a large table) when every cell is ASCII, where it changes nothing.
-    wide = not all(c.isascii() for r in cells for c in r) or not all(h.isascii() for h in headers)
-    saved, tabulate_module.WIDE_CHARS_MODE = tabulate_module.WIDE_CHARS_MODE, (
-        tabulate_module.WIDE_CHARS_MODE and wide)
-    try:
-        text = tabulate(cells, headers=headers, tablefmt=style, disable_numparse=True)
-    finally:
-        tabulate_module.WIDE_CHARS_MODE = saved
-    return text + "\n"
+        return "(none)\n"
+    cells = [[_plain(c, "table") for c in r] for r in rows]
+    return "\n".join(layout.table_lines(headers, cells, 80)) + "\n"
 
 
-def _heading(text: str, fmt: str, level: int = 1) -> str:
-    if fmt == "markdown":
-        return "#" * level + " " + text + "\n\n"
-    return text + "\n" + ("=" if level == 1 else "-") * len(text) + "\n"
-
+# --- shared pieces -------------------------------------------------------------------------
 
 def _attrs(fact_attrs: dict) -> str:
     """``as: extremist or terrorist`` where the effects that may apply disagree."""
     return "; ".join(f"{k}: {' or '.join(v) if isinstance(v, (list, tuple)) else v}"
                      for k, v in fact_attrs.items())
+
+
+def _fact_attrs(f: dict) -> dict:
+    return {k: f[k] for k in ("liability", "as", "deadline") if k in f}
+
+
+def _status(s: str) -> str:
+    return STATUS_WORDS.get(s, s)
+
+
+def _fact_id(f: dict) -> str:
+    return " ".join(x for x in (f["kind"], f["target"], f.get("about")) if x)
 
 
 def alternative_text(a: dict) -> str:
@@ -105,22 +361,17 @@ def alternative_text(a: dict) -> str:
                                             if a.get("rejected") else "")
 
 
-def words_lines(s: dict, pad: str) -> list[str]:
-    """A reference's words: a quote (the source's own words) in quotation marks, its
-    translation and the curator's summary never in them."""
+def words_text(s: dict) -> str:
+    """A reference's words on one line: a quote (the source's own words) in quotation marks,
+    its translation and the curator's summary never in them."""
     out = []
     if s.get("quote"):
-        out.append(f'{pad}"{s["quote"]}"')
+        out.append(f'"{s["quote"]}"')
     if s.get("translation"):
-        out.append(f"{pad}translation: {s['translation']}")
+        out.append(f"translation: {s['translation']}")
     if s.get("summary"):
-        out.append(f"{pad}summary: {s['summary']}")
-    return out
-
-
-def words_text(s: dict) -> str:
-    """A reference's words on one line (see ``words_lines``)."""
-    return " ".join(line.strip() for line in words_lines(s, ""))
+        out.append(f"summary: {s['summary']}")
+    return " ".join(out)
 
 
 def when_text(e: dict) -> str:
@@ -137,159 +388,229 @@ def when_text(e: dict) -> str:
     return text
 
 
+def _when(events: list[dict]) -> str:
+    return "; ".join(when_text(e) for e in events)
+
+
+def _footer(data: dict) -> str:
+    c = data.get("corpus") or {}
+    text = escape(c.get("title") or "")
+    if c.get("curated_until"):
+        text += f", curated to {escape(c['curated_until'])}"
+    if c.get("commit"):
+        text += f", commit <code>{escape(c['commit'])}</code>"
+    return f"Source: {text}. Generated by kzlaw." if text else "Generated by kzlaw."
+
+
+def _finish(doc: Doc, data: dict, fmt: str, width: int) -> str:
+    if fmt == "html":
+        return page(doc.title, _html_body(doc), _footer(data))
+    return render(doc, fmt, width)
+
+
 # --- in-force ------------------------------------------------------------------------------
 
-def terminal_width() -> int:
-    import shutil
-    return shutil.get_terminal_size((80, 24)).columns
+IN_FORCE_CSV = ["date", "kind", "id", "target", "about", "label", "about_label", "status",
+                "liability", "as", "deadline", "evidence", "why", "by", "sources"]
 
 
 def render_in_force(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str:
     if fmt == "json":
         return to_json(data)
     facts = data["facts"]
-    rows = [[f["status"], f["kind"], f["target"], f["about"],
-             _attrs({k: v for k, v in f.items() if k in ("liability", "as", "deadline")}),
-             f["by"], f["sources"]] for f in facts]
-    headers = ["status", "kind", "target", "about", "attributes", "by", "sources"]
     if fmt == "csv":
-        return table(rows, headers, fmt)
-    n_unc = sum(1 for f in facts if f["status"] == UNCERTAIN)
-    title = (f"In force on {data['date']}: {len(facts) - n_unc} facts in force, "
-             f"{n_unc} uncertain")
-    cut = False
-    for r in rows if fmt == "table" else ():  # a terminal; reports keep every reference
-        for i in (5, 6):
-            if len(r[i]) > MAX_LISTED:
-                r[i] = r[i][:MAX_LISTED] + [f"(+{len(r[i]) - MAX_LISTED} more)"]
-                cut = True
-    note = (f"\nLists of more than {MAX_LISTED} effects or sources are cut short here; "
-            "`--format json` or `kzlaw explain` gives them all.\n") if cut else ""
-    return _heading(title, fmt) + table(rows, headers, fmt) + note
+        rows = [[data["date"], f["kind"], _fact_id(f), f["target"], f["about"], f["label"],
+                 f["about_label"], f["status"], f.get("liability"), f.get("as"),
+                 f.get("deadline"), f["evidence"], f.get("why"), f["by"], f["sources"]]
+                for f in facts]
+        return csv_text(IN_FORCE_CSV, rows)
+    n_unc = sum(1 for f in facts if f["status"] == "uncertain")
+    doc = Doc(f"In force on {data['date']}: {len(facts) - n_unc} in force, {n_unc} uncertain")
+    doc.warnings(data.get("warnings", ()))
+    headers = ["fact", "status", "details", "evidence", "why"]
+    if ids:
+        headers += ["id", "by", "sources"]
+    rows = []
+    for f in facts:
+        row = [f["title"], _status(f["status"]), _attrs(_fact_attrs(f)), f["evidence"],
+               f.get("why")]
+        if ids:
+            row += [_fact_id(f), Cut(f["by"]), Cut(f["sources"])]
+        rows.append(row)
+    doc.table(headers, rows)
+    if fmt == "table" and facts:
+        doc.para("Why each fact holds, with its sources: kzlaw explain KIND ID --at "
+                 f"{data['date']} (ids: --ids).")
+    return _finish(doc, data, fmt, width)
 
 
 # --- diff ----------------------------------------------------------------------------------
 
-def _when(events: list[dict]) -> str:
-    return "; ".join(when_text(e) for e in events)
+DIFF_CSV = ["from", "to", "change", "kind", "id", "target", "about", "label", "about_label",
+            "before", "after", "changed", "when", "evidence", "by", "sources"]
+
+
+def _changed(c: dict) -> str:
+    return "; ".join(f"{k}: {_attr_value(a)} -> {_attr_value(b)}"
+                     for k, (a, b) in c.get("changed", {}).items())
+
+
+def _attr_value(v) -> str:
+    if v is None:
+        return "none"
+    return " or ".join(v) if isinstance(v, (list, tuple)) else str(v)
 
 
 def render_diff(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str:
     if fmt == "json":
         return to_json(data)
-    headers = ["change", "fact", "before", "after", "changed", "when", "by", "sources"]
     if fmt == "csv":
-        rows = [[c["group"], fact_label((c["kind"], c["target"], c["about"])), c["before"],
-                 c["after"], c.get("changed"), _when(c["when"]), c["by"], c["sources"]]
+        rows = [[data["from"], data["to"], c["group"], c["kind"], _fact_id(c), c["target"],
+                 c["about"], c["label"], c["about_label"], c["before"], c["after"],
+                 _changed(c), _when(c["when"]), c.get("evidence"), c["by"], c["sources"]]
                 for c in data["changes"]]
-        return table(rows, headers, fmt)
-    out = _heading(f"Changes from {data['from']} to {data['to']}: "
-                   f"{len(data['changes'])} facts", fmt)
+        return csv_text(DIFF_CSV, rows)
+    doc = Doc(f"Changes from {data['from']} to {data['to']}: {len(data['changes'])} facts")
+    doc.warnings(data.get("warnings", ()))
+    headers = ["fact", "before", "after", "changed", "when"]
+    if ids:
+        headers += ["id", "by", "sources"]
     for group, title in DIFF_GROUPS:
-        rows = [[fact_label((c["kind"], c["target"], c["about"])), c["before"], c["after"],
-                 _changed(c), _when(c["when"]), c["by"], c["sources"]]
-                for c in data["changes"] if c["group"] == group]
-        if not rows:
-            continue
-        out += "\n" + _heading(f"{title} ({len(rows)})", fmt, 2)
-        out += table(rows, ["fact", "before", "after", "changed", "when", "by", "sources"], fmt)
+        rows = []
+        for c in data["changes"]:
+            if c["group"] != group:
+                continue
+            row = [c["title"], _status(c["before"]), _status(c["after"]), _changed(c),
+                   _when(c["when"])]
+            if ids:
+                row += [_fact_id(c), Cut(c["by"]), Cut(c["sources"])]
+            rows.append(row)
+        if rows:
+            doc.heading(f"{title} ({len(rows)})")
+            doc.table(headers, rows)
     if not data["changes"]:
-        out += "No fact changed status or attributes.\n"
-    return out
-
-
-def _changed(c: dict) -> str:
-    return "; ".join(f"{k}: {_cell(a)} -> {_cell(b)}" for k, (a, b) in c.get("changed", {}).items())
+        doc.para("No fact changed status or attributes.")
+    return _finish(doc, data, fmt, width)
 
 
 # --- explain --------------------------------------------------------------------------------
+
+EXPLAIN_CSV = ["date", "depth", "kind", "id", "label", "status", "because", "applies",
+               "measure", "starts", "ends", "evidence", "sources", "quotes"]
+
 
 def render_explain(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str:
     if fmt == "json":
         return to_json(data)
     if fmt == "csv":
-        rows = []
-        _explain_rows(data, 0, rows)
-        return table(rows, ["depth", "fact", "status", "because", "applies", "sources"], fmt)
-    lines: list[str] = []
-    _explain_text(data, 0, lines, fmt)
-    return "\n".join(lines) + "\n"
+        rows: list = []
+        _explain_rows(data, 0, rows, data["date"])
+        return csv_text(EXPLAIN_CSV, rows)
+    nodes: list = []
+    _explain_nodes(data, 0, nodes, ids)
+    doc = Doc(f"Why: {data['title']} is {_status(data['status'])} on {data['date']}")
+    doc.warnings(data.get("warnings", ()))
+    doc.tree(nodes)
+    return _finish(doc, data, fmt, width)
 
 
-def _explain_rows(node: dict, depth: int, rows: list) -> None:
-    label = fact_label((node["kind"], node["target"], node.get("about")))
+def _quotes(sources: list[dict]) -> list[str]:
+    return [f"{s['ref']}: {words_text(s)}" for s in sources if words_text(s)]
+
+
+def _explain_rows(node: dict, depth: int, rows: list, day: str) -> None:
+    base = [day, depth, node["kind"], _fact_id(node), node.get("title"), node["status"]]
     for h in node.get("effects", []):
-        rows.append([depth, label, node["status"], f"{h['by']}: {h['effect']}", h["applies"],
-                     [s["ref"] for s in h["sources"]]])
+        ends = "; ".join(f"{_event_text(e)} ({e['reason']} by {e['by']})" for e in h["ends"])
+        rows.append(base + [f"{h['by']}: {h['effect']}", h["applies"], h["title"],
+                            _event_text(h["start"]), ends, node.get("evidence"),
+                            [s["ref"] for s in h["sources"]], _quotes(h["sources"])])
     for r in node.get("rules", []):
-        rows.append([depth, label, node["status"], r["rule"], r["applies"],
-                     [s["ref"] for s in r["sources"]]])
+        rows.append(base + [r["rule"] + (": " + r["description"] if r.get("description") else ""),
+                            r["applies"], "", "", "; ".join(r.get("failing", [])),
+                            node.get("evidence"), [s["ref"] for s in r["sources"]],
+                            _quotes(r["sources"])])
         for p in r.get("premises", []):
             if "effects" in p or "rules" in p:
-                _explain_rows(p, depth + 1, rows)
+                _explain_rows(p, depth + 1, rows, day)
             else:
-                rows.append([depth + 1, _premise_label(p), p["status"], "", "", ""])
+                rows.append([day, depth + 1, p.get("kind", ""), _premise_id(p),
+                             _premise_label(p), p["status"], "", "", "", "", "", "", "", ""])
     if not node.get("effects") and not node.get("rules"):
-        rows.append([depth, label, node["status"], node.get("note", ""), "", ""])
+        rows.append(base + [node.get("note", ""), "", "", "", "", "", "", ""])
+
+
+def _premise_id(p: dict) -> str:
+    if "pattern" in p:
+        return p["pattern"]
+    return ("not " if p.get("negated") else "") + _fact_id(p)
 
 
 def _premise_label(p: dict) -> str:
     if "pattern" in p:
         return ("not " if p.get("negated") else "") + p["pattern"]
-    return ("not " if p.get("negated") else "") + fact_label((p["kind"], p["target"], p.get("about")))
+    title = p.get("title") or fact_label((p["kind"], p["target"], p.get("about")))
+    return ("not " if p.get("negated") else "") + title
 
 
-def _explain_text(node: dict, depth: int, lines: list, fmt: str) -> None:
-    pad = "    " * depth
-    bullet = "- " if fmt == "markdown" else ""
-    label = fact_label((node["kind"], node["target"], node.get("about")))
+def _explain_nodes(node: dict, depth: int, nodes: list, ids: bool) -> None:
     neg = "NOT " if node.get("negated") else ""
-    head = f"{pad}{bullet}{neg}{label}: {node['status'].upper()} on {node.get('date', '')}"
+    head = f"{neg}{node['title']}: {_status(node['status'])} on {node.get('date', '')}"
     if node.get("attributes"):
         head += f" ({_attrs(node['attributes'])})"
-    lines.append(head if fmt != "markdown" or depth else f"**{head.strip('- ')}**")
-    sub = pad + "    "
+    if node.get("why"):
+        head += f"; uncertain because it {node['why']}" if not node["why"].startswith(
+            ("only", "sources", "follows", "unless")) else f"; uncertain: {node['why']}"
+    if ids:
+        head += f" [{_fact_id(node)}]"
+    nodes.append((depth, "item", head))
+    sub = depth + 1
     for h in node.get("effects", []):
         num = f" No. {h['number']}" if h.get("number") else ""
-        lines.append(f"{sub}{bullet}effect {h['by']} ({h['applies']} on this day): {h['effect']}")
         status = f" ({h['status']})" if h.get("status") not in (None, "enacted") else ""
-        lines.append(f"{sub}    measure: {h['title']}{num}{status}")
+        nodes.append((sub, "item", f"{h['title']}{num}{status} ({h['applies']} on this day): "
+                                   f"{h['effect']}" + (f" [{h['by']}]" if ids else "")))
         for code, title in (h.get("titles") or {}).items():
-            lines.append(f"{sub}    title ({code}): {title}")
-        lines.append(f"{sub}    starts: {_event_text(h['start'])}")
+            nodes.append((sub + 1, "item", f"title ({code}): {title}"))
+        nodes.append((sub + 1, "item", f"starts: {_event_text(h['start'])}"))
         for e in h["ends"]:
-            lines.append(f"{sub}    ends: {_event_text(e)} ({e['reason']} by {e['by']})")
-        for s in h["sources"]:
-            lines.append(f"{sub}    source {s['ref']}: {s.get('citation', '')}")
-            lines += words_lines(s, sub + "      ")
+            nodes.append((sub + 1, "item", f"ends: {_event_text(e)} ({e['reason']} by {e['by']})"))
+        _source_nodes(h["sources"], sub + 1, nodes)
         if h.get("note"):
-            lines.append(f"{sub}    note: {h['note']}")
+            nodes.append((sub + 1, "item", f"note: {h['note']}"))
     for r in node.get("rules", []):
         binding = ", ".join(f"{k}={v}" for k, v in r.get("binding", {}).items())
-        lines.append(f"{sub}{bullet}{r['rule']} ({r['applies']} on this day)"
-                     + (f" with {binding}" if binding else ""))
-        if r.get("description"):
-            lines.append(f"{sub}    {r['description']}")
-        for s in r.get("sources", []):
-            lines.append(f"{sub}    source {s['ref']}: {s.get('citation', '')}")
-            lines += words_lines(s, sub + "      ")
+        nodes.append((sub, "item", f"rule {r['rule'][5:]} ({r['applies']} on this day)"
+                                   + (f" with {binding}" if binding else "")
+                                   + (f": {r['description']}" if r.get("description") else "")))
+        _source_nodes(r.get("sources", []), sub + 1, nodes)
         if r.get("failing"):
-            lines.append(f"{sub}    fails because: " + "; ".join(r["failing"]))
+            nodes.append((sub + 1, "item", "fails because: " + "; ".join(r["failing"])))
         for p in r.get("premises", []):
             if "effects" in p or "rules" in p:
-                _explain_text(p, depth + 2, lines, fmt)
+                _explain_nodes(p, sub + 1, nodes, ids)
             else:
-                extra = ""
-                if p.get("explained") == "above":
-                    extra = " (explained above)"
+                extra = " (explained above)" if p.get("explained") == "above" else ""
                 if p.get("nearest"):
-                    extra = " — " + _nearest_text(p["nearest"])
-                lines.append(f"{sub}    {bullet}premise {_premise_label(p)}: "
-                             f"{p['status'].upper()}{extra}")
+                    extra = f" ({_nearest_text(p['nearest'])})"
+                nodes.append((sub + 1, "item", f"premise {_premise_label(p)}: "
+                                               f"{_status(p['status'])}{extra}"))
     if node.get("nearest"):
-        lines.append(f"{sub}{bullet}{_nearest_text(node['nearest'])}")
+        nodes.append((sub, "item", _nearest_text(node["nearest"])))
     if node.get("note"):
-        lines.append(f"{sub}{bullet}{node['note']}")
+        nodes.append((sub, "item", node["note"]))
+
+
+def _source_nodes(sources: list[dict], depth: int, nodes: list) -> None:
+    for s in sources:
+        kind = f", {s['kind']}" if s.get("kind") else ""
+        nodes.append((depth, "item", f"source {s['ref']}{kind}: {s.get('citation', '')}"))
+        if s.get("quote"):
+            nodes.append((depth, "quote", s["quote"]))
+        if s.get("translation"):
+            nodes.append((depth, "item", f"translation: {s['translation']}"))
+        if s.get("summary"):
+            nodes.append((depth, "item", f"summary: {s['summary']}"))
 
 
 def _nearest_text(n: dict) -> str:
@@ -306,26 +627,41 @@ def _event_text(e: dict) -> str:
     return f"{e['label']}: {when_text(e)}"
 
 
-# --- show / timeline / history / check -----------------------------------------------------------
+# --- show --------------------------------------------------------------------------------------
 
 _PAST = {"amends": "amended", "repeals": "repealed", "replaces": "replaced"}
+SHOW_CSV = ["measure", "title", "at", "effect", "what", "fact_kind", "fact_id", "fact_label",
+            "applies", "from", "until", "changed_by", "sources", "quotes"]
+
+
+def _changed_by(e: dict) -> list[str]:
+    return [f"{_PAST[c['verb']]} by {c['by']} ({c['range']})"
+            + (f": {c['effect']}" if c.get("effect") else "") for c in e["changed_by"]]
 
 
 def render_show(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str:
     if fmt == "json":
         return to_json(data)
-    rows = [[e["id"], e["effect"], e.get("applies", ""), e.get("from"), e.get("until"),
-             [f"{_PAST[c['verb']]} by {c['by']} ({c['range']})" + (f": {c['effect']}" if c.get("effect") else "")
-              for c in e["changed_by"]],
-             [s["ref"] for s in e["sources"]]] for e in data["effects"]]
-    headers = ["effect", "what", "on " + (data["at"] or "(no date)"), "from", "until",
-               "changed by", "sources"]
     if fmt == "csv":
-        return table(rows, headers, fmt)
+        rows = [[data["measure"], data["title"], data["at"], "", "(the measure)", "", "", "",
+                 "", "", "", _changed_by(data), [s["ref"] for s in data["sources"]],
+                 _quotes(data["sources"])]]
+        for e in data["effects"]:
+            f = e.get("fact") or {}
+            rows.append([data["measure"], data["title"], data["at"], e["id"], e["effect"],
+                         f.get("kind"), _fact_id(f) if f else "", f.get("title"),
+                         e.get("applies"), e.get("from"), e.get("until"), _changed_by(e),
+                         [s["ref"] for s in e["sources"]], _quotes(e["sources"])])
+        return csv_text(SHOW_CSV, rows)
     num = f" (No. {data['number']})" if data.get("number") else ""
-    out = _heading(f"{data['measure']}: {data['title']}{num}", fmt)
-    info = [[f"title ({code})", title] for code, title in (data.get("titles") or {}).items()]
-    info += [["kind", data["kind"]], ["status", data["status"]], ["file", data["file"]]]
+    doc = Doc(f"{data['title']}{num}")
+    doc.warnings(data.get("warnings", ()))
+    info = [["id", data["measure"]], ["kind", data["kind"]], ["status", data["status"]],
+            ["evidence", data.get("evidence")], ["file", data["file"]]]
+    for lang, title in (data.get("titles") or {}).items():
+        info.append([f"title ({lang})", title])
+    if data.get("article"):
+        info.append(["article", data["article"]])
     for field, d in data["dates"].items():
         text = d["date"]
         if d["earliest"] != d["latest"]:
@@ -335,93 +671,223 @@ def render_show(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str
         if d.get("alternatives"):
             text += " [sources disagree: " + "; ".join(alternative_text(a)
                                                     for a in d["alternatives"]) + "]"
-        info.append([field, text])
+        info.append([field.replace("_", " "), text])
     for s in data["sources"]:
-        words = words_text(s)
-        info.append(["source", s["ref"] + (f": {words}" if words else "")])
+        info.append(["source", _source_cell(s)])
     if data.get("note"):
         info.append(["note", data["note"]])
-    out += table(info, ["field", "value"], fmt) + "\n"
-    out += table(rows, headers, fmt)
-    return out
+    for c in _changed_by(data):
+        info.append(["changed", c])
+    doc.table(["field", "value"], info)
+    at = data["at"]
+    headers = ["effect", "on " + at if at else "applies", "from", "until", "changed by"]
+    if ids:
+        headers += ["id", "sources"]
+    rows = []
+    for e in data["effects"]:
+        f = e.get("fact")
+        what = f["title"] if f and not e["effect"].startswith("amends") else e["effect"]
+        if f and e["effect"].startswith("amends"):
+            what = f"{e['effect'].split(':')[0]}: {f['title']}"
+        if f and e.get("article"):
+            what += f" [article {e['article']}]"
+        row = [what, _status(e["applies"]) if e.get("applies") else "", e.get("from"),
+               e.get("until"), _changed_by(e)]
+        if ids:
+            row += [e["id"], Cut([s["ref"] for s in e["sources"]])]
+        rows.append(row)
+    doc.heading("Effects")
+    doc.table(headers, rows)
+    return _finish(doc, data, fmt, width)
 
 
-def render_timeline(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str:
+def _source_cell(s: dict) -> str:
+    words = words_text(s)
+    return s["ref"] + (f": {words}" if words else "")
+
+
+# --- timeline ----------------------------------------------------------------------------------
+
+TIMELINE_CSV = ["date", "earliest", "latest", "as_written", "event", "measure", "effect",
+                "title", "status", "evidence", "starts", "ends", "continues"]
+
+
+def _titles(facts: list[dict]) -> list[str]:
+    return [f["title"] for f in facts]
+
+
+def _event_rows(events: list[dict], ids: bool) -> list[list]:
+    rows = []
+    for r in events:
+        row = [when_text(r), r["event"], r["title"], Cut(_titles(r["starts"])),
+               Cut(_titles(r["ends"])), Cut(_titles(r["restates"]))]
+        if ids:
+            row.append(r["measure"] + (f"#{r['effect']}" if r.get("effect") else ""))
+        rows.append(row)
+    return rows
+
+
+EVENT_HEADERS = ["date", "event", "measure", "starts", "ends", "continues, amended"]
+
+
+def render_timeline(data: dict, fmt: str, ids: bool = False, width: int = 80,
+                    chart: str = "") -> str:
     if fmt == "json":
         return to_json(data)
-    rows = data["events"]
-    trows = []
-    for r in rows:
-        when = when_text(r)
-        what = r["measure"] + (f"#{r['effect']}" if r.get("effect") else "")
-        trows.append([when, r["event"], what, [f["title"] for f in r["starts"]],
-                      [f["title"] for f in r["ends"]], [f["title"] for f in r["restates"]]])
-    headers = ["date", "event", "measure", "starts", "ends", "continues, amended"]
+    events = data["events"]
     if fmt == "csv":
-        return table(trows, headers, fmt)
-    cut = False
-    for r in trows if fmt == "table" else ():  # a terminal; reports keep every fact
-        for i in (3, 4, 5):
-            if len(r[i]) > MAX_LISTED:
-                r[i] = r[i][:MAX_LISTED] + [f"(+{len(r[i]) - MAX_LISTED} more)"]
-                cut = True
-    note = (f"\nLists of more than {MAX_LISTED} facts are cut short here; `--format json` "
-            "gives them all.\n") if cut else ""
-    return _heading(f"Timeline: {len(rows)} dated events", fmt) + table(trows, headers, fmt) + note
+        rows = []
+        for r in events:
+            earliest, _, latest = r["range"].partition("..")
+            rows.append([r["date"], earliest, latest or earliest, r.get("as_written"),
+                         r["event"], r["measure"], r.get("effect"), r["title"],
+                         r.get("measure_status"), r.get("evidence"),
+                         [_fact_id(f) for f in r["starts"]], [_fact_id(f) for f in r["ends"]],
+                         [_fact_id(f) for f in r["restates"]]])
+        return csv_text(TIMELINE_CSV, rows)
+    doc = Doc(f"Timeline: {len(events)} dated events")
+    doc.warnings(data.get("warnings", ()))
+    if chart:
+        doc.raw(chart)
+    doc.table(EVENT_HEADERS + (["id"] if ids else []), _event_rows(events, ids))
+    return _finish(doc, data, fmt, width)
 
 
-def render_history(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str:
+# --- history -------------------------------------------------------------------------------------
+
+HISTORY_CSV = ["id", "kind", "fact_id", "target", "about", "label", "about_label", "status",
+               "from", "until", "liability", "as", "deadline", "evidence", "why", "by", "sources"]
+
+
+def render_history(data: dict, fmt: str, ids: bool = False, width: int = 80,
+                   chart: str = "") -> str:
     if data.get("type") == "measure":
-        return render_show(data, fmt)
+        return render_show(data, fmt, ids, width)
     if fmt == "json":
         return to_json(data)
-    rows = [[p["fact"], p["status"], p["from"] or "..", p["until"] or "(open)",
-             _attrs(p["attributes"]), p["by"], p["sources"]] for p in data["periods"]]
-    headers = ["fact", "status", "from", "until", "attributes", "by", "sources"]
     if fmt == "csv":
-        return table(rows, headers, fmt)
-    out = _heading(f"History of {data['id']} ({data['type']})", fmt)
-    out += table(rows, headers, fmt)
+        rows = [[data["id"], p["kind"], _fact_id(p), p["target"], p["about"], p["label"],
+                 p["about_label"], p["status"], p["from"], p["until"],
+                 p["attributes"].get("liability"), p["attributes"].get("as"),
+                 p["attributes"].get("deadline"), p.get("evidence"), p.get("why"), p["by"],
+                 p["sources"]] for p in data["periods"]]
+        return csv_text(HISTORY_CSV, rows)
+    what = data["type"].rstrip("s") if data["type"] != "penalties" else "penalty"
+    label = data.get("label") or data["id"]
+    doc = Doc(f"History of {label} ({what} {data['id']})" if label != data["id"]
+              else f"History of {data['id']} ({what})")
+    doc.warnings(data.get("warnings", ()))
+    if chart:
+        doc.raw(chart)
+    headers = ["fact", "status", "from", "until", "details", "why"]
+    if ids:
+        headers += ["id", "by", "sources"]
+    rows = []
+    for p in data["periods"]:
+        row = [p["title"], _status(p["status"]), p["from"] or "..", p["until"] or "(open)",
+               _attrs(p["attributes"]), p.get("why")]
+        if ids:
+            row += [_fact_id(p), Cut(p["by"]), Cut(p["sources"])]
+        rows.append(row)
+    doc.table(headers, rows)
     if data["events"]:
-        out += "\n" + _heading("Events", fmt, 2) + render_timeline(data, fmt).split(
-            "\n", 2 if fmt != "markdown" else 2)[-1]
-    return out
+        doc.heading("Events")
+        doc.table(EVENT_HEADERS + (["id"] if ids else []), _event_rows(data["events"], ids))
+    return _finish(doc, data, fmt, width)
 
 
-def render_problems(problems: Iterable, fmt: str) -> str:
+# --- search and source -------------------------------------------------------------------------
+
+def render_search(data: dict, fmt: str, ids: bool = True, width: int = 80) -> str:
+    if fmt == "json":
+        return to_json(data)
+    sections = [
+        ("Measures", ["measure", "id", "kind", "status"],
+         [[m["title"], m["id"], m["kind"], m["status"]] for m in data["measures"]]),
+        ("Facts", ["fact", "id"], [[f["title"], _fact_id(f)] for f in data["facts"]]),
+        ("Organizations", ["organization", "id", "aliases"],
+         [[o["label"], o["id"], o["aliases"]] for o in data["organizations"]]),
+        ("Vocabulary", ["label", "id", "section"],
+         [[v["label"], v["id"], v["section"]] for v in data["vocabulary"]]),
+        ("Sources", ["citation", "id", "kind"],
+         [[s["citation"], s["id"], s["kind"]] for s in data["sources"]]),
+    ]
+    if fmt == "csv":
+        rows = [[title.lower(), r[1], r[0]] for title, _h, rs in sections for r in rs]
+        return csv_text(["what", "id", "label"], rows)
+    words = " ".join(data["question"]["words"])
+    total = sum(len(rs) for _t, _h, rs in sections)
+    doc = Doc(f"Search for '{words}': {total} found")
+    for title, headers, rows in sections:
+        if rows:
+            doc.heading(f"{title} ({len(rows)})")
+            doc.table(headers, rows)
+    if not total:
+        doc.para("Nothing matches every word. Try fewer words, or another spelling.")
+    return _finish(doc, data, fmt, width)
+
+
+SOURCE_CSV = ["source", "cited_by", "measure", "effect", "rule", "title", "fact_id",
+              "fact_label", "quote", "translation", "summary"]
+
+
+def render_source(data: dict, fmt: str, ids: bool = True, width: int = 80) -> str:
+    if fmt == "json":
+        return to_json(data)
+    if fmt == "csv":
+        rows = [[data["id"], c["by"], c.get("measure"), c.get("effect"), c.get("rule"),
+                 c.get("title"), _fact_id(c["fact"]) if c.get("fact") else "",
+                 c["fact"]["title"] if c.get("fact") else "", c.get("quote"),
+                 c.get("translation"), c.get("summary")]
+                for c in data["cited_by"]]
+        return csv_text(SOURCE_CSV, rows)
+    doc = Doc(f"Source {data['id']}")
+    info = [["citation", data["citation"]], ["kind", data["kind"]]]
+    if data.get("url"):
+        info.append(["url", Link(data["url"], data["url"])])
+    if data.get("published"):
+        pub = data["published"]
+        info.append(["published", pub["date"] + (f" ({pub['earliest'] or '..'}.."
+                                                   f"{pub['latest'] or ''})"
+                                                   if pub["earliest"] != pub["latest"] else "")])
+    if data.get("document"):
+        where = data["document"] + (f", footnote {data['footnote']}" if data.get("footnote")
+                                    else "")
+        info.append(["document", where])
+    for name in ("passage", "note"):
+        if data.get(name):
+            info.append([name, data[name]])
+    doc.table(["field", "value"], info)
+    doc.heading(f"Cited by ({len(data['cited_by'])})")
+    rows = []
+    for c in data["cited_by"]:
+        said = words_text(c)
+        rows.append([c.get("title") or "", c["fact"]["title"] if c.get("fact") else "",
+                     said, c["by"]])
+    doc.table(["measure or rule", "fact", "says", "id"], rows)
+    return _finish(doc, data, fmt, width)
+
+
+# --- check -------------------------------------------------------------------------------------
+
+def render_problems(problems: Iterable, fmt: str, width: int = 80, title: str = "kzlaw check",
+                    summary: str = "") -> str:
     problems = list(problems)
     if fmt == "json":
         return to_json({"problems": [{"path": p.path, "line": p.line, "severity": p.severity,
                                       "message": p.message} for p in problems]})
     rows = [[f"{p.path}:{p.line}" if p.line else p.path, p.severity, p.message] for p in problems]
-    if fmt in ("csv", "markdown"):
-        return table(rows, ["where", "severity", "message"], fmt)
-    return "".join(str(p) + "\n" for p in problems)
-
-
-def render_search(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str:
-    if fmt == "json":
-        return to_json(data)
-    rows = []
-    for m in data["measures"]:
-        rows.append(["measure", m["id"], m["title"]])
-    for f in data["facts"]:
-        rows.append(["fact", " ".join(x for x in (f["kind"], f["target"], f["about"]) if x),
-                     f["title"]])
-    for o in data["organizations"] + data["vocabulary"]:
-        rows.append([o["section"].rstrip("s"), o["id"], o["label"]])
-    for src in data["sources"]:
-        rows.append(["source", src["id"], src["citation"]])
-    return table(rows, ["what", "id", "label"], fmt)
-
-
-def render_source(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str:
-    if fmt == "json":
-        return to_json(data)
-    # a quote in quotation marks, a summary plainly (words_text)
-    rows = [[c["by"], words_text(c)] for c in data["cited_by"]]
-    head = [["citation", data["citation"]], ["kind", data["kind"]], ["url", data["url"]]]
     if fmt == "csv":
-        return table(rows, ["cited by", "words"], fmt)
-    return (_heading(f"Source {data['id']}", fmt) + table(head, ["field", "value"], fmt) + "\n"
-            + table(rows, ["cited by", "words"], fmt))
+        return csv_text(["where", "severity", "message"], rows)
+    if fmt in ("markdown", "html"):
+        doc = Doc(title)
+        if summary:
+            doc.para(summary)
+        doc.table(["where", "severity", "message"], rows)
+        return render(doc, fmt, width)
+    out = []
+    for p in problems:
+        out += layout.hanging(str(p), width, "", "    ")
+    if summary:
+        out += layout.wrap(summary, width)
+    return "".join(line + "\n" for line in out)

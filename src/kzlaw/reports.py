@@ -45,22 +45,22 @@ def generate(corpus, notes: Optional[dict] = None) -> dict[str, str]:
     for year in MILESTONES:
         name = f"state-{year}.md"
         data = corpus.in_force(_end_of(year))
-        files[name] = report.render_in_force(data, "markdown")
+        files[name] = report.render_in_force(data, "markdown", ids=True)
         states.append((year, name, data))
     for a, b in zip(MILESTONES, MILESTONES[1:]):
         name = f"diff-{a}-{b}.md"
         data = corpus.diff(_end_of(a), _end_of(b))
-        files[name] = report.render_diff(data, "markdown")
+        files[name] = report.render_diff(data, "markdown", ids=True)
         diffs.append((a, b, name, data))
     events = corpus.timeline()
     chart_md = mermaid(corpus)
     files["timeline.md"] = ("# Timeline\n\n" + chart_md + "\n"
-                            + report.render_timeline(events, "markdown"))
+                            + report.render_timeline(events, "markdown", ids=True))
     files["timeline.html"] = _timeline_html(corpus, events)
     orgs = sorted({key[1] for key in corpus.compiled.segments if key[0] == "designation"})
     for org in orgs:
         facts = [k for k in corpus.compiled.segments if org in (k[1], k[2])]
-        files[f"history-{org}.md"] = (report.render_history(corpus.history(org), "markdown")
+        files[f"history-{org}.md"] = (report.render_history(corpus.history(org), "markdown", ids=True)
                                       + "\n## Chart\n\n" + mermaid(corpus, facts))
     files["index.md"] = _index(corpus, states, diffs, orgs, chart_md)
     return files
@@ -78,7 +78,7 @@ def _index(corpus, states, diffs, orgs, chart_md) -> str:
     rows = []
     for year, name, data in states:
         n_unc = sum(1 for f in data["facts"] if f["status"] == "uncertain")
-        rows.append([f"[{year}-12-31]({name})", len(data["facts"]) - n_unc, n_unc])
+        rows.append([report.Link(f"{year}-12-31", name), len(data["facts"]) - n_unc, n_unc])
     out.append(report.table(rows, ["state on", "in force", "uncertain"], "markdown"))
     out += ["## What changed between milestones", ""]
     rows = []
@@ -86,7 +86,7 @@ def _index(corpus, states, diffs, orgs, chart_md) -> str:
         groups = {}
         for c in data["changes"]:
             groups[c["group"]] = groups.get(c["group"], 0) + 1
-        rows.append([f"[{a} → {b}]({name})"] +
+        rows.append([report.Link(f"{a} → {b}", name)] +
                     [groups.get(g, 0) for g, _t in report.DIFF_GROUPS])
     out.append(report.table(rows, ["diff"] + [t for _g, t in report.DIFF_GROUPS], "markdown"))
     out += ["## Timeline", "",

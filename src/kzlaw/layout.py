@@ -1,0 +1,166 @@
+"""Laying text out in a terminal of a given width: word wrapping, tables whose long cells wrap
+inside their column (empty columns dropped), and a record layout (one block per row) when even
+wrapped columns do not fit. Lines are produced one row at a time, without a second pass over
+the whole table."""
+
+from __future__ import annotations
+
+from typing import Iterator, Sequence
+
+GAP = "  "
+MIN_COLUMN = 6       # no column is wrapped narrower than this
+SHORT = 16           # a column no wider than this is never wrapped (statuses, dates, kinds)
+LONG_WORD = 22       # a longer word (an id, a URL) may be broken to keep its column narrow
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Greedy word wrap; a word longer than the width is broken after a hyphen or slash if it
+    has one in reach, else hard. Never returns a line longer than ``width``."""
+    width = max(width, 1)
+    if len(text) <= width and "\n" not in text:
+        return [text]
+    lines: list[str] = []
+    for para in text.split("\n"):
+        cur = ""
+        for word in para.split(" "):
+            if not word:
+                continue
+            while len(word) > width:
+                if cur:
+                    lines.append(cur)
+                    cur = ""
+                dots = word.rfind("..", 1, width)
+                cut = dots + 2 if dots > 0 else (
+                    max(word.rfind("-", 0, width), word.rfind("/", 0, width)) + 1 or width)
+                lines.append(word[:cut])
+                word = word[cut:]
+            if not cur:
+                cur = word
+            elif len(cur) + 1 + len(word) <= width:
+                cur += " " + word
+            else:
+                lines.append(cur)
+                cur = word
+        lines.append(cur)
+    return lines
+
+
+def hanging(text: str, width: int, indent: str, more: str = "  ") -> list[str]:
+    """``text`` wrapped to ``width`` with ``indent`` before the first line and ``indent +
+    more`` before the others (the indentation is capped at half the width)."""
+    cap = max(width // 2, 1)
+    indent = indent[:cap]
+    rest = (indent + more)[:cap]
+    first = wrap(text, width - len(indent))
+    if len(first) == 1:
+        return [indent + first[0]]
+    out = [indent + first[0]]
+    for line in wrap(" ".join(first[1:]), width - len(rest)):
+        out.append(rest + line)
+    return out
+
+
+def _longest_word(text: str) -> int:
+    return max((len(w) for w in text.split()), default=0)
+
+
+def table_lines(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> Iterator[str]:
+    """The lines of a table at most ``width`` wide: tabulate's "simple" look when it fits,
+    long cells wrapped inside their columns when that fits, else one block per row."""
+    keep = [i for i in range(len(headers)) if any(r[i] for r in rows)]
+    if not keep:
+        return
+    headers = [headers[i] for i in keep]
+    rows = [[r[i] for i in keep] for r in rows] if len(keep) < len(rows[0]) else rows
+    n = len(headers)
+    natural = [len(h) for h in headers]
+    for r in rows:
+        for i, c in enumerate(r):
+            if len(c) > natural[i]:
+                natural[i] = len(c)
+    gaps = len(GAP) * (n - 1)
+    widths = natural
+    if sum(natural) + gaps > width:
+        floor = []
+        for i in range(n):
+            if natural[i] <= SHORT:
+                floor.append(natural[i])
+                continue
+            word = _longest_word(headers[i])
+            for r in rows:  # a cell no longer than the longest word so far cannot beat it
+                c = r[i]
+                if len(c) > word:
+                    word = max(word, _longest_word(c))
+                    if word >= LONG_WORD:
+                        word = LONG_WORD
+                        break
+            floor.append(max(word, MIN_COLUMN))
+        room = width - gaps - sum(floor)
+        if room < 0:
+            yield from record_lines(headers, rows, width)
+            return
+        widths = _share(floor, natural, room)
+    yield GAP.join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()
+    yield GAP.join("-" * w for w in widths)
+    fits = widths is natural
+    for r in rows:
+        if fits or all(len(c) <= w for c, w in zip(r, widths)):
+            yield GAP.join(c.ljust(w) for c, w in zip(r, widths)).rstrip()
+            continue
+        cells = [wrap(c, w) for c, w in zip(r, widths)]
+        for k in range(max(len(c) for c in cells)):
+            yield GAP.join((c[k] if k < len(c) else "").ljust(w)
+                           for c, w in zip(cells, widths)).rstrip()
+
+
+def _share(floor: list[int], natural: list[int], room: int) -> list[int]:
+    """Widths from ``floor`` up to ``natural``: the spare room goes to the columns that want
+    more, in proportion to how much more they want."""
+    widths = list(floor)
+    while room > 0:
+        want = [natural[i] - widths[i] for i in range(len(widths))]
+        total = sum(w for w in want if w > 0)
+        if total == 0:
+            break
+        given = 0
+        for i, w in enumerate(want):
+            if w > 0:
+                add = min(w, max(1, room * w // total))
+                add = min(add, room - given)
+                widths[i] += add
+                given += add
+                if given >= room:
+                    break
+        room -= given
+        if given == 0:
+            break
+    return widths
+
+
+def record_lines(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> Iterator[str]:
+    """One block per row: the first cell as a heading line, then ``name: value`` lines."""
+    label_w = max(len(h) for h in headers[1:]) + 2 if len(headers) > 1 else 0
+    side = label_w <= width // 3
+    for k, r in enumerate(rows):
+        if k:
+            yield ""
+        yield from wrap(r[0], width) if r[0] else [f"({headers[0]} not given)"]
+        for h, c in zip(headers[1:], r[1:]):
+            if not c:
+                continue
+            if side:
+                lines = wrap(c, width - label_w - 2)
+                yield "  " + (h + ":").ljust(label_w) + lines[0]
+                for line in lines[1:]:
+                    yield "  " + " " * label_w + line
+            else:
+                yield "  " + h + ":"
+                yield from ("    " + line for line in wrap(c, width - 4))
+
+
+def heading_lines(text: str, width: int, char: str) -> list[str]:
+    lines = wrap(text, width)
+    return lines + [char * min(max(len(line) for line in lines), width)]
+
+
+__all__ = ["wrap", "hanging", "table_lines", "record_lines", "heading_lines"]

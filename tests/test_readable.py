@@ -1,0 +1,174 @@
+"""Answers a reader can read: every table command fits the terminal (COLUMNS, also when piped),
+labels come first and ids on request, markdown renders as structured text under a CommonMark
+renderer, HTML pages are self-contained, and CSV is one row per fact with the question's date."""
+
+import csv
+import io
+import json
+from html.parser import HTMLParser
+
+import pytest
+from markdown_it import MarkdownIt
+
+from kzlaw.cli import main
+from kzlaw.layout import record_lines, table_lines, wrap
+
+TABLE_COMMANDS = [
+    ["in-force", "2012-01-01"],
+    ["in-force", "2012-01-01", "--ids"],
+    ["diff", "2010-01-01", "2012-06-01"],
+    ["diff", "1999-01-01", "2016-12-31", "--ids"],
+    ["timeline"],
+    ["history", "hizb-ut-tahrir"],
+    ["history", "law-2011-religious-activity", "--ids"],
+    ["show", "law-2011-religious-activity", "--at", "2012-06-01"],
+    ["explain", "prohibition", "prayer-in-workplace", "--at", "2012-06-01"],
+    ["explain", "prohibition", "membership-in-banned-organization", "--about", "HT",
+     "--at", "2004-06-01", "--ids"],
+    ["check"],
+    ["search", "hizb"],
+    ["source", "almanac-fn51"],
+]
+
+
+def answer(argv, capsys, monkeypatch, columns=None):
+    if columns is not None:
+        monkeypatch.setenv("COLUMNS", str(columns))
+    code = main(argv)
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return out
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+@pytest.mark.parametrize("argv", TABLE_COMMANDS, ids=" ".join)
+def test_no_line_is_wider_than_the_terminal(argv, columns, capsys, monkeypatch):
+    out = answer(argv, capsys, monkeypatch, columns)
+    widest = max(out.splitlines(), key=len)
+    assert len(widest) <= columns, widest
+
+
+def test_a_wider_terminal_is_used(capsys, monkeypatch):
+    narrow = answer(["in-force", "2012-01-01"], capsys, monkeypatch, 80)
+    wide = answer(["in-force", "2012-01-01"], capsys, monkeypatch, 200)
+    assert max(map(len, wide.splitlines())) > 80
+    assert len(wide.splitlines()) < len(narrow.splitlines())
+
+
+def prayer_title():
+    import kzlaw
+    return "Prohibition: " + kzlaw.load().vocabulary["acts"]["prayer-in-workplace"].label
+
+
+def test_tables_show_labels_and_status_words_and_ids_only_on_request(capsys, monkeypatch):
+    out = answer(["in-force", "2012-06-01", "--kind", "prohibition"], capsys, monkeypatch, 300)
+    assert prayer_title() in out
+    assert "in force" in out and "in-force" not in out
+    assert "law-2011-religious-activity#prayer-in-workplace" not in out
+    out = answer(["in-force", "2012-06-01", "--kind", "prohibition", "--ids"], capsys,
+                 monkeypatch, 300)
+    assert "law-2011-religious-activity#" in out and "almanac-fn51" in out
+    assert "prohibition prayer-in-workplace" in out
+
+
+def test_an_uncertain_row_says_why(capsys, monkeypatch):
+    out = answer(["in-force", "2011-10-05", "--status", "uncertain"], capsys, monkeypatch, 200)
+    row = next(line for line in out.splitlines() if "Places of worship" in line)
+    assert "uncertain" in row and "took effect in 'In 2011'" in row
+
+
+def test_wrap_never_exceeds_the_width_and_keeps_every_word():
+    text = "law-2011-religious-activity#prayer-in-workplace and 2005-02-18..2005-03-28 ok"
+    for width in range(5, 40):
+        lines = wrap(text, width)
+        assert all(len(line) <= width for line in lines)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+
+
+def test_empty_columns_are_dropped_and_narrow_terminals_get_records():
+    rows = [["a long first cell with words", "", "x" * 30], ["b", "", "y"]]
+    lines = list(table_lines(["one", "empty", "three"], rows, 200))
+    assert "empty" not in lines[0] and lines[0].startswith("one")
+    narrow = list(table_lines(["one", "empty", "three"], rows, 20))
+    assert narrow == list(record_lines(["one", "three"], [[r[0], r[2]] for r in rows], 20))
+    assert all(len(line) <= 20 for line in narrow)
+
+
+def _html(text):
+    return MarkdownIt("commonmark").enable("table").render(text)
+
+
+def test_explain_markdown_renders_as_nested_lists_with_block_quotes(capsys, monkeypatch):
+    out = answer(["explain", "prohibition", "membership-in-banned-organization", "--about",
+                  "hizb-ut-tahrir", "--at", "2006-06-01", "--format", "markdown"],
+                 capsys, monkeypatch)
+    html = _html(out)
+    assert html.count("<ul>") >= 3 and "<li>" in html
+    assert "<blockquote>" in html and "<p>" in html
+    assert "<h1>" in html
+    # a quote is inside the list item of its source
+    assert "<li>source" in html and "</blockquote>\n</li>" in html
+
+
+def test_in_force_markdown_renders_as_a_table(capsys, monkeypatch):
+    html = _html(answer(["in-force", "2012-01-01", "--format", "markdown"], capsys, monkeypatch))
+    assert "<table>" in html and "<th>fact</th>" in html
+    assert prayer_title() in html
+
+
+def test_source_markdown_and_html_make_the_url_a_link(capsys, monkeypatch):
+    md = answer(["source", "almanac-fn51", "--format", "markdown"], capsys, monkeypatch)
+    assert '<a href="http://www.washingtontimes.com/' in _html(md)
+    page = answer(["source", "almanac-fn51", "--format", "html"], capsys, monkeypatch)
+    assert '<a href="http://www.washingtontimes.com/' in page
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.external = [], []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append(tag)
+        if tag in ("script", "link", "img", "iframe") or "src" in a:
+            self.external.append(tag)
+
+
+@pytest.mark.parametrize("argv", TABLE_COMMANDS, ids=" ".join)
+def test_every_command_answers_as_one_self_contained_html_page(argv, capsys, monkeypatch):
+    page = answer(argv + ["--format", "html"], capsys, monkeypatch)
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    parser = _Page()
+    parser.feed(page)
+    assert parser.external == []
+    assert "style" in parser.tags and "h1" in parser.tags
+    if argv[0] in ("timeline", "history") and argv[1:2] != ["law-2011-religious-activity"]:
+        assert "svg" in parser.tags
+
+
+def test_in_force_csv_is_one_row_per_fact_with_the_date_and_every_attribute(capsys, monkeypatch):
+    out = answer(["in-force", "2012-01-01", "--format", "csv"], capsys, monkeypatch)
+    rows = list(csv.DictReader(io.StringIO(out)))
+    facts = json.loads(answer(["in-force", "2012-01-01", "--format", "json"], capsys,
+                              monkeypatch))["facts"]
+    assert len(rows) == len(facts)
+    assert {r["date"] for r in rows} == {"2012-01-01"}
+    ht = next(r for r in rows if r["target"] == "hizb-ut-tahrir" and r["kind"] == "designation")
+    assert ht["as"] == "extremist; terrorist" and ht["label"] == "Hizb ut-Tahrir al-Islami"
+    assert ht["evidence"] and ht["status"] == "in-force"
+    assert ";" in ht["by"] and ", " not in ht["by"]  # references joined by "; "
+
+
+@pytest.mark.parametrize("argv,column", [
+    (["show", "law-2011-religious-activity", "--at", "2012-06-01"], "quotes"),
+    (["explain", "prohibition", "prayer-in-workplace", "--at", "2012-06-01"], "quotes"),
+    (["history", "hizb-ut-tahrir"], "why"),
+    (["diff", "2010-01-01", "2012-06-01"], "when"),
+    (["timeline"], "as_written"),
+])
+def test_csv_carries_what_the_tables_carry(argv, column, capsys, monkeypatch):
+    out = answer(argv + ["--format", "csv"], capsys, monkeypatch)
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows and column in rows[0]
+    assert len({len(r) for r in rows}) == 1
