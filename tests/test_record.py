@@ -2,7 +2,9 @@
 the record between two revisions, on temporary repositories built here (git init, commits,
 tags). Reading a revision never writes to the repository."""
 
+import csv
 import hashlib
+import io
 import json
 import os
 import subprocess
@@ -400,10 +402,11 @@ def test_record_diff_refuses_an_invalid_side_naming_it(history):
     assert r.stderr.startswith("broken:corpus/measures/2000/bad.yaml:")
 
 
-@pytest.mark.parametrize("fmt", ["table", "markdown", "json", "csv"])
+@pytest.mark.parametrize("fmt", ["table", "markdown", "json", "csv", "html"])
 def test_record_diff_in_every_format(history, fmt):
     repo, root = history
-    r = kzlaw_cli("--data", root, "record-diff", "v1", "v2", "--format", fmt)
+    r = kzlaw_cli("--data", root, "record-diff", "v1", "v2", "--format", fmt,
+                  env=dict(os.environ, COLUMNS="200"))
     assert r.returncode == 0, r.stderr
     out = r.stdout
     short = commit_of(repo, "v2")[:12]
@@ -419,7 +422,15 @@ def test_record_diff_in_every_format(history, fmt):
         for title in ("Became certain", "No longer in force"):
             assert title in out
     else:
-        assert out.splitlines()[0].startswith("section,group,fact,before,after")
+        rows = list(csv.DictReader(io.StringIO(out)))
+        assert {(r["section"], r["group"]) for r in rows} >= {
+            ("change", "became-certain"), ("change", "no-longer-in-force"),
+            ("file", "renamed"), ("file", "removed"), ("commit", "to")}
+    if fmt == "html":
+        # the chart of each record, on one axis: the fact's bar is hatched (uncertain) in v1
+        assert out.count('<svg xmlns="http://www.w3.org/2000/svg"') == 2
+        assert "The record at v1" in out and "The record at v2" in out
+        assert "<script" not in out
 
 
 # --- the corrections report -----------------------------------------------------------------
@@ -433,11 +444,11 @@ def test_the_corrections_report_is_checked_on_a_full_clone_and_skipped_on_a_shal
     r = kzlaw_cli("--data", root, "reports")
     assert r.returncode == 0, r.stderr
     text = open(os.path.join(root, "reports", "corrections.md")).read()
-    assert f"`{v1}`" in text
+    assert f"at revision {v1} " in text
     rows = [[c.strip() for c in line.split("|")[1:-1]] for line in text.splitlines()
             if line.startswith("| Prohibition: Act A ")]
-    assert [r[1:5] for r in rows] == [["uncertain", "in-force", "", "2000-06-01..2000-12-30"],
-                                      ["uncertain", "absent", "", "2000-01-01..2000-05-31"]]
+    assert [r[1:5] for r in rows] == [["uncertain", "in force", "", "2000-06-01..2000-12-30"],
+                                      ["uncertain", "not in force", "", "2000-01-01..2000-05-31"]]
     assert "corpus/measures/2000/gone.yaml" in text
     assert "(corrections.md)" in open(os.path.join(root, "reports", "index.md")).read()
     git(repo, "add", "-A")

@@ -61,11 +61,12 @@ def markers(corpus) -> list[tuple[int, int, str]]:
     return out
 
 
-def svg(corpus, mark: Optional[int] = None, only=None) -> str:
+def svg(corpus, mark: Optional[int] = None, only=None, span: Optional[tuple] = None) -> str:
     """The chart of every fact (or those of ``only``), with the day ``mark`` (an ordinal)
-    drawn as a vertical line when given."""
+    drawn as a vertical line when given; ``span`` (first day, last day) fixes the axis, so
+    that two charts (two records, record_report.py) line up."""
     rows = chart_rows(corpus, only)
-    lo, hi = axis_range(corpus, rows)
+    lo, hi = span or axis_range(corpus, rows)
     label_w = max([LABEL_W] + [int(len(fact_label(k)) * 6.4) + 16 for k, _ in rows])
     width = label_w + PLOT_W + 20
     height = TOP + ROW * len(rows) + 60
