@@ -170,7 +170,9 @@ def test_reports_at_a_revision_need_their_own_folder(history, tmp_path):
     out = tmp_path / "old-reports"
     r = kzlaw_cli("--data", root, "--as-of", "v1", "reports", "--dir", str(out))
     assert r.returncode == 0, r.stderr
-    assert (out / "index.md").exists()
+    cite = f"Answered from the record at v1, commit {commit_of(_repo, 'v1')}."
+    for name in [n for n in os.listdir(out) if n.endswith((".md", ".html"))]:  # each names it
+        assert cite in (out / name).read_text(), name
     assert not os.path.exists(os.path.join(root, "reports"))
     r = kzlaw_cli("--data", root, "--as-of", "v1", "reports", "--check", "--dir", str(out))
     assert r.returncode == 0, r.stderr

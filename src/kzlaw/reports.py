@@ -63,6 +63,15 @@ def generate(corpus, notes: Optional[dict] = None) -> dict[str, str]:
         files[f"history-{org}.md"] = (report.render_history(corpus.history(org), "markdown", ids=True)
                                       + "\n## Chart\n\n" + mermaid(corpus, facts))
     files["index.md"] = _index(corpus, states, diffs, orgs, chart_md)
+    if corpus.revision is not None:  # reports of an old record name it (kzlaw --as-of)
+        from .record_report import answered_at
+        for name in files:
+            if name.endswith(".md"):
+                files[name] += answered_at(corpus.revision, "markdown")
+            else:
+                files[name] = files[name].replace(
+                    "</body>", f"<p>{escape(answered_at(corpus.revision, 'table').strip())}"
+                    "</p>\n</body>", 1)
     return files
 
 
