@@ -149,15 +149,23 @@ def attributes_of(eff: dict) -> dict:
 
 
 class Holding:
-    def __init__(self, fact, by, attributes, start, ends):
+    def __init__(self, fact, by, attributes, start, ends, exists=None):
         self.fact, self.by, self.attributes = fact, by, attributes
-        self.start, self.ends = start, ends  # event keys
+        # ends: (event key, the reported measure that must exist for it to act, or None)
+        self.start, self.ends = start, ends
+        self.exists = exists  # the reported measure this holding belongs to, or None
 
 
 def model(spec: dict):
-    """(events: key -> (lo, hi), holdings) for the enacted measures of the spec."""
+    """(events: key -> (lo, hi), holdings) for the enacted and reported measures of the spec.
+
+    A reported measure (semantics.md §5, §7) acts only in the worlds where it exists: each
+    holding says which reported measure it needs (``exists``), and each of its ends which
+    reported measure must exist for that end to happen."""
     events: dict[tuple, tuple[int, int]] = {}
-    enacted = [m for m in spec["measures"] if m.get("status", "enacted") == "enacted"]
+    enacted = [m for m in spec["measures"]
+               if m.get("status", "enacted") in ("enacted", "reported")]
+    reported = {m["id"] for m in enacted if m.get("status") == "reported"}
 
     def measure_start(m):
         d = m.get("dates") or {}
@@ -176,12 +184,14 @@ def model(spec: dict):
             return key
         return measure_start(m)
 
-    enders: dict[str, list] = {}  # "M" or "M#E" -> start events of the changes acting on it
+    # "M" or "M#E" -> (start event, reported owner or None) of the changes acting on it
+    enders: dict[str, list] = {}
     for m in enacted:
         for eff in m.get("effects") or ():
             for verb in CHANGING:
                 if verb in eff:
-                    enders.setdefault(eff[verb], []).append(effect_start(m, eff))
+                    owner = m["id"] if m["id"] in reported else None
+                    enders.setdefault(eff[verb], []).append((effect_start(m, eff), owner))
     holdings = []
     for m in enacted:
         d = m.get("dates") or {}
@@ -193,14 +203,15 @@ def model(spec: dict):
             ends = []
             if d.get("expires") is not None:
                 events[("m", m["id"], "expires")] = parse_date(d["expires"])
-                ends.append(("m", m["id"], "expires"))
+                ends.append((("m", m["id"], "expires"), None))
             if eff.get("until") is not None:
                 key = ("e", m["id"], eff["id"], "until")
                 events[key] = parse_date(eff["until"])
-                ends.append(key)
+                ends.append((key, None))
             ends += enders.get(m["id"], []) + enders.get(f"{m['id']}#{eff['id']}", [])
             holdings.append(Holding(fact, f"{m['id']}#{eff['id']}", attributes_of(body),
-                                    effect_start(m, eff), ends))
+                                    effect_start(m, eff), ends,
+                                    m["id"] if m["id"] in reported else None))
     return events, holdings
 
 
@@ -377,9 +388,16 @@ def event_window(events: dict) -> tuple[int, int]:
     return first, max(bounds) + 3 - first
 
 
+def existence_choices(holdings) -> list:
+    """The reported measures whose existence a world chooses (those that can matter)."""
+    out = {h.exists for h in holdings if h.exists}
+    out |= {owner for h in holdings for _key, owner in h.ends if owner}
+    return sorted(out)
+
+
 def count_worlds(spec: dict) -> int:
-    events, _ = model(spec)
-    out = 1
+    events, holdings = model(spec)
+    out = 2 ** len(existence_choices(holdings))
     for lo, hi in events.values():
         out *= hi - lo + 1
     return out
@@ -390,14 +408,21 @@ def evaluate(spec: dict, max_worlds: int = 50_000) -> Reference:
     first, n = event_window(events)
     ref = Reference(first, n)
     keys = sorted(events)
-    ranges = [range(events[k][0], events[k][1] + 1) for k in keys]
+    # a world: one day for every event, and for every reported measure whether it exists
+    reported = existence_choices(holdings)
+    ranges = [range(events[k][0], events[k][1] + 1) for k in keys] + \
+        [(True, False) for _ in reported]
     worlds = 1
     for r in ranges:
         worlds *= len(r)
     if worlds > max_worlds:
         raise ValueError(f"{worlds} worlds is too many to enumerate")
     index = {k: i for i, k in enumerate(keys)}
-    plan = [(h, index[h.start], [index[e] for e in h.ends]) for h in holdings]
+    index.update({("exists", mid): len(keys) + i for i, mid in enumerate(reported)})
+    plan = [(h, index[h.start],
+             [(index[e], None if owner is None else index[("exists", owner)])
+              for e, owner in h.ends],
+             None if h.exists is None else index[("exists", h.exists)]) for h in holdings]
 
     categories = {}
     for section, entries in (spec.get("vocabulary") or {}).items():
@@ -417,9 +442,12 @@ def evaluate(spec: dict, max_worlds: int = 50_000) -> Reference:
     hold_possible: dict[str, int] = {}
     for world in product(*ranges):
         facts = dict(categories)
-        for h, si, eis in plan:
+        for h, si, eis, xi in plan:
+            if xi is not None and not world[xi]:
+                continue  # its reported measure does not exist in this world
             start = world[si]
-            end = min((world[e] for e in eis), default=POS)
+            # an end made by a reported measure happens only where that measure exists
+            end = min((world[e] for e, x in eis if x is None or world[x]), default=POS)
             mask = span(start, end)
             facts[h.fact] = facts.get(h.fact, 0) | mask
             hold_possible[h.by] = hold_possible.get(h.by, 0) | mask
@@ -451,7 +479,10 @@ def _exactness(ref, events, holdings, categories, rules, strata) -> None:
         if ref.possible.get(h.fact):
             base.add(h.fact)
             deps.setdefault(h.fact, set()).update(
-                e for e in [h.start] + list(h.ends) if e in uncertain)
+                e for e in [h.start] + [key for key, _owner in h.ends] if e in uncertain)
+            # a reported measure's existence is an uncertain choice shared like an event
+            deps[h.fact].update(("exists", x) for x in [h.exists] + [o for _k, o in h.ends]
+                                if x)
     # candidate derivations: positive premises possibly present, negation ignored
     upper = {k: v for k, v in ref.possible.items() if v and k in base}
     upper.update(categories)

@@ -98,6 +98,11 @@ def tiny_date_text(lo: int, hi: int, form: int, flag: str = ""):
         mid = (lo + hi) // 2
         first = a if mid == lo else f"[{a}..{iso(mid)}]"
         return [{"date": first, "ref": "s1"}, {"date": b, "ref": "s2", "as_written": "later"}]
+    if form == 4:  # a rejected alternative a few days later: it must not widen the range
+        standing = [{"date": a, "ref": "s1"}] if lo == hi else \
+            [{"date": a, "ref": "s1"}, {"date": b, "ref": "s2"}]
+        return standing + [{"date": iso(hi + 3), "ref": "s2",
+                            "rejected": "the act itself gives the earlier day"}]
     return f"[{a}..{b}]"
 
 
@@ -107,7 +112,7 @@ def tiny_dates(draw, budget: Optional[Budget] = None):
     lo = BASE + draw(st.integers(0, TINY_DAYS - 1))
     wanted = draw(st.integers(1, 4))
     width = budget.width(wanted) if budget is not None else wanted
-    form = draw(st.sampled_from([0, 0, 1, 2, 3]))
+    form = draw(st.sampled_from([0, 0, 1, 2, 3, 4]))
     flag = draw(st.sampled_from(["", "", "~", "?"]))
     return tiny_date_text(lo, lo + width - 1, form, flag)
 
@@ -155,7 +160,10 @@ def any_dates(draw, budget: Optional[Budget] = None):
         return [draw(st.sampled_from([text[1:-1], ".." + text[1:-1].split("..")[1]]))]
     alts = draw(st.lists(simple, min_size=2, max_size=3))
     refs = ["s1", "s2", "s1"]
-    return [{"date": t, "ref": r} for t, r in zip(alts, refs)]
+    out = [{"date": t, "ref": r} for t, r in zip(alts, refs)]
+    if draw(st.booleans()):  # set one aside (never all of them)
+        out[draw(st.integers(0, len(out) - 1))]["rejected"] = "an obvious misprint"
+    return out
 
 
 def deadlines():
@@ -218,8 +226,14 @@ def specs(draw, date_strategy: Callable = any_dates, max_measures: int = 4,
         ident = f"m{k + 1}"
         status = "enacted"
         if inactive and k > 0:
-            status = draw(st.sampled_from(["enacted", "enacted", "enacted", "pending", "failed"]))
-        if status == "enacted":
+            status = draw(st.sampled_from(["enacted", "enacted", "enacted", "pending", "failed",
+                                           "reported", "reported"]))
+        if status == "reported":  # a world also chooses whether it exists: twice the worlds
+            if budget.worlds * 2 > budget.limit:
+                status = "enacted"
+            else:
+                budget.worlds *= 2
+        if status in ("enacted", "reported"):
             dates = {"adopted": a_date()}
             if draw(st.integers(0, 4)) == 0:
                 dates["in_force"] = a_date(dates["adopted"])
@@ -241,10 +255,12 @@ def specs(draw, date_strategy: Callable = any_dates, max_measures: int = 4,
                 eff["until"] = a_date(eff.get("from", start))
             effects.append(eff)
         measures.append(new_measure(ident, status, dates, effects))
-    # changing effects, drawn once every measure exists so that they may point anywhere
-    enacted = [m for m in measures if m["status"] == "enacted"]
+    # changing effects, drawn once every measure exists so that they may point anywhere (at
+    # enacted and reported measures; pending and failed ones cannot be changed)
+    enacted = [m for m in measures if m["status"] in ("enacted", "reported")]
     for _ in range(draw(st.integers(0, max_changes))):
-        if len(enacted) < 2 and not [m for m in measures if m["status"] != "enacted"]:
+        if len(enacted) < 2 and not [m for m in measures if m["status"] not in
+                                     ("enacted", "reported")]:
             break
         owner = draw(st.sampled_from(measures))
         targets = [m for m in enacted if m is not owner]
@@ -272,6 +288,16 @@ def specs(draw, date_strategy: Callable = any_dates, max_measures: int = 4,
             else:
                 eff["repeals"] = f"{target['id']}#{draw(st.sampled_from(target['effects']))['id']}"
         owner["effects"].append(eff)
+    # the words of the record, which change no answer: titles, articles, summaries
+    for m in measures:
+        if draw(st.integers(0, 3)) == 0:
+            m["titles"] = {"ru": f"Закон {m['id']}", "kk": f"{m['id']} заңы"}
+        if draw(st.integers(0, 3)) == 0:
+            m["sources"] = [{"ref": "s2", "summary": "a report of the measure"},
+                            {"ref": "s1", "quote": "Закон", "translation": "The law"}]
+        for e in m["effects"]:
+            if draw(st.integers(0, 4)) == 0:
+                e["article"] = draw(st.sampled_from(["233", "5(4)", "1"]))
     out = {"vocabulary": VOCABULARY, "measures": measures, "rules": []}
     if rules:
         out["rules"] = draw(rule_lists(max_rules, min_rules))

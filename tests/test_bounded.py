@@ -206,3 +206,68 @@ def test_a_limit_that_is_not_a_whole_number_is_refused_in_one_line(tmp_path, val
     assert r.stderr == (f"KZLAW_MAX_MATCHES: expected a whole number of at least 1, found "
                         f"{value.strip()!r}\n")
     assert r.stdout == ""
+
+
+# --- "did you mean": an index, not a pass over every id per unknown id -----------------------
+
+def _difflib_suggestion(value, choices):
+    import difflib
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def test_suggestions_from_a_large_vocabulary_are_difflibs_and_compare_few_ids():
+    from kzlaw import problems
+    vocabulary = [f"organization-number-{i}" for i in range(12000)]
+    problems.suggest("warm-up", vocabulary)  # builds the index once
+    before = problems.RATIOS["computed"]
+    for i in range(0, 12000, 600):
+        wrong = f"organisation-number-{i}"
+        assert problems.suggest(wrong, vocabulary) == \
+            f" (did you mean {_difflib_suggestion(wrong, vocabulary)!r}?)"
+    assert problems.RATIOS["computed"] - before <= 20 * 20  # was 12,000 an unknown id
+
+
+def test_suggestions_agree_with_difflib_on_random_vocabularies():
+    import random
+    from kzlaw import problems
+    rng = random.Random(11)
+    alphabet = "abcdefghijklmnopqrstuvwxyz0123456789-"
+    for _ in range(8):
+        letters = alphabet[:rng.randint(3, len(alphabet))]
+        vocabulary = sorted({"".join(rng.choice(letters) for _ in range(rng.randint(1, 25)))
+                             for _ in range(rng.randint(problems.INDEX_FROM, 900))})
+        for _ in range(30):
+            word = list(rng.choice(vocabulary))
+            for _ in range(rng.randint(0, 4)):
+                i = rng.randrange(len(word) + 1)
+                if rng.random() < 0.5:
+                    word.insert(i, rng.choice(letters))
+                elif len(word) > 1:
+                    word.pop(min(i, len(word) - 1))
+            word = "".join(word)
+            expected = _difflib_suggestion(word, vocabulary)
+            got = problems.suggest(word, vocabulary)
+            if expected is not None:
+                assert got == f" (did you mean {expected!r}?)", word
+            else:
+                assert "did you mean" not in got or word in got, word
+
+
+# --- reports: the work shared across the set -------------------------------------------------
+
+def test_the_reports_build_the_timeline_once_for_every_history(tmp_path, monkeypatch):
+    from kzlaw import queries, reports
+    corpus = kzlaw.load(scale_cases.integrity(tmp_path / "orgs", 12))  # 12 designations
+    calls = []
+    real = queries._event_facts
+    monkeypatch.setattr(queries, "_event_facts", lambda c: calls.append(1) or real(c))
+    files = reports.generate(corpus)
+    assert len([n for n in files if n.startswith("history-org-")]) == 12  # and the acts
+    assert len(calls) == 1  # was once for the timeline and once more for each history
+    # and each history lists exactly its organization's events
+    events = corpus.timeline()["events"]
+    for org in ("org-0", "org-11"):
+        mine = [e for e in events if any(org in (f["target"], f["about"])
+                                         for f in e["starts"] + e["ends"])]
+        assert corpus.history(org)["events"] == mine

@@ -54,7 +54,8 @@ def frames(*parts: bytes) -> bytes:
     return b"".join(len(p).to_bytes(8, "big") + p for p in parts)
 
 
-@pytest.mark.parametrize("magic", [b"kzlaw-cache-3\n", b"kzlaw-cache-4\n", cachefile.MAGIC])
+@pytest.mark.parametrize("magic", [b"kzlaw-cache-3\n", b"kzlaw-cache-4\n", b"kzlaw-cache-5\n",
+                                   cachefile.MAGIC])
 def test_the_issue_repro_runs_no_code_and_answers_right(env, tmp_path, magic):
     root, folder = env
     truth = answers(kzlaw.load(root))

@@ -130,3 +130,18 @@ def test_corpus_info_comes_from_the_cache_and_follows_edits(tmp_path, monkeypatc
     again = kzlaw.load(root, cache=True)
     assert again.info.curated_until == datetime.date(2020, 6, 30)
     assert horizon_warnings(again, ["2017-01-01"]) == []
+
+
+@pytest.mark.parametrize("argv", [
+    ["in-force", "{day}"], ["diff", "2000-01-01", "{day}"], ["explain", "prohibition", "a",
+                                                             "--at", "{day}"]])
+def test_an_answer_outside_the_record_carries_the_warning(tmp_path, capsys, argv):
+    from kzlaw.cli import main
+    root = corpus(tmp_path, INFO)
+    for fmt in ("table", "markdown", "json"):
+        assert main(["--data", root, "--no-cache"] + [a.format(day="2017-01-01") for a in argv]
+                    + ["--format", fmt]) == 0
+        assert "2017-01-01 is after 2016-12-31" in capsys.readouterr().out
+        assert main(["--data", root, "--no-cache"] + [a.format(day="2016-12-31") for a in argv]
+                    + ["--format", fmt]) == 0
+        assert "is after 2016-12-31" not in capsys.readouterr().out

@@ -71,7 +71,7 @@ needs_unprivileged = pytest.mark.skipif(os.geteuid() == 0 and SETPRIV is None,
 def test_the_public_corpus_is_read_whole_by_nobody(public_corpus):
     result = as_nobody("--data", public_corpus, "check")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1].startswith("ok: 2 measures, 1 rules")
+    assert "ok: 2 measures, 1 rules" in " ".join(result.stdout.split())
 
 
 @needs_unprivileged

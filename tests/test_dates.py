@@ -49,7 +49,8 @@ TABLE = [
     ("2012-02-29", "2012-02-29", "2012-02-29"),
     ("2011-12", "2011-12-01", "2011-12-31"),
     ("0001", "0001-01-01", "0001-12-31"),
-    ("9999-12", "9999-12-01", "9999-12-31"),
+    ("9000-12", "9000-12-01", "9000-12-31"),  # the last month a corpus date may name
+    ("9000-23", "9000-09-01", "9000-11-30"),
 ]
 
 
@@ -158,6 +159,8 @@ def test_flags_are_kept_and_do_not_move_the_bounds(text, flag, earliest, latest)
     "2011-10-05T10:00",
     "２０１１",  # non-ASCII digits
     "9999-24",  # winter 9999 runs into year 10000
+    "9000-24",  # winter 9000 runs into year 9001, past corpus dates' last year
+    "9001", "9999-12", "9999-12-31", "[2000..9001-01]",
 ])
 def test_refused(text):
     with pytest.raises(DateError):

@@ -108,7 +108,7 @@ def test_missing_required_field(tmp_path):
 def test_wrong_choice_is_reported_on_its_line_with_a_suggestion(tmp_path):
     text = GOOD.replace("status: enacted", "status: enacte")
     assert one_measure(tmp_path, text) == [
-        "measures/2000/m.yaml:4: status 'enacte' is not one of enacted, pending, failed "
+        "measures/2000/m.yaml:4: status 'enacte' is not one of enacted, pending, failed, reported "
         "(did you mean 'enacted'?)"]
 
 

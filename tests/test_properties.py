@@ -16,6 +16,7 @@ from hypothesis import assume, example, given, reject
 from hypothesis import strategies as st
 
 import kzlaw
+from kzlaw import daysets as ds
 import reference as R
 import strategies as S
 from builder import dump
@@ -137,6 +138,25 @@ REPEAL_OF_REPEAL = spec_of(
     M("m1", "2001-01-01", [{"id": "e1", "prohibits": "a"}]),
     M("m2", "[2001-01-05..2001-01-07]", [{"id": "e1", "repeals": "m1"}]),
     M("m3", "2001-01-03", [{"id": "e1", "repeals": "m2#e1"}]))
+# A reported replacement that restates the fact: in-force throughout, in every world (either
+# the report is true and the new text holds from the day it replaces the old, or it is false
+# and the old text goes on); a reported repeal only makes its target uncertain.
+REPORTED_RESTATES = spec_of(
+    M("m1", "2001-01-01", [{"id": "e1", "prohibits": "a", "liability": "criminal"}]),
+    M("m2", "[2001-01-03..2001-01-06]", [{"id": "e1", "replaces": "m1"},
+                                         {"id": "e2", "prohibits": "a"}], status="reported"),
+    M("m3", "2001-01-04", [{"id": "e1", "repeals": "m1#e1"}], status="reported"))
+# A reported measure's amendment establishes an uncertain fact; an enacted repeal of a
+# reported measure ends it as any.
+REPORTED_AMENDS = spec_of(
+    M("m1", "2001-01-01", [{"id": "e1", "prohibits": "a"}, {"id": "e2", "establishes": "i"}]),
+    M("m2", "[2001-01-02..2001-01-03]", [{"id": "e1", "amends": "m1#e1",
+                                         "with": {"prohibits": "b"}}], status="reported"),
+    M("m3", "[2001-01-05..2001-01-06]", [{"id": "e1", "repeals": "m2"}]))
+# A rejected alternative does not widen the range.
+REJECTED = spec_of(M("m1", [{"date": "2001-01-02", "ref": "s1"},
+                            {"date": "2001-01-08", "ref": "s2", "rejected": "a misprint"}],
+                     [{"id": "e1", "prohibits": "a"}]))
 # A rule that can use what it derives (diff once recursed forever on it).
 RECURSIVE = spec_of(M("m1", "2001-01-05", [{"id": "e1", "prohibits": "a"}]),
                     rules=[{"id": "r1", "when": [{"prohibition": "?x"}],
@@ -153,6 +173,9 @@ MIXED = spec_of(M("m1", "2001-01-05", [{"id": "e1", "prohibits": "a"},
 @given(tiny_no_rules)
 @example(AMENDED)
 @example(REPEAL_OF_REPEAL)
+@example(REPORTED_RESTATES)
+@example(REPORTED_AMENDS)
+@example(REJECTED)
 def test_engine_equals_reference_without_rules(spec):
     """Without rules, certain and possible are both exact (semantics.md §7), on every day."""
     corpus = load(spec)
@@ -606,6 +629,58 @@ def test_pending_and_failed_measures_change_nothing(spec, data):
         assert full_state(a, day) == full_state(b, day), day
 
 
+# --- 8b. reported measures (semantics.md §5, §7) -------------------------------------------------
+
+def _reported_effects(spec) -> set:
+    return {f"{m['id']}#{e['id']}" for m in spec["measures"] if m["status"] == "reported"
+            for e in m["effects"]}
+
+
+@given(any_spec)
+@example(REPORTED_RESTATES)
+def test_a_fact_held_only_by_reported_measures_is_never_in_force(spec):
+    """Where every effect that may hold a fact belongs to a reported measure, some world (the
+    one where none of them exists) lacks it: it is uncertain at most."""
+    reported = _reported_effects(spec)
+    assume(reported)
+    corpus = load(spec)
+    for day in sample_days(corpus, spec):
+        for f in corpus.at(day):
+            if f.by and all(b in reported for b in f.by):
+                assert f.status == "uncertain", (f.key, S.iso(day), f.by)
+
+
+def _targets(spec) -> set:
+    return {str(e[v]).split("#")[0] for m in spec["measures"] for e in m["effects"]
+            for v in ("repeals", "replaces", "amends") if v in e}
+
+
+@given(any_spec, st.data())
+@example(REPORTED_RESTATES, None)
+def test_a_reported_measure_lies_between_its_absence_and_its_enactment(spec, data):
+    """Without rules the worlds of a reported measure are those where it is enacted and those
+    where it does not exist, so certain = certain(enacted) ∩ certain(removed) and possible =
+    possible(enacted) ∪ possible(removed), for every fact."""
+    spec = dict(spec, rules=[])
+    reported = [m for m in spec["measures"] if m["status"] == "reported"
+                and m["id"] not in _targets(spec)]  # removable: nothing changes it
+    assume(reported)
+    chosen = reported[0] if data is None else \
+        data.draw(st.sampled_from(reported), label="reported measure")
+    as_enacted = copy.deepcopy(spec)
+    for m in as_enacted["measures"]:
+        if m["id"] == chosen["id"]:
+            m["status"] = "enacted"
+    removed = dict(spec, measures=[m for m in spec["measures"] if m["id"] != chosen["id"]])
+    r, e, a = load(spec), load(as_enacted), load(removed)
+    for key in set(fact_keys(r)) | set(fact_keys(e)) | set(fact_keys(a)):
+        rc, rp = r.day_ranges(*key)
+        ec, ep = e.day_ranges(*key)
+        ac, ap = a.day_ranges(*key)
+        assert rc == ds.intersect(ec, ac), (key, rc, ec, ac)
+        assert rp == ds.union(ep, ap), (key, rp, ep, ap)
+
+
 # --- 9. loading what kzlaw writes --------------------------------------------------------------
 
 def dump_date(d):
@@ -615,19 +690,20 @@ def dump_date(d):
         out = []
         for a in d.alternatives:
             item = {"date": a.date.text + a.date.flag, "ref": a.ref}
-            for name in ("quote", "as_written", "note"):
+            for name in ("quote", "as_written", "note", "summary", "translation", "rejected"):
                 if getattr(a, name) is not None:
                     item[name] = getattr(a, name)
             out.append(item)
         return out
     text = d.text + d.flag
-    extra = {n: getattr(d, n) for n in ("as_written", "note", "ref", "quote")
-             if getattr(d, n) is not None}
+    extra = {n: getattr(d, n) for n in ("as_written", "note", "ref", "quote", "summary",
+                                         "translation") if getattr(d, n) is not None}
     return {"date": text, **extra} if extra else text
 
 
 def dump_refs(refs):
-    return [{k: v for k, v in (("ref", r.ref), ("quote", r.quote), ("note", r.note))
+    return [{k: v for k, v in (("ref", r.ref), ("quote", r.quote), ("summary", r.summary),
+                               ("translation", r.translation), ("note", r.note))
              if v is not None} for r in refs]
 
 
@@ -638,7 +714,7 @@ def dump_effect(e):
                       ("empowers", "empowers"), ("penalizes", "penalizes"),
                       ("repeals", "repeals"), ("replaces", "replaces"), ("amends", "amends"),
                       ("liability", "liability"), ("as_", "as"), ("penalty", "penalty"),
-                      ("note", "note")):
+                      ("note", "note"), ("article", "article")):
         if getattr(e, name) is not None:
             out[key] = getattr(e, name)
     for name, key in (("deadline", "deadline"), ("from_", "from"), ("until", "until")):
@@ -697,6 +773,8 @@ def dump_corpus(corpus, root: str) -> str:
         for name in ("number", "note"):
             if getattr(m, name) is not None:
                 out[name] = getattr(m, name)
+        if m.titles:
+            out["titles"] = dict(m.titles)
         os.makedirs(os.path.dirname(os.path.join(root, rel)), exist_ok=True)
         dump(os.path.join(root, rel), out)
     for ident, r in corpus.rules.items():

@@ -172,3 +172,84 @@ def test_csv_carries_what_the_tables_carry(argv, column, capsys, monkeypatch):
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows and column in rows[0]
     assert len({len(r) for r in rows}) == 1
+
+
+# --- charts --------------------------------------------------------------------------------
+
+import re  # noqa: E402
+
+import kzlaw  # noqa: E402
+from kzlaw import chart  # noqa: E402
+from kzlaw.reports import generate  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return kzlaw.load()
+
+
+def _attr(tag: str, name: str) -> float:
+    return float(re.search(rf'{name}="([-0-9.]+)"', tag).group(1))
+
+
+def test_the_chart_fits_1400_pixels_with_labels_a_legend_and_the_last_year(bundled):
+    svg = chart.svg(bundled)
+    width = _attr(svg.split(">")[0], "width")
+    assert width <= 1400
+    years = [(float(x), int(y)) for x, y in
+             re.findall(r'<text class="year" x="([0-9.]+)"[^>]*>(\d{4})</text>', svg)]
+    assert years and max(x for x, _ in years) + 20 <= width
+    lo, hi = chart.axis_range(bundled, chart.chart_rows(bundled))
+    assert max(y for _, y in years) >= bundled.info.curated_until.year
+    assert 'class="legend"' in svg and "uncertain (in some readings)" in svg
+    label = bundled.vocabulary["organizations"]["hizb-ut-tahrir"].label
+    assert f">{label}</text>" in svg  # labels, not ids
+    assert ">designation hizb-ut-tahrir<" not in svg
+    markers = re.findall(r'<rect class="measure-marker"[^>]*><title>([^<]+)</title>', svg)
+    assert len(markers) == len(chart.markers(bundled)) and all(markers)
+
+
+def test_open_bars_stop_at_the_horizon_line(bundled):
+    svg = chart.svg(bundled)
+    line = re.search(r'<g class="horizon">.*?<line x1="([0-9.]+)"', svg)
+    assert line, "the horizon is drawn"
+    hx = float(line.group(1))
+    row = re.search(r'data-fact="designation\|hizb-ut-tahrir\|">(.*?)</g>', svg, re.S).group(1)
+    bars = re.findall(r'<rect class="(?:certain|uncertain)" x="([0-9.]+)" y="[0-9.]+" '
+                      r'width="([0-9.]+)"', row)
+    x, w = map(float, bars[-1])
+    assert abs(x + w - hx) < 0.2  # open-ended: it stops at the end of the record
+
+
+def test_a_chart_without_a_horizon_draws_none(tmp_path):
+    import shutil
+    import os
+    root = tmp_path / "small"
+    shutil.copytree(os.path.join(os.path.dirname(__file__), "data", "small"), root)
+    svg = chart.svg(kzlaw.load(str(root)))
+    assert 'class="horizon"' not in svg and 'class="fact-row"' in svg
+
+
+def test_mermaid_in_force_is_solid_and_uncertain_doubtful(bundled):
+    text = chart.mermaid(bundled)
+    tasks = [line for line in text.splitlines() if re.search(r":.*\d{4}-\d\d-\d\d,", line)]
+    assert tasks
+    assert not any(":done" in t for t in tasks)  # done is Mermaid's faded grey
+    uncertain = [t for t in tasks if "(uncertain)" in t]
+    assert uncertain and all(":active," in t for t in uncertain)
+    assert all(":active," not in t for t in tasks if "(uncertain)" not in t)
+    assert "todayMarker off" in text
+    ends = [t.rsplit(", ", 1)[1] for t in tasks]
+    assert max(ends) <= "2025-01-01"
+
+
+def test_reports_hold_histories_of_organizations_acts_and_laws(bundled):
+    files = generate(bundled)
+    assert "history-hizb-ut-tahrir.md" in files
+    assert "history-prayer-in-workplace.md" in files  # an act
+    assert "history-law-2011-religious-activity.md" in files  # a law
+    index = files["index.md"]
+    for name in ("history-hizb-ut-tahrir.md", "history-prayer-in-workplace.md",
+                 "history-law-2011-religious-activity.md"):
+        assert f"(<{name}>)" in index
+    assert "commit" not in files["timeline.html"].split("<footer>")[-1]

@@ -8,7 +8,7 @@ raises ``CacheFormatError``.
 
 Layout::
 
-    MAGIC                       b"kzlaw-cache-5\\n"
+    MAGIC                       b"kzlaw-cache-6\\n"
     3 frames                    8-byte big-endian length, then that many bytes of UTF-8 JSON:
       header                    {"root", "code", "manifest", "compiled", "rest"}: the corpus's
                                 real path, kzlaw's code fingerprint, the SHA-256 of the corpus
@@ -33,7 +33,7 @@ from array import array
 from datetime import date
 from operator import itemgetter
 
-MAGIC = b"kzlaw-cache-5\n"
+MAGIC = b"kzlaw-cache-6\n"  # 6: holdings know reported measures (semantics.md section 7)
 STATUSES = ("in-force", "uncertain")
 
 

@@ -174,7 +174,11 @@ def _check_measure(corpus: RawCorpus, m: Measure, problems: list[Problem]) -> No
                          lambda field=field: _line(raw, "dates", field), problems)
     if m.status == "enacted" and m.dates.adopted is None:
         problems.append(Problem(rel, _line(raw, "dates"), "an enacted measure needs dates.adopted"))
-    if m.status != "enacted" and m.dates.in_force is not None:
+    if m.status == "reported" and m.dates.adopted is None:
+        problems.append(Problem(rel, _line(raw, "dates"), "a reported measure needs "
+                                "dates.adopted: the day it is said to date from (a range "
+                                "such as '[..2011]' where the report is vague)"))
+    if not m.in_effect and m.dates.in_force is not None:
         problems.append(Problem(rel, _line(raw, "dates", "in_force"),
                                 f"a {m.status} measure is not in force: drop dates.in_force"))
     adopted, in_force, expires = m.dates.adopted, m.dates.in_force, m.dates.expires
@@ -291,7 +295,7 @@ def _check_target(corpus: RawCorpus, m: Measure, kind: str, value: str, rel: str
     if mid == m.id:
         problems.append(Problem(rel, _at(line), f"a measure cannot {kind[:-1]} itself"))
         return
-    if target.status != "enacted":
+    if not target.in_effect:  # pending or failed; a reported target is changed as any
         problems.append(Problem(rel, _at(line), f"{kind} {mid!r}, which is a {target.status} "
                                 "measure and never had effects"))
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import os
 import signal
@@ -262,8 +263,14 @@ def _on_sigterm_raise():
 
 
 def _write_stdout(text: str) -> None:
+    if sys.stdout is None:  # started with stdout closed: nobody reads the answer
+        return
     try:
         sys.stdout.write(text)
+    except OSError as e:
+        if e.errno == errno.EBADF:  # stdout was closed: like a reader that went away
+            raise BrokenPipeError(errno.EPIPE, "stdout is closed") from None
+        raise
     except UnicodeEncodeError:  # a terminal that cannot show every character of the answer
         buffer = getattr(sys.stdout, "buffer", None)
         if buffer is None:

@@ -18,6 +18,10 @@ from typing import Optional
 
 import attrs
 
+# A corpus date's year runs from 1 to MAX_YEAR, leaving room after the last date for what
+# reports and charts add (an axis to the January after next, a day after an end) within
+# Python's calendar, which ends with year 9999. A question's DATE may be any day.
+MAX_YEAR = 9000
 NEG = -(10**7)  # before every day
 POS = 10**7  # after every day
 
@@ -131,8 +135,9 @@ def _bounds(text: str) -> tuple[int, int, str]:
         raise DateError(f"cannot parse date {text!r} (expected YYYY, YYYY-MM, YYYY-MM-DD, "
                         "a season YYYY-21..24, or a range [A..B])")
     y, mm, dd, flag = int(m.group(1)), m.group(2), m.group(3), m.group(4) or ""
-    if y < 1:
-        raise DateError(f"year {y} is out of range in {text!r}")
+    if not 1 <= y <= MAX_YEAR:
+        raise DateError(f"year {y} is out of range in {text!r} (corpus dates run from year 1 "
+                        f"to {MAX_YEAR})")
     if mm is None:
         return date(y, 1, 1).toordinal(), date(y, 12, 31).toordinal(), flag
     mo = int(mm)
@@ -144,8 +149,8 @@ def _bounds(text: str) -> tuple[int, int, str]:
             first, last_m = _SEASONS[mo]
             start = date(y, first, 1)
             ly, lm = (y + 1, last_m - 12) if last_m > 12 else (y, last_m)
-            if ly > 9999:
-                raise DateError(f"season {text!r} runs past year 9999")
+            if ly > MAX_YEAR:
+                raise DateError(f"season {text!r} runs past year {MAX_YEAR}")
             end = date(ly, lm, calendar.monthrange(ly, lm)[1])
             return start.toordinal(), end.toordinal(), flag
         raise DateError(f"{text!r}: month {mm} does not exist (01-12, or a season 21-24)")

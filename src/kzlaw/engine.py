@@ -62,19 +62,36 @@ class Holding:
     end_causes: tuple  # of (Event, str reason, str by)
     attributes: tuple  # sorted (name, value)
     sources: tuple  # source ids
+    # A reported measure (semantics.md §5, §7) acts only in the worlds where it exists:
+    exists: Optional[str] = None  # the reported measure this holding belongs to, or None
+    conditional: frozenset = frozenset()  # keys of ends made by (other) reported measures:
+    # each happens only where its measure exists
     possible: ds.DaySet = attrs.field(init=False)
     certain: ds.DaySet = attrs.field(init=False)
 
     def __attrs_post_init__(self):
         # [start, end) in the worlds: possible from the earliest start to the latest first end,
         # certain from the latest start to the earliest end; never, if it ends as it starts.
+        # An end that only a reported measure makes does not end the holding in the worlds
+        # without that measure, so it cuts the certain days, not the possible ones; a holding
+        # of a reported measure is certain nowhere on its own.
         if any(e.key == self.start.key for e in self.ends):
             possible = certain = ds.EMPTY
         else:
-            possible = ds.span(self.start.earliest, min((e.latest for e in self.ends), default=POS))
-            certain = ds.span(self.start.latest, min((e.earliest for e in self.ends), default=POS))
+            possible = ds.span(self.start.earliest, min(
+                (e.latest for e in self.ends if e.key not in self.conditional), default=POS))
+            certain = ds.EMPTY if self.exists is not None else ds.span(
+                self.start.latest, min((e.earliest for e in self.ends), default=POS))
         object.__setattr__(self, "possible", possible)
         object.__setattr__(self, "certain", certain)
+
+    def choices(self) -> set:
+        """The uncertain choices its days depend on: event keys and reported existences."""
+        out = {self.start.key} | {e.key for e in self.ends}
+        if self.exists is not None:
+            out.add(("exists", self.exists))
+        out |= {("exists", key[1]) for key in self.conditional}
+        return out
 
 
 def fact_key(eff: Effect) -> FactKey:
@@ -116,6 +133,7 @@ def build_holdings(measures: Iterable[Measure]) -> tuple[list[Holding], EventTab
     """
     events = EventTable()
     measures = sorted((m for m in measures if m.in_effect), key=lambda m: m.id)
+    reported = {m.id for m in measures if m.status == "reported"}
     # target ("M" or "M#E") -> list of (event, verb, by)
     enders: dict[str, list] = {}
     changes = []
@@ -158,13 +176,16 @@ def build_holdings(measures: Iterable[Measure]) -> tuple[list[Holding], EventTab
                 if alone:
                     shared = (causes, ends)
             srcs = body.sources or eff.sources or m.sources
+            conditional = frozenset(c[0].key for c in causes
+                                    if c[0].key[1] in reported and c[0].key[1] != m.id)
             holdings.append(Holding(
                 fact=fact_key(body), by=f"{m.id}#{eff.id}", measure=m.id, effect=eff,
                 start=events.effect_start(m, eff),
                 ends=ends,
                 end_causes=causes,
                 attributes=tuple(sorted(body.attributes().items())),
-                sources=tuple(sorted({s.ref for s in srcs}))))
+                sources=tuple(sorted({s.ref for s in srcs})),
+                exists=m.id if m.id in reported else None, conditional=conditional))
     return holdings, events, changes
 
 
@@ -201,7 +222,7 @@ def certain_set(holdings: list[Holding]) -> ds.DaySet:
 def _shares_events(holdings: list[Holding]) -> bool:
     seen = set()
     for h in holdings:
-        keys = {h.start.key} | {e.key for e in h.ends}
+        keys = h.choices()
         if keys & seen:
             return True
         seen |= keys
@@ -209,11 +230,19 @@ def _shares_events(holdings: list[Holding]) -> bool:
 
 
 def _covered(holdings: list[Holding], d: int) -> bool:
-    """Does every world have some holding on day d?"""
+    """Does every world have some holding on day d?
+
+    Each holding holds on d under a conjunction of literals over the undetermined choices: an
+    event's variable is True when it happened on or before d, a reported measure's
+    ``("exists", id)`` when it exists; an end made by a reported measure is a clause
+    "that measure does not exist, or the end is after d"."""
     terms = []
     for h in holdings:
         term: dict = {}
+        clauses: list = []
         ok = True
+        if h.exists is not None:
+            term[("exists", h.exists)] = True
         s = h.start
         if s.latest <= d:
             pass
@@ -225,6 +254,16 @@ def _covered(holdings: list[Holding], d: int) -> bool:
             for e in h.ends:
                 if d < e.earliest:
                     continue
+                if e.key in h.conditional:
+                    exists = ("exists", e.key[1])
+                    if e.latest <= d:
+                        if term.get(exists) is True:
+                            ok = False
+                            break
+                        term[exists] = False  # ended here wherever its measure exists
+                    else:
+                        clauses.append(((exists, False), (e.key, False)))
+                    continue
                 if e.latest <= d:
                     ok = False
                     break
@@ -233,17 +272,18 @@ def _covered(holdings: list[Holding], d: int) -> bool:
                     break
                 term[e.key] = False  # end after d
         if ok:
-            if not term:
+            if not term and not clauses:
                 return True
-            terms.append(term)
+            terms.append((term, clauses))
     if not terms:
         return False
-    variables = sorted({k for t in terms for k in t})
+    variables = sorted({k for t, cs in terms for k in list(t) + [v for c in cs for v, _ in c]})
     if len(variables) > MAX_SHARED:
         return False
     for values in product((True, False), repeat=len(variables)):
         world = dict(zip(variables, values))
-        if not any(all(world[k] == v for k, v in t.items()) for t in terms):
+        if not any(all(world[k] == v for k, v in t.items())
+                   and all(any(world[k] == v for k, v in c) for c in cs) for t, cs in terms):
             return False
     return True
 

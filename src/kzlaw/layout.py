@@ -119,13 +119,15 @@ def _share(floor: list[int], natural: list[int], room: int) -> list[int]:
     widths = list(floor)
     while room > 0:
         want = [natural[i] - widths[i] for i in range(len(widths))]
+        if want[0] > 0:  # the first column names the row: it gets twice its share
+            want[0] = min(2 * want[0], room + want[0])
         total = sum(w for w in want if w > 0)
         if total == 0:
             break
         given = 0
         for i, w in enumerate(want):
             if w > 0:
-                add = min(w, max(1, room * w // total))
+                add = min(natural[i] - widths[i], max(1, room * w // total))
                 add = min(add, room - given)
                 widths[i] += add
                 given += add

@@ -20,7 +20,7 @@ SLUG_MAX = 80
 
 MEASURE_KINDS = ("constitution", "code", "law", "amendment", "decree", "order",
                  "court-decision", "list", "program", "bill")
-STATUSES = ("enacted", "pending", "failed")
+STATUSES = ("enacted", "pending", "failed", "reported")
 LIABILITIES = ("criminal", "administrative", "constitutional", "regulatory")
 DESIGNATIONS = ("terrorist", "extremist")
 SOURCE_KINDS = ("primary", "official-report", "press", "ngo", "academic")
@@ -235,8 +235,9 @@ class Measure:
 
     @property
     def in_effect(self) -> bool:
-        """Only enacted measures have effects (semantics.md §5: pending and failed change nothing)."""
-        return self.status == "enacted"
+        """Enacted and reported measures have effects (a reported one only in the worlds where
+        it exists); pending and failed measures change nothing (semantics.md §5)."""
+        return self.status in ("enacted", "reported")
 
 
 @attrs.frozen

@@ -334,39 +334,41 @@ def _plain(value):
     return list(value) if isinstance(value, tuple) else value
 
 
-def _causes(corpus, key, a: int, b: int, _seen=None) -> tuple[list[str], list[dict]]:
+def _causes(corpus, key, a: int, b: int) -> tuple[list[str], list[dict]]:
     """The effects and rules whose dated events changed the fact between a and b, and those
-    events' dates. A derived fact's causes include those of its premises that changed status,
-    each premise visited once (rules may be recursive)."""
+    events' dates. A derived fact's causes include the effects behind those of its premises
+    that changed status, and theirs, each premise visited once (rules may be recursive, and a
+    chain of rules may be thousands long: a work list, not recursion)."""
     lo, hi = min(a, b), max(a, b)
-    seen = set() if _seen is None else _seen
-    seen.add(key)
+    seen = {key}
+    todo = [key]
     by: set = set()
     when: dict = {}  # event label -> event (JSON form)
 
     def inside(ev) -> bool:
         return ev.latest > lo and ev.earliest <= hi
 
-    for h in corpus.holdings_by_fact.get(key, ()):
-        if inside(h.start):
-            by.add(h.by)
-            when[h.start.label] = event_json(h.start)
-        for ev, _reason, cause in h.end_causes:
-            if inside(ev):
+    while todo:
+        fact = todo.pop()
+        for h in corpus.holdings_by_fact.get(fact, ()):
+            if inside(h.start):
                 by.add(h.by)
-                if "#" in cause:
-                    by.add(cause)
-                when[ev.label] = event_json(ev)
-    for d in corpus.derivations.get(key, ()):
-        by.add(f"rule:{d.rule}")
-        for prem in d.premises + d.negated:
-            if prem in seen or prem[0] == "category":
-                continue
-            if _status(corpus.value(prem, a)) != _status(corpus.value(prem, b)):
-                sub_by, sub_when = _causes(corpus, prem, a, b, seen)
-                by.update(x for x in sub_by if not x.startswith("rule:"))
-                for w in sub_when:
-                    when[w["label"]] = w
+                when[h.start.label] = event_json(h.start)
+            for ev, _reason, cause in h.end_causes:
+                if inside(ev):
+                    by.add(h.by)
+                    if "#" in cause:
+                        by.add(cause)
+                    when[ev.label] = event_json(ev)
+        for d in corpus.derivations.get(fact, ()):
+            if fact is key:  # the rules behind the fact itself, not behind its premises
+                by.add(f"rule:{d.rule}")
+            for prem in d.premises + d.negated:
+                if prem in seen or prem[0] == "category":
+                    continue
+                if _status(corpus.value(prem, a)) != _status(corpus.value(prem, b)):
+                    seen.add(prem)
+                    todo.append(prem)
     events = sorted(when.values(), key=lambda e: (e["earliest"] or "", e["latest"] or "~",
                                                   e["label"]))
     return sorted(by), events
@@ -462,6 +464,41 @@ def _event_facts(corpus) -> tuple[dict, dict]:
 def timeline(corpus, start: Optional[int], end: Optional[int]) -> list[dict]:
     """Every dated event in order of its earliest day, with the facts it starts, ends or
     restates (a fact ended and started by the same event, as by an amendment, continues)."""
+    rows = [r for r in _all_events(corpus) if (start is None or r["_latest"] >= start)
+            and (end is None or r["_earliest"] <= end)]
+    return [_public(r) for r in rows]
+
+
+def _public(row: dict) -> dict:
+    return {k: v for k, v in row.items() if k not in ("_earliest", "_latest")}
+
+
+def _all_events(corpus) -> list[dict]:
+    """Every event row of the corpus, sorted, with its ``_earliest`` and ``_latest`` days:
+    built once per corpus and shared by the timeline and every history (the reports ask for
+    one history per organization; each built the whole timeline again)."""
+    rows = corpus.__dict__.get("_memo_events")
+    if rows is None:
+        rows = corpus.__dict__["_memo_events"] = _build_events(corpus)
+    return rows
+
+
+def _events_by_id(corpus) -> dict[str, list[dict]]:
+    """id -> the event rows a history of that id lists, in order (built once per corpus)."""
+    index = corpus.__dict__.get("_memo_events_by_id")
+    if index is None:
+        index = {}
+        for row in _all_events(corpus):
+            ids = {x for f in row["starts"] + row["ends"] for x in (f["target"], f["about"])
+                   if x is not None}
+            ids.add(row["event"].split()[-1].split("#")[0])
+            for ident in ids:
+                index.setdefault(ident, []).append(row)
+        corpus.__dict__["_memo_events_by_id"] = index
+    return index
+
+
+def _build_events(corpus) -> list[dict]:
     starts, ends = _event_facts(corpus)
     rows = []
     for mid in sorted(corpus.measures):
@@ -502,11 +539,10 @@ def timeline(corpus, start: Optional[int], end: Optional[int]) -> list[dict]:
                         rows.append(_event_row(corpus, key, d, f"effect {eff.id} {name}", mid, eff.id,
                                                m.title, starts.get(key, set()),
                                                ends.get(key, set())))
-    rows = [r for r in rows if (start is None or r["_latest"] >= start)
-            and (end is None or r["_earliest"] <= end)]
+    for r in rows:  # a reported measure's events are marked as such (semantics.md §5)
+        if r["measure_status"] == "reported":
+            r["event"] = "reported: " + r["event"]
     rows.sort(key=lambda r: (r["_earliest"], r["_latest"], r["measure"], r["event"]))
-    for r in rows:
-        del r["_earliest"], r["_latest"]
     return rows
 
 
@@ -790,11 +826,7 @@ def history(corpus, ident: str) -> dict:
             if v.status == UNCERTAIN:
                 period["why"] = corpus.compiled.why_uncertain(key, s)
             periods.append(period)
-    events = []
-    for row in timeline(corpus, None, None):
-        if any(ident in (f["target"], f["about"]) for f in row["starts"] + row["ends"]) or \
-                ident in (row["event"].split()[-1].split("#")[0],):
-            events.append(row)
+    events = [_public(row) for row in _events_by_id(corpus).get(ident, ())]
     return document(corpus, question, [], {
         "id": ident, "type": known[ident], "label": corpus.names.label(ident),
         "periods": periods, "events": events})

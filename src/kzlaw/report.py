@@ -102,11 +102,15 @@ def _terminal(doc: Doc, width: int) -> str:
     for block in doc.blocks:
         kind = block[0]
         if kind == "heading":
+            if out and out[-1] == "":
+                out.pop()
             out += [""] + layout.heading_lines(block[2], width, "-")
         elif kind == "para":
-            out += [""] + layout.wrap(block[1], width)
+            out += [""] + layout.wrap(block[1], width) + [""]
         elif kind == "warning":
             out += layout.hanging("warning: " + block[1], width, "", "    ")
+            if block is doc.blocks[-1] or doc.blocks[doc.blocks.index(block) + 1][0] != "warning":
+                out.append("")
         elif kind == "table":
             _, headers, rows, empty = block
             if not rows:
@@ -121,6 +125,8 @@ def _terminal(doc: Doc, width: int) -> str:
                     out += layout.hanging(f'"{text}"', width, pad + "  ", " ")
                 else:
                     out += layout.hanging(text, width, pad, "    ")
+    while out and out[-1] == "":
+        out.pop()
     return "\n".join(out) + "\n"
 
 
@@ -343,8 +349,15 @@ def _attrs(fact_attrs: dict) -> str:
                      for k, v in fact_attrs.items())
 
 
+ATTRIBUTE_NAMES = ("liability", "as", "deadline")  # a column each (empty ones are dropped)
+
+
 def _fact_attrs(f: dict) -> dict:
-    return {k: f[k] for k in ("liability", "as", "deadline") if k in f}
+    return {k: f[k] for k in ATTRIBUTE_NAMES if k in f}
+
+
+def _attr_cells(f: dict) -> list[str]:
+    return [_attr_value(f[k]) if f.get(k) is not None else "" for k in ATTRIBUTE_NAMES]
 
 
 def _status(s: str) -> str:
@@ -427,13 +440,12 @@ def render_in_force(data: dict, fmt: str, ids: bool = False, width: int = 80) ->
     n_unc = sum(1 for f in facts if f["status"] == "uncertain")
     doc = Doc(f"In force on {data['date']}: {len(facts) - n_unc} in force, {n_unc} uncertain")
     doc.warnings(data.get("warnings", ()))
-    headers = ["fact", "status", "details", "evidence", "why"]
+    headers = ["fact", "status"] + list(ATTRIBUTE_NAMES) + ["evidence", "why"]
     if ids:
         headers += ["id", "by", "sources"]
     rows = []
     for f in facts:
-        row = [f["title"], _status(f["status"]), _attrs(_fact_attrs(f)), f["evidence"],
-               f.get("why")]
+        row = [f["title"], _status(f["status"]), *_attr_cells(f), f["evidence"], f.get("why")]
         if ids:
             row += [_fact_id(f), Cut(f["by"]), Cut(f["sources"])]
         rows.append(row)
@@ -716,11 +728,16 @@ def _titles(facts: list[dict]) -> list[str]:
     return [f["title"] for f in facts]
 
 
-def _event_rows(events: list[dict], ids: bool) -> list[list]:
+def _event_rows(events: list[dict], ids: bool, about: Optional[str] = None) -> list[list]:
+    """Rows of dated events; with ``about``, only the facts that name that id are listed."""
+    def facts(fs):
+        if about is not None:
+            fs = [f for f in fs if about in (f["target"], f.get("about"))]
+        return Cut(_titles(fs))
     rows = []
     for r in events:
-        row = [when_text(r), r["event"], r["title"], Cut(_titles(r["starts"])),
-               Cut(_titles(r["ends"])), Cut(_titles(r["restates"]))]
+        row = [when_text(r), r["event"], r["title"], facts(r["starts"]), facts(r["ends"]),
+               facts(r["restates"])]
         if ids:
             row.append(r["measure"] + (f"#{r['effect']}" if r.get("effect") else ""))
         rows.append(row)
@@ -731,7 +748,7 @@ EVENT_HEADERS = ["date", "event", "measure", "starts", "ends", "continues, amend
 
 
 def render_timeline(data: dict, fmt: str, ids: bool = False, width: int = 80,
-                    chart: str = "") -> str:
+                    chart: str = "", chart_md: str = "") -> str:
     if fmt == "json":
         return to_json(data)
     events = data["events"]
@@ -747,8 +764,8 @@ def render_timeline(data: dict, fmt: str, ids: bool = False, width: int = 80,
         return csv_text(TIMELINE_CSV, rows)
     doc = Doc(f"Timeline: {len(events)} dated events")
     doc.warnings(data.get("warnings", ()))
-    if chart:
-        doc.raw(chart)
+    if chart or chart_md:
+        doc.raw(chart, chart_md)
     doc.table(EVENT_HEADERS + (["id"] if ids else []), _event_rows(events, ids))
     return _finish(doc, data, fmt, width)
 
@@ -760,7 +777,7 @@ HISTORY_CSV = ["id", "kind", "fact_id", "target", "about", "label", "about_label
 
 
 def render_history(data: dict, fmt: str, ids: bool = False, width: int = 80,
-                   chart: str = "") -> str:
+                   chart: str = "", chart_md: str = "") -> str:
     if data.get("type") == "measure":
         return render_show(data, fmt, ids, width)
     if fmt == "json":
@@ -777,22 +794,25 @@ def render_history(data: dict, fmt: str, ids: bool = False, width: int = 80,
     doc = Doc(f"History of {label} ({what} {data['id']})" if label != data["id"]
               else f"History of {data['id']} ({what})")
     doc.warnings(data.get("warnings", ()))
-    if chart:
-        doc.raw(chart)
-    headers = ["fact", "status", "from", "until", "details", "why"]
+    if chart or chart_md:
+        doc.raw(chart, chart_md)
+    headers = ["fact", "status", "from", "until"] + list(ATTRIBUTE_NAMES) + ["why"]
     if ids:
         headers += ["id", "by", "sources"]
     rows = []
     for p in data["periods"]:
         row = [p["title"], _status(p["status"]), p["from"] or "..", p["until"] or "(open)",
-               _attrs(p["attributes"]), p.get("why")]
+               *_attr_cells(p["attributes"]), p.get("why")]
         if ids:
             row += [_fact_id(p), Cut(p["by"]), Cut(p["sources"])]
         rows.append(row)
     doc.table(headers, rows)
     if data["events"]:
         doc.heading("Events")
-        doc.table(EVENT_HEADERS + (["id"] if ids else []), _event_rows(data["events"], ids))
+        doc.para(f"The dated events that start or end a fact about {label}; the facts listed "
+                 "are those about it (kzlaw timeline lists every fact an event changes).")
+        doc.table(EVENT_HEADERS + (["id"] if ids else []),
+                  _event_rows(data["events"], ids, data["id"]))
     return _finish(doc, data, fmt, width)
 
 

@@ -42,11 +42,23 @@ class Derivation:
 
 # --- static checks --------------------------------------------------------------------------
 
+# A rule's patterns are joined one level of the search per pattern: more than this many is
+# refused (docs/errors.md), located, by check and by every command alike. No real rule needs
+# more than a handful; split a longer one into rules that derive intermediate facts.
+MAX_PATTERNS = 100
+
+
 def check_rules(rules: dict[str, Rule], vocabulary: dict[str, dict]) -> list[Problem]:
-    """Unknown vocabulary, unsafe variables and negation cycles, as located problems."""
+    """Unknown vocabulary, unsafe variables, too many patterns and negation cycles, as located
+    problems."""
     problems: list[Problem] = []
     all_ids = {i for s in VOCAB_SECTIONS for i in vocabulary.get(s, {})}
     for rule in (rules[k] for k in sorted(rules)):
+        if len(rule.when) > MAX_PATTERNS:
+            problems.append(Problem(rule.path, rule.line, f"rule has {len(rule.when)} patterns "
+                                    f"in 'when', over the limit of {MAX_PATTERNS}: split it "
+                                    "into rules that derive intermediate facts"))
+            continue
         positive_vars = set()
         if not any(not p.negated for p in rule.when):
             problems.append(Problem(rule.path, rule.line, "a rule needs at least one pattern "

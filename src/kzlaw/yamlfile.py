@@ -85,8 +85,9 @@ def parse(text: str):
         loader = _Loader(text)
     except (UnicodeError, ValueError) as e:  # e.g. a lone surrogate in a str given directly
         raise YamlProblem(0, f"not valid text: {e}") from None
+    fix = _line_map(text)
     try:
-        return _build(loader)
+        return _build(loader, fix)
     except yaml.reader.ReaderError as e:  # a control character, with a position, not a line
         line = text.count("\n", 0, max(e.position, 0)) + 1 if isinstance(e.position, int) else 0
         char = e.character if isinstance(e.character, str) else chr(e.character)
@@ -100,9 +101,10 @@ def parse(text: str):
         if own is not None:
             raise own from None
         mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark is not None else 0
+        line = (mark.line + 1 if fix is None else fix[min(mark.line, len(fix) - 1)]) \
+            if mark is not None else 0
         what = " ".join(str(e.problem or e.context or "syntax error").split())
-        lines = text.splitlines()
+        lines = text.split("\n")
         here = lines[line - 1] if 0 < line <= len(lines) else ""
         if "?" in here and ("{" in here or "[" in here):
             what += " (inside {...} or [...], quote a ?variable: '?org')"
@@ -113,12 +115,29 @@ def parse(text: str):
         loader.dispose()
 
 
+_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _line_map(text: str):
+    """None when YAML and editors count the same lines; else, for each line as YAML counts
+    them (it also breaks lines at CR, NEL U+0085, LS U+2028 and PS U+2029), the line an
+    editor shows: the number of line feeds before it, plus one."""
+    if not any(c in text for c in "\r\x85\u2028\u2029"):
+        return None
+    out, phys = [1], 1
+    for m in _BREAKS.finditer(text):
+        if "\n" in m.group():
+            phys += 1
+        out.append(phys)
+    return out
+
+
 def _own_problem(text: str):
     """The first problem kzlaw's own checks find in ``text``, read with the pure-Python
     parser (which streams events with no depth limit of its own), or None."""
     loader = yaml.SafeLoader(text)
     try:
-        _build(loader)
+        _build(loader, _line_map(text))
     except YamlProblem as problem:
         return problem
     except (yaml.YAMLError, RecursionError, ValueError):
@@ -135,7 +154,7 @@ _ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 _SKIP = (yaml.StreamStartEvent, yaml.DocumentEndEvent)
 
 
-def _build(loader):
+def _build(loader, fix=None):
     """Build the document from the event stream with an explicit stack (no recursion, so
     deep nesting cannot overflow anything). The scalar branch comes first: most events are
     scalars, and this loop is the loader's hot path."""
@@ -143,14 +162,14 @@ def _build(loader):
     keys: list = []  # for each container on the stack: the pending key (_NOKEY, or _SEQ)
     root = _NOKEY
     docs = 0
-    nodes = 0
+    nodes = 0  # ``fix``: see _line_map
     get_event = loader.get_event
     control = _CONTROL.search
     while True:
         ev = get_event()
         cls = ev.__class__
         if cls is _SCALAR:
-            line = ev.start_mark.line + 1
+            line = ev.start_mark.line + 1 if fix is None else fix[ev.start_mark.line]
             nodes += 1
             if ev.anchor:
                 raise YamlProblem(line, f"anchors (&{ev.anchor}) are not allowed in corpus files")
@@ -186,7 +205,7 @@ def _build(loader):
                 keys[-1] = _NOKEY
             continue
         if cls is _MAP_START or cls is _SEQ_START:
-            line = ev.start_mark.line + 1
+            line = ev.start_mark.line + 1 if fix is None else fix[ev.start_mark.line]
             nodes += 1
             if nodes > MAX_NODES:
                 raise YamlProblem(line, f"more than {MAX_NODES} values in one file: split it")

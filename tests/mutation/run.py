@@ -38,14 +38,13 @@ SRC = os.path.join(ROOT, "src", "kzlaw")
 MUTANTS = {
     "interval-end-off-by-one": (
         "engine.py",
-        "possible = ds.span(self.start.earliest, min((e.latest for e in self.ends), default=POS))",
-        "possible = ds.span(self.start.earliest, min((e.latest + 1 for e in self.ends), "
-        "default=POS))",
+        "(e.latest for e in self.ends if e.key not in self.conditional), default=POS))",
+        "(e.latest + 1 for e in self.ends if e.key not in self.conditional), default=POS))",
         "a holding's possible range ends one day late"),
     "certain-from-earliest": (
         "engine.py",
-        "certain = ds.span(self.start.latest, min(",
-        "certain = ds.span(self.start.earliest, min(",
+        "self.start.latest, min((e.earliest for e in self.ends), default=POS))",
+        "self.start.earliest, min((e.earliest for e in self.ends), default=POS))",
         "a holding is certain from its start's earliest day instead of its latest"),
     "revival-on-repeal-of-repeal": (
         "engine.py",
@@ -103,6 +102,31 @@ MUTANTS = {
         'enders.setdefault(target, []).append((ev, kind, f"{m.id}#{eff.id}"))',
         'enders.setdefault(target.split("#")[0], []).append((ev, kind, f"{m.id}#{eff.id}"))',
         "repealing one effect (M#E) ends every effect of M"),
+    "reported-acts-as-enacted": (
+        "engine.py",
+        "exists=m.id if m.id in reported else None, conditional=conditional))",
+        "exists=None, conditional=frozenset()))",
+        "a reported measure acts as if enacted: its facts certain, its repeals certain"),
+    "reported-repeal-ends-for-certain": (
+        "engine.py",
+        "(e.latest for e in self.ends if e.key not in self.conditional), default=POS))",
+        "(e.latest for e in self.ends), default=POS))",
+        "a reported repeal ends its target's possible days too, as if certainly enacted"),
+    "reported-holding-certain-alone": (
+        "engine.py",
+        "certain = ds.EMPTY if self.exists is not None else ds.span(",
+        "certain = ds.span(",
+        "a reported measure's own effect is certain from its start"),
+    "reported-measures-have-no-effects": (
+        "model.py",
+        'return self.status in ("enacted", "reported")',
+        'return self.status == "enacted"',
+        "a reported measure is treated like a failed bill: it never acts"),
+    "rejected-alternative-widens": (
+        "loader.py",
+        "lo, hi = _dates.hull([a.date for a in standing])",
+        "lo, hi = _dates.hull([a.date for a in alts])",
+        "a rejected date alternative widens the range like the others"),
 }
 
 
