@@ -5,7 +5,7 @@ of both records), json or csv."""
 from __future__ import annotations
 
 from .queries import DIFF_GROUPS
-from .report import Doc, _changed, _fact_id, _finish, _status, csv_text, render, to_json
+from .report import Doc, _changed, _fact_id, csv_text, finish, render, status_word, to_json
 
 SHORT = 12  # characters of a commit id shown in tables
 
@@ -94,7 +94,7 @@ def render_record_diff(data: dict, fmt: str, ids: bool = False, width: int = 80,
             + (["days"] if on_any_day else []) + (["id", "by", "sources"] if ids else [])
         rows = []
         for c in chosen:
-            row = [c["title"], _status(c["before"]), _status(c["after"])]
+            row = [c["title"], status_word(c["before"]), status_word(c["after"])]
             row += ([_changed(c)] if with_changed else [])
             row += ([days_text(c["days"])] if on_any_day else [])
             row += [_fact_id(c), _by_text(c, "by"), _by_text(c, "sources")] if ids else []
@@ -117,7 +117,7 @@ def render_record_diff(data: dict, fmt: str, ids: bool = False, width: int = 80,
             + ([f"only in {side_text(data['from'])}" if m["side"] == "from" else ""]
                if earlier else []) for m in commits]
     doc.table(headers + (["note"] if earlier else []), rows)
-    return _finish(doc, data, fmt, width)
+    return finish(doc, data, fmt, width)
 
 
 def answered_at(revision, fmt: str) -> str:
@@ -139,7 +139,7 @@ def render_corrections(data: dict) -> str:
              f"differently on some day. The commits that made them: kzlaw record-diff {since}; "
              f"what the record said then: kzlaw --as-of {since} in-force DATE.")
     for group, title in DIFF_GROUPS:
-        rows = [[c["title"], _status(c["before"]), _status(c["after"]), _changed(c),
+        rows = [[c["title"], status_word(c["before"]), status_word(c["after"]), _changed(c),
                  days_text(c["days"])] for c in data["changes"] if c["group"] == group]
         if rows:
             doc.heading(f"{title} ({len(rows)})")
