@@ -479,3 +479,25 @@ def test_the_load_benchmark_runs_a_real_server_and_counts_no_errors(capsys):
     rows = [line for line in out.splitlines() if line.startswith("| bundled")]
     assert [line.split("|")[3].strip() for line in rows] == ["6", "6"]   # requests
     assert [line.split("|")[4].strip() for line in rows] == ["0", "0"]   # errors
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+ANY_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+ROUTES = ["/at/{}", "/history/{}", "/measure/{}", "/source/{}", "/fact/prohibition/{}",
+          "/fact/{}/prayer-in-workplace", "/diff/2010-01-01/{}", "/api/history/{}",
+          "/api/measures/{}", "/api/sources/{}", "/api/in-force?date={}",
+          "/api/in-force?date=2012-01-01&kind={}", "/api/explain?kind=prohibition&target={}&at=2012-01-01",
+          "/api/timeline?from={}", "/api/search?q={}", "/search?q={}", "/?date={}"]
+
+
+@given(route=st.sampled_from(ROUTES), value=ANY_TEXT)
+def test_no_question_however_strange_gets_a_500_or_a_traceback(client, route, value):
+    from urllib.parse import quote
+    r = client.get(route.format(quote(value, safe="")), follow_redirects=False)
+    assert r.status_code in (200, 303, 400, 404, 414), (route, value, r.text[:300])
+    assert "Traceback" not in r.text
+    if r.status_code in (400, 404):
+        errors = (r.json()["errors"] if route.startswith("/api/")
+                  else re.findall(r"<li><code>(.*?)</code></li>", r.text))
+        assert errors and all("\n" not in e for e in errors)
