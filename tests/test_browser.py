@@ -54,9 +54,8 @@ def corpus():
 @pytest.fixture(scope="module")
 def server(corpus):
     """uvicorn on a free loopback port, in a thread, for the module's tests."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(64)
+    from kzlaw.web.serve import listen
+    sock = listen("127.0.0.1", 0)
     port = sock.getsockname()[1]
     config = uvicorn.Config(create_app(corpus), log_level="warning", lifespan="off")
     srv = uvicorn.Server(config)

@@ -253,3 +253,24 @@ def test_reports_hold_histories_of_organizations_acts_and_laws(bundled):
                  "history-law-2011-religious-activity.md"):
         assert f"(<{name}>)" in index
     assert "commit" not in files["timeline.html"].split("<footer>")[-1]
+
+
+def _have(rev):
+    import os
+    import subprocess
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return subprocess.run(["git", "-C", root, "cat-file", "-e", rev + "^{commit}"],
+                          capture_output=True).returncode == 0
+
+
+@pytest.mark.parametrize("fmt", ["table", "html"])
+def test_record_diff_fits_the_terminal_and_answers_as_a_page(fmt, capsys, monkeypatch):
+    if not (_have("d280e73ef713") and _have("ecb30eeec254")):
+        pytest.skip("the README's revisions are not in this checkout")
+    out = answer(["record-diff", "d280e73ef713", "ecb30eeec254", "--at", "2000-06-01",
+                  "--format", fmt], capsys, monkeypatch, 80)
+    if fmt == "html":
+        assert out.startswith("<!DOCTYPE html>") and "<table>" in out
+    else:
+        assert max(len(line) for line in out.splitlines()) <= 80
+        assert "not in force" in out

@@ -253,6 +253,42 @@ def test_the_openapi_description_lists_every_api_route_with_its_parameters(clien
             "/api/sources/{id}"} <= set(api)
 
 
+def test_an_answer_given_again_is_the_same_and_compressed_for_a_client_that_takes_gzip(corpus):
+    import gzip
+    client = TestClient(web_app.create_app(corpus))
+    url = "/api/in-force?date=2009-06-01"
+    first = client.get(url, headers={"accept-encoding": "identity"})
+    again = client.get(url, headers={"accept-encoding": "identity"})
+    assert again.content == first.content and "content-encoding" not in again.headers
+    raw = client.get(url, headers={"accept-encoding": "gzip"}, extensions={})
+    assert raw.headers["content-encoding"] == "gzip"
+    assert raw.json() == first.json()  # httpx decompresses, as a browser does
+    assert raw.headers["content-security-policy"] == first.headers["content-security-policy"]
+    assert raw.headers["vary"] == "accept-encoding"
+
+
+def test_a_bad_question_is_asked_again_not_answered_from_memory(corpus):
+    client = TestClient(web_app.create_app(corpus))
+    for _ in range(2):
+        r = client.get("/api/in-force?date=2012-02-30")
+        assert r.status_code == 400
+    assert len(client.app.state.kzlaw) == 0
+
+
+def test_the_answers_kept_are_bounded_in_count_and_bytes(corpus):
+    client = TestClient(web_app.create_app(corpus))
+    kept = client.app.state.kzlaw
+    kept.max_answers, kept.max_bytes = 5, 200_000
+    for day in range(1, 29):
+        assert client.get(f"/api/in-force?date=2010-02-{day:02d}").status_code == 200
+        assert len(kept) <= 5 and kept.bytes_kept <= 200_000
+    assert len(kept) == 5  # the most recent ones
+    assert kept.answer(web_app.answer_key({"path": "/api/in-force",
+                                           "query_string": b"date=2010-02-28"})) is not None
+    assert kept.answer(web_app.answer_key({"path": "/api/in-force",
+                                           "query_string": b"date=2010-02-01"})) is None
+
+
 # --- pages -------------------------------------------------------------------------------------
 
 class Tags(HTMLParser):
@@ -433,3 +469,35 @@ def test_serve_without_the_web_extra_says_how_to_install_it(monkeypatch):
     assert code == 1 and not out
     assert err.count("\n") == 1
     assert "pip install 'kzlaw[web]'" in err and "web extra" in err
+
+
+def test_the_load_benchmark_runs_a_real_server_and_counts_no_errors(capsys):
+    from kzlaw.web import bench
+    assert bench.main(["--sizes", "bundled", "--clients", "2", "--requests", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "| bundled  | /api/in-force?date=D |" in out and "| bundled  | /at/D " in out
+    rows = [line for line in out.splitlines() if line.startswith("| bundled")]
+    assert [line.split("|")[3].strip() for line in rows] == ["6", "6"]   # requests
+    assert [line.split("|")[4].strip() for line in rows] == ["0", "0"]   # errors
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+ANY_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+ROUTES = ["/at/{}", "/history/{}", "/measure/{}", "/source/{}", "/fact/prohibition/{}",
+          "/fact/{}/prayer-in-workplace", "/diff/2010-01-01/{}", "/api/history/{}",
+          "/api/measures/{}", "/api/sources/{}", "/api/in-force?date={}",
+          "/api/in-force?date=2012-01-01&kind={}", "/api/explain?kind=prohibition&target={}&at=2012-01-01",
+          "/api/timeline?from={}", "/api/search?q={}", "/search?q={}", "/?date={}"]
+
+
+@given(route=st.sampled_from(ROUTES), value=ANY_TEXT)
+def test_no_question_however_strange_gets_a_500_or_a_traceback(client, route, value):
+    from urllib.parse import quote
+    r = client.get(route.format(quote(value, safe="")), follow_redirects=False)
+    assert r.status_code in (200, 303, 400, 404, 414), (route, value, r.text[:300])
+    assert "Traceback" not in r.text
+    if r.status_code in (400, 404):
+        errors = (r.json()["errors"] if route.startswith("/api/")
+                  else re.findall(r"<li><code>(.*?)</code></li>", r.text))
+        assert errors and all("\n" not in e for e in errors)

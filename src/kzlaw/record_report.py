@@ -4,7 +4,7 @@ markdown, json or csv."""
 from __future__ import annotations
 
 from .queries import DIFF_GROUPS, fact_label
-from .report import table, to_json
+from .report import Doc, finish, status_word, table, to_json
 
 SHORT = 12  # characters of a commit id shown in tables
 
@@ -96,9 +96,10 @@ def render_record_diff(data: dict, fmt: str, ids: bool = False, width: int = 80)
                   m["commit"], m["date"], m["subject"]] for m in commits]
         return table(rows, headers, fmt)
     when = "on any day" if on_any_day else f"on {data['at']}"
-    out = _heading(f"Record at {side_text(data['from'])} -> {side_text(data['to'])}: "
-                   f"{len({(c['kind'], c['target'], c['about']) for c in changes})} facts "
-                   f"answer differently {when}", fmt)
+    doc = Doc(f"Record at {side_text(data['from'])} -> {side_text(data['to'])}: "
+              f"{len({(c['kind'], c['target'], c['about']) for c in changes})} facts "
+              f"answer differently {when}")
+    doc.warnings(data.get("warnings", ()))
     for group, title in DIFF_GROUPS:
         chosen = [c for c in changes if c["group"] == group]
         if not chosen:
@@ -109,20 +110,19 @@ def render_record_diff(data: dict, fmt: str, ids: bool = False, width: int = 80)
         headers += ["by", "sources"] if ids else []
         rows = []
         for c in chosen:
-            row = [_fact(c, ids), c["before"], c["after"]]
+            row = [_fact(c, ids), status_word(c["before"]), status_word(c["after"])]
             row += ([_changed(c)] if with_changed else [])
             row += ([days_text(c["days"])] if on_any_day else [])
             row += [_by_text(c, "by"), _by_text(c, "sources")] if ids else []
             rows.append(row)
-        out += "\n" + _heading(f"{title} ({len(rows)})", fmt, 2)
-        out += table(rows, headers, fmt)
+        doc.heading(f"{title} ({len(rows)})")
+        doc.table(headers, rows)
     if not changes:
-        out += "Both records give the same answer to every question" + (
-            "." if on_any_day else f" about {data['at']}.") + "\n"
-    out += "\n" + _heading(f"Corpus files changed ({len(files)})", fmt, 2)
-    out += table([[f["change"], _file_text(f), _holds(f)] for f in files],
-                 ["change", "file", "holds"], fmt)
-    out += "\n" + _heading(f"Commits that changed them ({len(commits)})", fmt, 2)
+        doc.para("Both records give the same answer to every question" + (
+            "." if on_any_day else f" about {data['at']}."))
+    doc.heading(f"Corpus files changed ({len(files)})")
+    doc.table(["change", "file", "holds"], [[f["change"], _file_text(f), _holds(f)] for f in files])
+    doc.heading(f"Commits that changed them ({len(commits)})")
     rows = [[m["commit"][:SHORT], m["date"][:10], _subject(m["subject"], fmt)]
             + (["only in " + side_text(data["from"])] if m["side"] == "from" else [])
             for m in commits]
@@ -130,8 +130,8 @@ def render_record_diff(data: dict, fmt: str, ids: bool = False, width: int = 80)
     if any(m["side"] == "from" for m in commits):
         rows = [r + [""] * (4 - len(r)) for r in rows]
         headers.append("note")
-    out += table(rows, headers, fmt)
-    return out
+    doc.table(headers, rows)
+    return finish(doc, data, fmt, width)
 
 
 def answered_at(revision, fmt: str) -> str:

@@ -8,6 +8,7 @@ nothing from elsewhere)."""
 
 from __future__ import annotations
 
+import gzip
 import os
 from collections import OrderedDict
 from datetime import date
@@ -42,9 +43,12 @@ SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
+_SECURITY_NAMES = frozenset(name for name, _ in SECURITY_HEADERS)
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                 ".svg": "image/svg+xml"}
-CHARTS_KEPT = 32  # charts of recent days kept rendered (memory stays bounded)
+ANSWERS_KEPT = 2048           # answers kept, at most ...
+ANSWER_BYTES = 64 * 2 ** 20   # ... and this many bytes of them
+GZIP_FROM = 1024              # a kept answer this long is also kept compressed
 KIND_TITLES = {"prohibition": "Prohibitions", "obligation": "Obligations",
                "designation": "Designations", "institution": "Institutions", "power": "Powers",
                "penalty": "Penalties"}
@@ -53,27 +57,69 @@ MESSAGES = {404: "no such page", 405: "only GET and HEAD: this server changes no
 
 
 class AppState:
-    """The corpus and what is rendered once from it."""
+    """The corpus, and the answers already given: the corpus never changes while it is served,
+    so an answer is computed once and kept (least recently used first out, bounded in count and
+    bytes, so memory stays flat however many questions are asked)."""
 
-    def __init__(self, corpus):
+    def __init__(self, corpus, max_answers: int = ANSWERS_KEPT, max_bytes: int = ANSWER_BYTES):
         self.corpus = corpus
-        self._charts: OrderedDict = OrderedDict()
+        self.max_answers, self.max_bytes = max_answers, max_bytes
+        self._answers: OrderedDict = OrderedDict()
+        self._bytes = 0
+        self._charts: dict = {}  # kind (None: all) -> chart.Chart
 
     def chart(self, day: str, kind: Optional[str] = None) -> str:
-        """The timeline chart (hand-written SVG, escaped by ``kzlaw.chart``) with the day marked,
-        of the facts of one kind or all."""
-        key = (day, kind)
-        svg = self._charts.get(key)
-        if svg is None:
+        """The timeline chart (hand-written SVG, escaped by ``kzlaw.chart``) of every fact or of
+        one kind's, laid out once per kind (a handful), with the day marked."""
+        laid_out = self._charts.get(kind)
+        if laid_out is None:
             only = None if kind is None else [k for k in self.corpus.compiled.segments
                                                if k[0] == kind]
-            svg = chart.svg(self.corpus, mark=to_day(day), only=only)
-            self._charts[key] = svg
-            while len(self._charts) > CHARTS_KEPT:
-                self._charts.popitem(last=False)
-        else:
-            self._charts.move_to_end(key)
-        return svg
+            laid_out = self._charts[kind] = chart.Chart(self.corpus, only)
+        return laid_out.render(to_day(day))
+
+    def __len__(self) -> int:
+        return len(self._answers)
+
+    @property
+    def bytes_kept(self) -> int:
+        return self._bytes
+
+    def answer(self, key, gzipped: bool = False):
+        """``(headers, body)`` of the answer kept for ``key`` (compressed when the client takes
+        gzip and the answer is worth compressing), or None."""
+        found = self._answers.get(key)
+        if found is None:
+            return None
+        self._answers.move_to_end(key)
+        plain, packed = found
+        return packed if gzipped and packed is not None else plain
+
+    def keep(self, key, response: Response) -> None:
+        body = response.body
+        if len(body) > self.max_bytes // 8:
+            return  # one huge answer must not push out all the others
+        headers = [h for h in response.raw_headers if h[0] not in _SECURITY_NAMES]
+        plain = (headers + SECURITY_HEADERS, body)
+        packed = None
+        if len(body) >= GZIP_FROM:
+            small = gzip.compress(body, compresslevel=6, mtime=0)
+            packed = ([h for h in headers if h[0] != b"content-length"]
+                      + [(b"content-length", str(len(small)).encode()),
+                         (b"content-encoding", b"gzip"), (b"vary", b"accept-encoding")]
+                      + SECURITY_HEADERS, small)
+            plain = ([(b"vary", b"accept-encoding")] + plain[0], body)
+        self._answers[key] = (plain, packed)
+        self._bytes += len(body) + (len(packed[1]) if packed else 0)
+        while len(self._answers) > self.max_answers or self._bytes > self.max_bytes:
+            _, ((_, old), old_packed) = self._answers.popitem(last=False)
+            self._bytes -= len(old) + (len(old_packed[1]) if old_packed else 0)
+
+
+def answer_key(scope) -> tuple:
+    """The same address asks the same question; today's date is part of the key, since "/"
+    and a fact without ?at= answer for today."""
+    return (date.today().toordinal(), scope["path"], scope.get("query_string", b""))
 
 
 def _environment(corpus) -> jinja2.Environment:
@@ -161,6 +207,12 @@ def create_app(corpus, allowed_hosts: Optional[Iterable[str]] = None) -> Starlet
 
     def endpoint(view: View):
         async def answer(request: Request) -> Response:
+            response = compute(request)
+            if response.status_code == 200 and request.method == "GET":
+                state.keep(answer_key(request.scope), response)
+            return response
+
+        def compute(request: Request) -> Response:
             values: dict = {}
             try:
                 values = parse(view.params, request.path_params,
@@ -205,7 +257,7 @@ def create_app(corpus, allowed_hosts: Optional[Iterable[str]] = None) -> Starlet
     app = Starlette(routes=routes,
                     exception_handlers={HTTPException: http_error, Exception: internal_error})
     app.state.kzlaw = state
-    return Guard(app, allowed_hosts, error_app=lambda status: _plain_error(status))
+    return Guard(app, state, allowed_hosts, error_app=lambda status: _plain_error(status))
 
 
 def _plain_error(status: int) -> Response:
@@ -214,10 +266,12 @@ def _plain_error(status: int) -> Response:
 
 class Guard:
     """The outermost layer: security headers on every response, a refusal of over-long
-    addresses and (optionally) of foreign Host headers before any routing."""
+    addresses and (optionally) of foreign Host headers before any routing, and the answers
+    already given sent again without asking the app."""
 
-    def __init__(self, app, allowed_hosts, error_app):
+    def __init__(self, app, state: AppState, allowed_hosts, error_app):
         self.app = app
+        self.app_state = state
         self.allowed = None if allowed_hosts is None else {h.lower() for h in allowed_hosts}
         self.error_app = error_app
 
@@ -231,19 +285,34 @@ class Guard:
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
                 headers = [h for h in message.get("headers", [])
-                           if h[0].lower() not in {k for k, _ in SECURITY_HEADERS}]
+                           if h[0].lower() not in _SECURITY_NAMES]
                 message = {**message, "headers": headers + SECURITY_HEADERS}
             await send(message)
 
         refusal = None
-        if len(scope.get("raw_path") or scope["path"].encode()) > MAX_PATH or \
+        raw_path = (scope.get("raw_path") or scope["path"].encode()).split(b"?", 1)[0]
+        if len(raw_path) > MAX_PATH or \
                 len(scope.get("query_string", b"")) > MAX_QUERY:
             refusal = 414
         elif self.allowed is not None and _host(scope) not in self.allowed:
             refusal = 421
         if refusal is not None:
             return await self.error_app(refusal)(scope, receive, send_with_headers)
+        if scope["method"] == "GET":
+            kept = self.app_state.answer(answer_key(scope), _takes_gzip(scope))
+            if kept is not None:
+                headers, body = kept
+                await send({"type": "http.response.start", "status": 200, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                return
         return await self.app(scope, receive, send_with_headers)
+
+
+def _takes_gzip(scope) -> bool:
+    for name, value in scope.get("headers", ()):
+        if name == b"accept-encoding":
+            return b"gzip" in value
+    return False
 
 
 def _host(scope) -> str:

@@ -34,7 +34,7 @@ def _filters(v) -> dict:
 
 
 def _day_chart(state, v, doc):
-    return {"chart": state.chart(doc["date"], v["kind"])}
+    return {"chart": state.chart(doc["date"], doc["question"].get("kind"))}
 
 
 def _explain(corpus, v):
