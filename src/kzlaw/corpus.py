@@ -161,8 +161,11 @@ class Corpus:
         from .queries import why_uncertain
         out = {}
         for key, (starts, values) in self.compiled.segments.items():
-            reasons = {s: why_uncertain(self, key, s) for s, v in zip(starts, values)
-                       if v is not None and v[0] == "uncertain"}
+            days = [s for s, v in zip(starts, values) if v is not None and v[0] == "uncertain"]
+            if not days:
+                continue
+            reasons = {s: why_uncertain(self, key, s, hs)
+                       for s, hs in _uncertain_holdings(self.holdings_by_fact.get(key, []), days)}
             reasons = {s: r for s, r in reasons.items() if r}
             if reasons:
                 out[key] = reasons
@@ -314,6 +317,31 @@ def git_commit(folder: Optional[str]) -> Optional[str]:
         return commit + ("-dirty" if status.stdout.strip() else "")
     except (OSError, subprocess.SubprocessError, ValueError):
         return None
+
+
+def _uncertain_holdings(holdings: list, days: list[int]):
+    """(day, the holdings possibly but not certainly holding on it, in their order) for each
+    of the sorted ``days``: a sweep over the holdings' uncertain ranges, so that a fact of N
+    holdings over N stretches costs about N log N, not N * N."""
+    from bisect import bisect_left, insort
+    from heapq import heappop, heappush
+    opening = sorted((s, i, e) for i, h in enumerate(holdings)
+                     for s, e in ds.difference(h.possible, h.certain))
+    closing: list = []  # (end, index) of the open ranges: a heap
+    active: list[int] = []  # indices of the open ranges' holdings, sorted
+    k = 0
+    for day in days:
+        while k < len(opening) and opening[k][0] <= day:
+            _s, i, end = opening[k]
+            heappush(closing, (end, i))
+            insort(active, i)
+            k += 1
+        while closing and closing[0][0] <= day:
+            _end, i = heappop(closing)
+            j = bisect_left(active, i)
+            if j < len(active) and active[j] == i:
+                del active[j]
+        yield day, (holdings[i] for i in active)  # read before the next day's changes
 
 
 def _check_end_causes(raw: RawCorpus, holdings) -> None:
