@@ -114,7 +114,7 @@ class Corpus:
         self.facts = base
         self.integrity, self.integrity_stopped = integrity(self.rules, base)
         self.compiled = self._compile()
-        self.compiled.names = Names(self.vocabulary, self.sources, self.measures, self.rules,
+        self.compiled.names = Names(self.vocabulary, self.sources,
                                     {"root": os.path.abspath(self.root)})
         self.compiled.why = self._why_uncertain()
 
@@ -220,7 +220,8 @@ class Corpus:
 
     def resolve(self, ident: str, what: str = "id") -> str:
         """The id that ``ident`` (an id, alias or label) names; unknown raises KzlawError."""
-        return self.names.resolve(ident, what)
+        known = self.known_ids()
+        return self.names.resolve(ident, what, known, known)
 
     # --- questions -----------------------------------------------------------------------
 
@@ -256,12 +257,14 @@ class Corpus:
 
     def history(self, ident: str):
         from .queries import history
-        return history(self, self.names.resolve(ident))
+        known = self.known_ids()
+        return history(self, self.names.resolve(ident, "id", known, known))
 
     def show(self, measure: str, at: Optional[DayLike] = None):
         from .queries import show
         day = None if at is None else to_day(at)
-        return show(self, self.names.resolve(measure, "measure", self.names.measures), day)
+        return show(self, self.names.resolve(measure, "measure", self.measures,
+                                             self.known_ids()), day)
 
     def day_sets(self, kind: str, target: str, about: Optional[str] = None):
         """``(certain, possible)``: the days on which the fact is certainly and possibly in
@@ -289,8 +292,13 @@ class Corpus:
         return date_conflicts(self.raw)
 
     def known_ids(self) -> dict[str, str]:
-        """Every id a question may name -> what it is."""
-        return self.names.known()
+        """Every id a question may name -> what it is (a vocabulary section, measure, rule)."""
+        out = self.names.vocabulary_ids()
+        for ident in self.measures:
+            out.setdefault(ident, "measure")
+        for ident in self.rules:
+            out.setdefault(ident, "rule")
+        return out
 
 
 def git_commit(folder: Optional[str]) -> Optional[str]:
