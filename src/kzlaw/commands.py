@@ -11,7 +11,7 @@ from .queries import document
 
 
 def run(args, fmt: str) -> tuple[str, int]:
-    if getattr(args, "output", None) and args.command != "reports":
+    if getattr(args, "output", None) and args.command not in ("reports", "export"):
         check_writable(args.output, resolve_path(args.data))
     text, code = COMMANDS[args.command](args, fmt)
     revision = getattr(args, "_revision", None)
@@ -169,7 +169,16 @@ def cmd_reports(args, fmt):
     return write_reports(corpus, args.dir, check=args.check, force=args.force)
 
 
+def cmd_export(args, fmt):
+    from .export import export, summary_text
+    paths = ([args.data] if args.data else []) + args.data_dirs
+    summary = export(paths or [resolve_path(None)], args.export_format, args.export_output,
+                     cache=not getattr(args, "no_cache", False))
+    return summary_text(summary), 0
+
+
 COMMANDS = {"in-force": cmd_in_force, "diff": cmd_diff, "timeline": cmd_timeline,
             "history": cmd_history, "explain": cmd_explain, "show": cmd_show,
             "search": cmd_search, "source": cmd_source, "check": cmd_check,
-            "record-diff": cmd_record_diff, "reports": cmd_reports, "serve": cmd_serve}
+            "record-diff": cmd_record_diff, "reports": cmd_reports, "serve": cmd_serve,
+            "export": cmd_export}
