@@ -134,6 +134,19 @@ def chain(root, n: int) -> str:
     return write_corpus(root, ms, [], _vocabulary(), DEFAULT_SOURCES)
 
 
+def overlapping(root, n: int) -> str:
+    """N measures prohibiting the same act from uncertain days that all overlap (each
+    "[2001-01-01+i days..2012-06]"), all repealed by one measure of uncertain date: no
+    holding is ever certain alone, and they share the repeal's event."""
+    ms = [_measure(f"m-{i}", [{"id": "e", "prohibits": "membership"}],
+                   adopted=f"[{(date(2001, 1, 1) + timedelta(days=i)).isoformat()}..2012-06]")
+          for i in range(n)]
+    ms.append(_measure("repeal", [{"id": "r", "repeals": f"m-{i}"} for i in range(n)][:1],
+                       adopted="2012"))
+    ms[-1]["effects"] = [{"id": f"r{i}", "repeals": f"m-{i}"} for i in range(n)]
+    return write_corpus(root, ms, [], _vocabulary(), DEFAULT_SOURCES)
+
+
 def rules(root, n: int) -> str:
     """N interdependent rules: a ring of powers, each derived from the previous one (one
     strongly connected component), fed by one measure."""
@@ -161,7 +174,7 @@ def main(argv) -> int:
 
 CASES = {"cross": cross, "join": join, "integrity": integrity, "repeals": repeals,
          "repeals-each": repeals_each, "stacked": stacked,
-         "chain": chain, "rules": rules, "vocabulary": vocabulary}
+         "chain": chain, "overlapping": overlapping, "rules": rules, "vocabulary": vocabulary}
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

@@ -271,3 +271,26 @@ def test_the_reports_build_the_timeline_once_for_every_history(tmp_path, monkeyp
         mine = [e for e in events if any(org in (f["target"], f["about"])
                                          for f in e["starts"] + e["ends"])]
         assert corpus.history(org)["events"] == mine
+
+
+def test_overlapping_uncertain_holdings_of_one_fact_cost_in_proportion_to_their_number(
+        tmp_path, monkeypatch):
+    # N measures prohibit the same act from overlapping uncertain days, all repealed by one
+    # measure: no holding is ever certain alone. The exact "certain" check and the "why
+    # uncertain" phrase each tried every holding on every one of the 2N stretches.
+    from kzlaw import daysets
+    n = 300
+    calls = []
+    real = daysets.contains
+    monkeypatch.setattr(daysets, "contains", lambda a, d: calls.append(1) or real(a, d))
+    visited = []
+    covered = engine._covered
+    monkeypatch.setattr(engine, "_covered",
+                        lambda hs, d: visited.append(len(hs)) or covered(hs, d))
+    corpus = _load(tmp_path, "overlapping", n)
+    assert corpus.at("2011-01-01").status("prohibition", "membership") == "uncertain"
+    assert corpus.at("2013-01-01").status("prohibition", "membership") == "absent"
+    assert len(calls) <= 20 * n  # was 2 * n * 2n
+    fact = corpus.in_force("2005-01-01")["facts"][0]
+    assert fact["why"] == ("took effect between 2001-01-01 and 2012-06-30; "
+                           "took effect between 2001-01-02 and 2012-06-30")  # m-0 and m-1

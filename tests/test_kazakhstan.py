@@ -384,6 +384,7 @@ def test_programs_have_their_terms(kz, measure, adopted, expires):
     ("law-2009-aml-cft-companion-amendments", "2009-08-28"),
     ("law-2011-organized-crime-terrorism-extremism", "2011-11-29"),
     ("decree-2024-antiterrorist-center-amendments", "2024-02-28"),
+    ("court-2017-supreme-court-normative-resolution-11", "2017-12-08"),
     ("law-2010-countering-terrorism-amendments", "2010-04-08"),
 ])
 def test_amending_acts_whose_content_is_not_found_are_dated_and_change_nothing(kz, measure,

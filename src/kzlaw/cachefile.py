@@ -320,7 +320,7 @@ def _classes() -> dict:
         table[cls.__name__] = (cls, tuple(a.name for a in attrs.fields(cls)), "slots")
     table["Lines"] = (Lines, tuple(Lines.__slots__), "slots")
     # plain classes: exactly the attributes a new (empty) one has
-    for cls, empty in ((EventTable, ()), (FactIndex, ()), (Names, ({}, {}, (), ()))):
+    for cls, empty in ((EventTable, ()), (FactIndex, ()), (Names, ({}, {}))):
         table[cls.__name__] = (cls, frozenset(vars(cls(*empty))), "dict")
     table["LMap"] = (LMap, ("line", "lines"), "dict-base")
     table["LSeq"] = (LSeq, ("line", "lines"), "list-base")

@@ -24,6 +24,7 @@ undetermined events, and:
 
 from __future__ import annotations
 
+from heapq import heappop, heappush
 from itertools import product
 from typing import Iterable, Optional
 
@@ -161,7 +162,7 @@ def build_holdings(measures: Iterable[Measure]) -> tuple[list[Holding], EventTab
                 continue
             alone = eff.until is None and f"{m.id}#{eff.id}" not in enders
             if alone and shared is not None:
-                causes, ends = shared
+                causes, ends, conditional = shared
             else:
                 causes = list(measure_end)
                 if eff.until is not None:
@@ -173,11 +174,11 @@ def build_holdings(measures: Iterable[Measure]) -> tuple[list[Holding], EventTab
                 causes = tuple(causes)
                 ends = tuple(sorted({c[0].key: c[0] for c in causes}.values(),
                                     key=lambda e: e.key))
+                conditional = frozenset(e.key for e in ends
+                                        if e.key[1] in reported and e.key[1] != m.id)
                 if alone:
-                    shared = (causes, ends)
+                    shared = (causes, ends, conditional)
             srcs = body.sources or eff.sources or m.sources
-            conditional = frozenset(c[0].key for c in causes
-                                    if c[0].key[1] in reported and c[0].key[1] != m.id)
             holdings.append(Holding(
                 fact=fact_key(body), by=f"{m.id}#{eff.id}", measure=m.id, effect=eff,
                 start=events.effect_start(m, eff),
@@ -204,17 +205,21 @@ def certain_set(holdings: list[Holding]) -> ds.DaySet:
     # A sweep: on a stretch only the holdings whose possible span contains it can hold (the
     # others hold in no world), so each stretch looks at those, not at every holding (an
     # amendment chain of N measures is N holdings of one fact over 2N stretches).
-    by_start = sorted(live, key=lambda h: h.possible[0][0])
+    by_start = sorted(range(len(live)), key=lambda i: (live[i].possible[0][0], i))
     single = ds.union(*(h.certain for h in live))
-    active: list[Holding] = []
+    active: dict[int, Holding] = {}  # in order of their possible start
+    expiry: list[tuple[int, int]] = []  # (possible end, index): a heap
     k = 0
     out = []
     for lo, hi in zip(bounds, bounds[1:]):
-        while k < len(by_start) and by_start[k].possible[0][0] <= lo:
-            active.append(by_start[k])
+        while k < len(by_start) and live[by_start[k]].possible[0][0] <= lo:
+            i = by_start[k]
+            active[i] = live[i]
+            heappush(expiry, (live[i].possible[0][1], i))
             k += 1
-        active = [h for h in active if h.possible[0][1] > lo]
-        if active and (ds.contains(single, lo) or _covered(active, lo)):
+        while expiry and expiry[0][0] <= lo:
+            active.pop(heappop(expiry)[1], None)
+        if active and (ds.contains(single, lo) or _covered(active.values(), lo)):
             out.append((lo, hi))
     return ds.normalize(out)
 
@@ -229,14 +234,17 @@ def _shares_events(holdings: list[Holding]) -> bool:
     return False
 
 
-def _covered(holdings: list[Holding], d: int) -> bool:
-    """Does every world have some holding on day d?
+def _covered(holdings: Iterable[Holding], d: int) -> bool:
+    """Does every world have some holding on day d? False, too, once more than MAX_SHARED
+    undetermined choices are involved (the sound fallback of the module doc): the search
+    stops there, so a stretch costs at most the holdings needed to find that many choices.
 
     Each holding holds on d under a conjunction of literals over the undetermined choices: an
     event's variable is True when it happened on or before d, a reported measure's
     ``("exists", id)`` when it exists; an end made by a reported measure is a clause
     "that measure does not exist, or the end is after d"."""
     terms = []
+    variables: set = set()
     for h in holdings:
         term: dict = {}
         clauses: list = []
@@ -275,11 +283,15 @@ def _covered(holdings: list[Holding], d: int) -> bool:
             if not term and not clauses:
                 return True
             terms.append((term, clauses))
+            variables.update(term)
+            variables.update(v for c in clauses for v, _ in c)
+            if len(variables) > MAX_SHARED:
+                # a holding certain on d alone would make it True: certain_set checks
+                # those before it asks
+                return False
     if not terms:
         return False
-    variables = sorted({k for t, cs in terms for k in list(t) + [v for c in cs for v, _ in c]})
-    if len(variables) > MAX_SHARED:
-        return False
+    variables = sorted(variables)
     for values in product((True, False), repeat=len(variables)):
         world = dict(zip(variables, values))
         if not any(all(world[k] == v for k, v in t.items())

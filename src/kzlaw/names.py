@@ -46,31 +46,27 @@ def _fold(text: str) -> str:
 class Names:
     """Labels, aliases and categories of vocabulary ids, source kinds, measure and rule ids."""
 
-    def __init__(self, vocabulary: dict, sources: dict, measures: Iterable[str],
-                 rules: Iterable[str], info: Optional[dict] = None):
+    def __init__(self, vocabulary: dict, sources: dict, info: Optional[dict] = None):
         # section -> id -> (label, aliases, categories)
         self.entries = {section: {ident: (e.label, tuple(e.aliases), tuple(e.categories))
                                   for ident, e in sorted(entries.items())}
                         for section, entries in sorted(vocabulary.items())}
         self.source_kinds = {sid: s.kind for sid, s in sources.items()}
-        self.measures = frozenset(measures)
-        self.rules = frozenset(rules)
         self.info = dict(info or {})
-        # fact kind (None: any) -> id -> label, the kind's own sections first
-        self.labels: dict = {}
-        for kind in (None,) + tuple(KIND_SECTIONS):
-            sections = KIND_SECTIONS.get(kind, ()) if kind else ()
-            labels: dict = {}
-            for section in reversed(sections + VOCAB_SECTIONS):
+        # id -> label (the first section that has it); fact kind -> the labels its own
+        # sections give ids that another section labels differently (usually none)
+        self.labels: dict = {None: {}}
+        for section in reversed(VOCAB_SECTIONS):
+            for ident, entry in self.entries.get(section, {}).items():
+                self.labels[None][ident] = entry[0]
+        for kind, sections in KIND_SECTIONS.items():
+            own = {}
+            for section in reversed(sections):
                 for ident, entry in self.entries.get(section, {}).items():
-                    labels[ident] = entry[0]
-            self.labels[kind] = labels
-        # folded alias or label -> ids it names (an alias may name ids of several sections)
-        self.spoken: dict[str, set] = {}
-        for section, entries in self.entries.items():
-            for ident, (label, aliases, _cats) in entries.items():
-                for word in (label,) + aliases:
-                    self.spoken.setdefault(_fold(word), set()).add(ident)
+                    if self.labels[None].get(ident) != entry[0]:
+                        own[ident] = entry[0]
+            if own:
+                self.labels[kind] = own
 
     # --- labels ---------------------------------------------------------------------------
 
@@ -79,8 +75,10 @@ class Names:
         the id itself for an id the vocabulary does not label; None for None."""
         if ident is None:
             return None
-        labels = self.labels.get(kind) or self.labels[None]
-        return labels.get(ident) or self.labels[None].get(ident, ident)
+        own = self.labels.get(kind)
+        if own is not None and ident in own:
+            return own[ident]
+        return self.labels[None].get(ident, ident)
 
     def fact_title(self, kind: str, target: str, about: Optional[str]) -> str:
         """"Prohibition: Prayer in the workplace"; a penalty reads "Penalty: Forfeiture of
@@ -114,41 +112,46 @@ class Names:
                 out.setdefault(ident, section)
         return out
 
-    def known(self) -> dict[str, str]:
-        """Every id a question may name -> what it is (a vocabulary section, measure, rule)."""
-        out = self.vocabulary_ids()
-        for ident in self.measures:
-            out.setdefault(ident, "measure")
-        for ident in self.rules:
-            out.setdefault(ident, "rule")
+    def spoken(self) -> dict[str, set]:
+        """Folded alias or label -> the ids it names (an alias may name ids of several
+        sections). Built when a question needs it, not stored."""
+        out: dict[str, set] = {}
+        for entries in self.entries.values():
+            for ident, (label, aliases, _cats) in entries.items():
+                for word in (label,) + aliases:
+                    out.setdefault(_fold(word), set()).add(ident)
         return out
 
-    def resolve(self, value: str, what: str = "id", among: Optional[Iterable[str]] = None) -> str:
+    def resolve(self, value: str, what: str = "id", among: Optional[Iterable[str]] = None,
+                known: Optional[dict] = None) -> str:
         """The id that ``value`` names: the id itself, or an id whose alias or label it is
         (case and spacing do not matter). ``among`` limits the ids (default: every vocabulary
-        id, measure and rule). Raises ``KzlawError`` with a "did you mean" for anything else."""
-        choices = set(self.known()) if among is None else set(among)
+        id); ``known`` (every id of the corpus -> what it is) lets the refusal say what an id
+        of another kind is. Raises ``KzlawError`` with a "did you mean" for anything else."""
+        choices = set(self.vocabulary_ids()) if among is None else set(among)
         if value in choices:
             return value
-        named = sorted(i for i in self.spoken.get(_fold(value), ()) if i in choices)
+        named = sorted(i for i in self.spoken().get(_fold(value), ()) if i in choices)
         if len(named) == 1:
             return named[0]
         if len(named) > 1:
             raise KzlawError([Problem("question", 0, f"{what} {value!r} is ambiguous: it names "
                                       + ", ".join(repr(n) for n in named))])
-        raise KzlawError([Problem("question", 0, self.unknown_message(value, what, choices))])
+        raise KzlawError([Problem("question", 0,
+                                  self.unknown_message(value, what, choices, known))])
 
-    def unknown_message(self, value: str, what: str, choices: Iterable[str]) -> str:
+    def unknown_message(self, value: str, what: str, choices: Iterable[str],
+                        known: Optional[dict] = None) -> str:
         choices = set(choices)
         hint = suggest(value, choices)
         if not hint:  # perhaps an id of another namespace, or an alias's misspelling
-            spoken = {w: ids for w, ids in self.spoken.items() if ids & choices}
+            spoken = {w: ids for w, ids in self.spoken().items() if ids & choices}
             close = suggest(_fold(value), spoken)
             if close:
                 word = close.split("'")[1]
                 hint = f" (did you mean {sorted(spoken[word] & choices)[0]!r}?)"
         if not hint:
-            other = self.known().get(value)
+            other = (known if known is not None else self.vocabulary_ids()).get(value)
             if other is not None:
                 thing = SINGULAR.get(other, other)
                 hint = f" ({value!r} is {_article(thing)} {thing}, not {_article(what)} {what})"

@@ -139,11 +139,17 @@ _ENDED = {"repeals": "repealed", "replaces": "replaced", "amends": "amended",
           "expires": "expired", "until": "ended"}
 
 
-def why_uncertain(corpus, key, day: int) -> Optional[str]:
+def why_uncertain(corpus, key, day: int, holdings=None) -> Optional[str]:
     """A short phrase: why the fact is uncertain from ``day`` on (which date is uncertain and
-    how the source wrote it, that the measure is only reported, or that sources disagree)."""
+    how the source wrote it, that the measure is only reported, or that sources disagree).
+
+    ``holdings``, when given, are the fact's holdings that may be uncertain on ``day``, in
+    the fact's order (the compiled timeline finds them with a sweep over the fact's
+    stretches instead of trying every holding on every stretch)."""
     reasons: list[str] = []
-    for h in corpus.holdings_by_fact.get(key, ()):
+    for h in (corpus.holdings_by_fact.get(key, ()) if holdings is None else holdings):
+        if len(set(reasons)) >= 2:
+            break  # two different reasons are all the phrase gives
         if not ds.contains(h.possible, day) or ds.contains(h.certain, day):
             continue
         m = corpus.measures[h.measure]

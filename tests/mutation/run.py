@@ -122,6 +122,11 @@ MUTANTS = {
         'return self.status in ("enacted", "reported")',
         'return self.status == "enacted"',
         "a reported measure is treated like a failed bill: it never acts"),
+    "reported-existence-forgotten-when-combined": (
+        "engine.py",
+        '            term[("exists", h.exists)] = True\n',
+        "            pass\n",
+        "combining holdings, a reported measure's holding counts as if the measure existed"),
     "rejected-alternative-widens": (
         "loader.py",
         "lo, hi = _dates.hull([a.date for a in standing])",
