@@ -2,7 +2,9 @@
 the record between two revisions, on temporary repositories built here (git init, commits,
 tags). Reading a revision never writes to the repository."""
 
+import csv
 import hashlib
+import io
 import json
 import os
 import subprocess
@@ -168,7 +170,9 @@ def test_reports_at_a_revision_need_their_own_folder(history, tmp_path):
     out = tmp_path / "old-reports"
     r = kzlaw_cli("--data", root, "--as-of", "v1", "reports", "--dir", str(out))
     assert r.returncode == 0, r.stderr
-    assert (out / "index.md").exists()
+    cite = f"Answered from the record at v1, commit {commit_of(_repo, 'v1')}."
+    for name in [n for n in os.listdir(out) if n.endswith((".md", ".html"))]:  # each names it
+        assert cite in (out / name).read_text(), name
     assert not os.path.exists(os.path.join(root, "reports"))
     r = kzlaw_cli("--data", root, "--as-of", "v1", "reports", "--check", "--dir", str(out))
     assert r.returncode == 0, r.stderr
@@ -400,10 +404,11 @@ def test_record_diff_refuses_an_invalid_side_naming_it(history):
     assert r.stderr.startswith("broken:corpus/measures/2000/bad.yaml:")
 
 
-@pytest.mark.parametrize("fmt", ["table", "markdown", "json", "csv"])
+@pytest.mark.parametrize("fmt", ["table", "markdown", "json", "csv", "html"])
 def test_record_diff_in_every_format(history, fmt):
     repo, root = history
-    r = kzlaw_cli("--data", root, "record-diff", "v1", "v2", "--format", fmt)
+    r = kzlaw_cli("--data", root, "record-diff", "v1", "v2", "--format", fmt,
+                  env=dict(os.environ, COLUMNS="200"))
     assert r.returncode == 0, r.stderr
     out = r.stdout
     short = commit_of(repo, "v2")[:12]
@@ -419,7 +424,15 @@ def test_record_diff_in_every_format(history, fmt):
         for title in ("Became certain", "No longer in force"):
             assert title in out
     else:
-        assert out.splitlines()[0].startswith("section,group,fact,before,after")
+        rows = list(csv.DictReader(io.StringIO(out)))
+        assert {(r["section"], r["group"]) for r in rows} >= {
+            ("change", "became-certain"), ("change", "no-longer-in-force"),
+            ("file", "renamed"), ("file", "removed"), ("commit", "to")}
+    if fmt == "html":
+        # the chart of each record, on one axis: the fact's bar is hatched (uncertain) in v1
+        assert out.count('<svg xmlns="http://www.w3.org/2000/svg"') == 2
+        assert "The record at v1" in out and "The record at v2" in out
+        assert "<script" not in out
 
 
 # --- the corrections report -----------------------------------------------------------------
@@ -433,11 +446,11 @@ def test_the_corrections_report_is_checked_on_a_full_clone_and_skipped_on_a_shal
     r = kzlaw_cli("--data", root, "reports")
     assert r.returncode == 0, r.stderr
     text = open(os.path.join(root, "reports", "corrections.md")).read()
-    assert f"`{v1}`" in text
+    assert f"at revision {v1} " in text
     rows = [[c.strip() for c in line.split("|")[1:-1]] for line in text.splitlines()
             if line.startswith("| Prohibition: Act A ")]
-    assert [r[1:5] for r in rows] == [["uncertain", "in-force", "", "2000-06-01..2000-12-30"],
-                                      ["uncertain", "absent", "", "2000-01-01..2000-05-31"]]
+    assert [r[1:5] for r in rows] == [["uncertain", "in force", "", "2000-06-01..2000-12-30"],
+                                      ["uncertain", "not in force", "", "2000-01-01..2000-05-31"]]
     assert "corpus/measures/2000/gone.yaml" in text
     assert "(corrections.md)" in open(os.path.join(root, "reports", "index.md")).read()
     git(repo, "add", "-A")
@@ -451,6 +464,10 @@ def test_the_corrections_report_is_checked_on_a_full_clone_and_skipped_on_a_shal
     r = kzlaw_cli("--data", os.path.join(shallow, "corpus"), "reports", "--check")
     assert r.stdout.startswith(f"note: corrections.md: revision {v1!r} (corrections_since in "
                                "measures/corpus.yaml) cannot be read here")
+    r = kzlaw_cli("--data", os.path.join(shallow, "corpus"), "--as-of", v1, "in-force",
+                  "2000-06-01")
+    assert r.returncode == 1 and r.stderr.strip().endswith(
+        "; this clone is shallow (git fetch --unshallow brings the history)")
     # a stale corrections report fails the check where it can be made, and only there
     for clone in (full, shallow):
         with open(os.path.join(clone, "corpus", "reports", "corrections.md"), "a") as f:
@@ -483,3 +500,65 @@ def test_the_corrections_report_follows_the_record_it_reports(history):
     # no corrections_since: no report
     os.unlink(os.path.join(root, "measures", "corpus.yaml"))
     assert record.corrections(kzlaw.load(root)) == (None, None)
+
+
+def _mktree(repo, lines: list[str]) -> str:
+    return subprocess.run(["git", "mktree"], cwd=repo, input="".join(l + "\n" for l in lines),
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_a_crafted_tree_that_climbs_out_is_refused_and_nothing_is_written(history, tmp_path):
+    repo, root = history
+    blob = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=repo, input="id: x\n",
+                          capture_output=True, text=True, check=True).stdout.strip()
+    climbing = _mktree(repo, [f"100644 blob {blob}\tx.yaml"])
+    measures = git(repo, "ls-tree", "v1:corpus/measures").splitlines()
+    measures = _mktree(repo, measures + [f"040000 tree {climbing}\t.."])
+    corpus = [line if not line.endswith("\tmeasures") else f"040000 tree {measures}\tmeasures"
+              for line in git(repo, "ls-tree", "v1:corpus").splitlines()]
+    top = _mktree(repo, [f"040000 tree {_mktree(repo, corpus)}\tcorpus"])
+    evil = git(repo, "commit-tree", top, "-m", "crafted").strip()
+    with pytest.raises(kzlaw.KzlawError) as e:
+        record.load_at(root, evil)
+    [problem] = e.value.problems
+    assert problem.path == f"{evil}:corpus/measures/../x.yaml"
+    assert problem.message == "path is not safe to write; not read"
+    written = [os.path.join(d, n) for d, _s, names in os.walk(tmp_path / "cache") for n in names]
+    assert not any(p.endswith("x.yaml") for p in written)
+    assert not (tmp_path / "cache" / "x.yaml").exists()
+
+
+def test_concurrent_first_reads_of_a_revision_agree(history, tmp_path):
+    repo, root = history
+    procs = [subprocess.Popen([sys.executable, "-m", "kzlaw", "--data", root, "--as-of", "v1",
+                               "in-force", "2000-06-01", "--format", "json"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(4)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err for _o, err in outs]
+    assert len({out for out, _err in outs}) == 1
+    assert os.listdir(tmp_path / "cache" / "revisions") == [
+        f for f in os.listdir(tmp_path / "cache" / "revisions") if not f.startswith(".tmp")]
+    assert len(os.listdir(tmp_path / "cache" / "revisions")) == 1
+
+
+def test_links_in_a_revision_are_read_as_the_loader_reads_them(history, tmp_path):
+    repo, root = history
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("id: outside\n")
+    os.symlink(str(outside), os.path.join(root, "measures", "2000", "outside.yaml"))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a link out of the corpus")
+    with pytest.raises(kzlaw.KzlawError) as e:
+        record.load_at(root, "HEAD")
+    [problem] = e.value.problems
+    assert problem.path == "HEAD:corpus/measures/2000/outside.yaml"
+    assert problem.message == "symbolic link points outside the corpus"
+    os.unlink(os.path.join(root, "measures", "2000", "outside.yaml"))
+    os.symlink("m.yaml", os.path.join(root, "measures", "2000", "alias.yaml"))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "a link inside the corpus")
+    with pytest.raises(kzlaw.KzlawError) as e:  # the same measure twice, as in the work tree
+        record.load_at(root, "HEAD")
+    assert [p.message for p in e.value.problems] == \
+        [p.message for p in pytest.raises(kzlaw.KzlawError, kzlaw.load, root).value.problems]

@@ -7,6 +7,10 @@ files), load+check, compile (engine, rules, timeline), ``at(date)``, ``state.sta
 iterating a state, ``diff`` a month apart and ten years apart, the full timeline, the same
 point query done naively (every effect evaluated at the date), peak memory, and the wall time
 of a warm ``kzlaw in-force`` (cache hit). It never runs inside the test suite.
+
+``python -m kzlaw.bench --export`` measures ``kzlaw export`` of many corpora and DuckDB over
+the result instead (``export/bench.py``), and ``python -m kzlaw.bench --openfisca`` kzlaw
+beside OpenFisca on the same prohibitions (``bench_openfisca.py``).
 """
 
 from __future__ import annotations
@@ -182,6 +186,13 @@ def _fmt_s(x: float) -> str:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--export"]:  # many corpora exported, asked in DuckDB (export/bench.py)
+        from .export.bench import main as export_main
+        return export_main(argv[1:])
+    if argv[:1] == ["--openfisca"]:  # beside OpenFisca on the same work (bench_openfisca.py)
+        from .bench_openfisca import main as openfisca_main
+        return openfisca_main(argv[1:])
     p = argparse.ArgumentParser(prog="python -m kzlaw.bench", description=__doc__.split("\n\n")[0])
     p.add_argument("sizes", nargs="*", type=int, default=[1000, 10000, 40000])
     p.add_argument("--runs", type=int, default=3, help="runs per figure (median)")

@@ -114,20 +114,22 @@ def _year_step(px_per_year: float) -> int:
     return 100
 
 
-def svg(corpus, mark: Optional[int] = None, only=None) -> str:
+def svg(corpus, mark: Optional[int] = None, only=None, span: Optional[tuple] = None) -> str:
     """The chart of every fact (or those of ``only``, with the markers of the measures behind
-    them), with the day ``mark`` (an ordinal) drawn as a vertical line when given."""
-    return Chart(corpus, only).render(mark)
+    them), with the day ``mark`` (an ordinal) drawn as a vertical line when given; ``span``
+    (first day, last day) fixes the axis, so that two charts (two records, record_report.py)
+    line up."""
+    return Chart(corpus, only, span).render(mark)
 
 
 class Chart:
     """The chart laid out and drawn once; ``render(mark)`` adds a day's line (cheap, so one
     chart serves every day)."""
 
-    def __init__(self, corpus, only=None):
+    def __init__(self, corpus, only=None, span: Optional[tuple] = None):
         names = corpus.names
         rows = chart_rows(corpus, only)
-        lo, hi = axis_range(corpus, rows)
+        lo, hi = span or axis_range(corpus, rows)
         end = horizon(corpus)
         plot_w = WIDTH - LABEL_W - RIGHT
         lines: list[tuple] = []  # ("kind", kind) or ("fact", key, spans)

@@ -85,8 +85,8 @@ def vocabulary_ids(corpus: RawCorpus, sections: Iterable[str]) -> dict[str, str]
     for section in sections:
         for ident in corpus.vocabulary.get(section, {}):
             out.setdefault(ident, section)
-    if len(_VOCAB_IDS) > 64:
-        _VOCAB_IDS.clear()
+    if len(_VOCAB_IDS) > 64 or any(v[0] is not corpus for v in _VOCAB_IDS.values()):
+        _VOCAB_IDS.clear()  # one corpus at a time: the memo must not keep old corpora alive
     _VOCAB_IDS[memo_key] = (corpus, out)
     return out
 

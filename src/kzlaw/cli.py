@@ -14,6 +14,7 @@ from . import __version__
 from .problems import KzlawError, Problem, suggest
 
 FORMATS = ("table", "markdown", "json", "csv", "html")
+EXPORT_FORMATS = ("sqlite", "parquet", "jsonl")  # kzlaw export --format
 
 
 def _common(p: argparse.ArgumentParser, top: bool) -> None:
@@ -128,8 +129,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true",
                    help="write into a folder holding files kzlaw did not write, or linked out "
                         "of the corpus (those files are never removed)")
+    p = sub.add_parser("export", help="write the compiled record as tables (SQLite, "
+                       "Parquet, JSONL) for SQL, DuckDB, pandas or Datasette",
+                       description="write the compiled record of one or more corpora as "
+                       "tables; see docs/export.md")
+    p.add_argument("--data", metavar="DIR", action="append", dest="data_dirs", default=[],
+                   help="a corpus, or a folder of corpora; repeat for several (default: "
+                        "$KZLAW_DATA or the bundled corpus)")
+    p.add_argument("--format", dest="export_format", required=True, choices=EXPORT_FORMATS,
+                   help="sqlite: one file; parquet (needs kzlaw[export]): a folder of tables "
+                        "partitioned by jurisdiction; jsonl: a folder of TABLE.jsonl files")
+    p.add_argument("--output", dest="export_output", metavar="PATH", required=True,
+                   help="the file (sqlite) or folder (parquet, jsonl) to write, atomically")
+    p.add_argument("--no-cache", action="store_true", default=argparse.SUPPRESS,
+                   help="always parse the corpus files, ignoring the compiled cache")
     return parser
 
+
+# Commands that write their own files (--output is not the answer's file).
+WRITES_ITSELF = ("reports", "export")
 
 INTERNAL_ERROR = 3  # a bug in kzlaw, not in the corpus or the question
 
@@ -152,9 +170,10 @@ def _usage_problem(parser: argparse.ArgumentParser, argv: list[str]) -> Optional
         if word == "--format" or word.startswith("--format="):
             value = word.partition("=")[2] if "=" in word else \
                 (argv[i + 1] if i + 1 < len(argv) else None)
-            if value is not None and value not in formats:
-                return (f"unknown format {value!r}{suggest(value, formats)}; "
-                        f"formats: {', '.join(formats)}")
+            allowed = EXPORT_FORMATS if command == "export" else formats
+            if value is not None and value not in allowed:
+                return (f"unknown format {value!r}{suggest(value, allowed)}; "
+                        f"formats: {', '.join(allowed)}")
         if command is None and not word.startswith("-"):
             command = word
         if word in takes_value and command is None:
@@ -196,6 +215,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         parser.error("--output needs a file name")
     if args.as_of is not None and args.command == "record-diff":
         parser.error("record-diff names its two revisions itself: drop --as-of")
+    if args.as_of is not None and args.command == "export":
+        parser.error("export writes the corpora's files as they are: drop --as-of")
     if args.as_of is not None and args.command == "reports" and not args.dir:
         parser.error("reports --as-of REV needs --dir DIR: reports/ holds the reports of "
                      "the files in the work tree")
@@ -204,7 +225,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         from . import commands
         text, code = commands.run(args, fmt)
         if text:
-            if args.output is not None and args.command != "reports":
+            if args.output is not None and args.command not in WRITES_ITSELF:
                 commands.write_output(args, text)
             else:
                 _write_stdout(text)

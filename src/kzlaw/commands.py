@@ -11,7 +11,7 @@ from .queries import document
 
 
 def run(args, fmt: str) -> tuple[str, int]:
-    if getattr(args, "output", None) and args.command != "reports":
+    if getattr(args, "output", None) and args.command not in ("reports", "export"):
         check_writable(args.output, resolve_path(args.data))
     text, code = COMMANDS[args.command](args, fmt)
     revision = getattr(args, "_revision", None)
@@ -149,11 +149,18 @@ def cmd_serve(args, fmt):
 
 def cmd_record_diff(args, fmt):
     day = to_day(args.at) if args.at else None
-    from .record import record_diff
+    from .record import record_diff_of, records
     from .record_report import render_record_diff
-    data = record_diff(args.data, args.rev_a, args.rev_b, at=day, kind=args.kind,
-                       cache=not getattr(args, "no_cache", False))
-    return render_record_diff(data, fmt, **_opts(args)), 0
+    a, b = records(args.data, args.rev_a, args.rev_b, cache=not getattr(args, "no_cache", False))
+    data = record_diff_of(a, b, at=day, kind=args.kind)
+    charts = ()
+    if fmt == "html":  # both records' changed facts, on one axis
+        from .chart import axis_range, chart_rows
+        facts = {(c["kind"], c["target"], c["about"]) for c in data["changes"]}
+        spans = [axis_range(c, chart_rows(c, facts)) for c in (a, b)]
+        span = (min(s[0] for s in spans), max(s[1] for s in spans))
+        charts = tuple(svg(c, mark=day, only=facts, span=span) for c in (a, b))
+    return render_record_diff(data, fmt, charts=charts, **_opts(args)), 0
 
 
 def cmd_reports(args, fmt):
@@ -162,7 +169,16 @@ def cmd_reports(args, fmt):
     return write_reports(corpus, args.dir, check=args.check, force=args.force)
 
 
+def cmd_export(args, fmt):
+    from .export import export, summary_text
+    paths = ([args.data] if args.data else []) + args.data_dirs
+    summary = export(paths or [resolve_path(None)], args.export_format, args.export_output,
+                     cache=not getattr(args, "no_cache", False))
+    return summary_text(summary), 0
+
+
 COMMANDS = {"in-force": cmd_in_force, "diff": cmd_diff, "timeline": cmd_timeline,
             "history": cmd_history, "explain": cmd_explain, "show": cmd_show,
             "search": cmd_search, "source": cmd_source, "check": cmd_check,
-            "record-diff": cmd_record_diff, "reports": cmd_reports, "serve": cmd_serve}
+            "record-diff": cmd_record_diff, "reports": cmd_reports, "serve": cmd_serve,
+            "export": cmd_export}

@@ -10,7 +10,9 @@ a file owned by another user, and any path inside the corpus's ``measures/`` or 
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import stat
 import tempfile
 from typing import Optional
@@ -114,3 +116,57 @@ def _write_atomic(path: str, text: str) -> None:
         except OSError:
             pass
         raise
+
+
+@contextlib.contextmanager
+def atomic_target(path: str, folder: bool = False):
+    """Yield a temporary path (a file, or with ``folder=True`` an empty folder) beside
+    ``path``; when the block succeeds it is renamed over ``path``, and on any failure it is
+    removed and ``path`` is left as it was. A folder that already exists is swapped out by two
+    renames (POSIX has no atomic replace of a non-empty folder) and then removed: a reader
+    sees the old export or the new one, never a mixture."""
+    target = os.path.abspath(path)
+    parent = os.path.dirname(target)
+    try:
+        if folder:
+            tmp = tempfile.mkdtemp(prefix=".kzlaw-", suffix=".tmp", dir=parent)
+        else:
+            fd, tmp = tempfile.mkstemp(prefix=".kzlaw-", suffix=".tmp", dir=parent)
+            os.close(fd)  # an empty file: the writer opens it (SQLite takes it as empty)
+    except OSError as e:
+        raise KzlawError([Problem(path, 0, f"cannot write a file in {parent}: "
+                                  f"{e.strerror or e}")]) from None
+    try:
+        yield tmp
+        if folder:
+            os.chmod(tmp, 0o755)
+            if os.path.isdir(target):
+                old = tempfile.mkdtemp(prefix=".kzlaw-old-", suffix=".tmp", dir=parent)
+                os.rename(target, os.path.join(old, "x"))
+                os.rename(tmp, target)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                os.rename(tmp, target)
+        else:
+            with open(tmp, "rb+") as f:
+                os.fsync(f.fileno())
+            os.chmod(tmp, (os.stat(target).st_mode & 0o777) if os.path.exists(target)
+                     else 0o644)
+            os.replace(tmp, target)
+    except OSError as e:
+        _remove(tmp)
+        raise KzlawError([Problem(path, 0, f"cannot write a file in {parent}: "
+                                  f"{e.strerror or e}")]) from None
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def _remove(path: str) -> None:
+    if os.path.isdir(path):
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass

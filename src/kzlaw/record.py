@@ -211,20 +211,29 @@ def materialize(rev: Revision) -> str:
         blobs = _blobs(rev, sorted(set(wanted)))
         for sub in ("measures", "rules"):
             os.mkdir(os.path.join(tmp, sub), 0o700)
+        # Files first, links last: while files are written no link exists in the folder, so
+        # a crafted tree (a link and a folder of the same name) cannot write through one.
+        links = [e for e in entries if e.mode == "120000"]
         for e in entries:
-            if not e.rel.endswith((".yaml", ".yml")) and e.mode != "120000":
+            if e.mode == "120000" or not e.rel.endswith((".yaml", ".yml")):
                 continue
             target = os.path.join(tmp, *e.rel.split("/"))
             os.makedirs(os.path.dirname(target), mode=0o700, exist_ok=True)
-            if e.mode == "120000":
-                os.symlink(os.fsdecode(blobs[e.oid]), target)
-                continue
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                         | getattr(os, "O_NOFOLLOW", 0), 0o600)
             with os.fdopen(fd, "wb") as f:
                 if e.oid in blobs:
                     f.write(blobs[e.oid])
                 else:
                     f.truncate(e.size)
+        inside = os.path.realpath(tmp) + os.sep
+        for e in links:  # the loader refuses those that point outside the corpus
+            target = os.path.join(tmp, *e.rel.split("/"))
+            os.makedirs(os.path.dirname(target), mode=0o700, exist_ok=True)
+            if not os.path.realpath(os.path.dirname(target)).startswith(inside):
+                raise KzlawError([Problem(rev.where(e.rel), 0,
+                                          "path is not safe to write; not read")])
+            os.symlink(os.fsdecode(blobs[e.oid]), target)
         if not any(e.rel.startswith("measures/") for e in entries):
             os.rmdir(os.path.join(tmp, "measures"))  # the loader says: not a kzlaw corpus
         try:
@@ -407,6 +416,15 @@ def commits_between(rev_a: Revision, rev_b: Optional[Revision]) -> list[dict]:
     return out
 
 
+def records(path: Optional[str], rev_a: str, rev_b: Optional[str] = None,
+            cache: bool = False) -> tuple[Corpus, Corpus]:
+    """The corpus at ``path`` as committed at ``rev_a`` and at ``rev_b`` (None: the files in
+    the work tree)."""
+    a = load_at(path, rev_a, cache=cache)
+    b = load(path, cache=cache) if rev_b is None else load_at(path, rev_b, cache=cache)
+    return a, b
+
+
 def record_diff(path: Optional[str], rev_a: str, rev_b: Optional[str] = None,
                 at: Optional[int] = None, kind: Optional[str] = None,
                 cache: bool = False) -> dict:
@@ -414,22 +432,22 @@ def record_diff(path: Optional[str], rev_a: str, rev_b: Optional[str] = None,
     work tree), on day ``at`` or on any day, for facts of one ``kind`` or all; the corpus files
     that changed; the commits that changed them. Plain data: ``record_report.py`` renders
     it."""
-    from .queries import record_changes
+    return record_diff_of(*records(path, rev_a, rev_b, cache), at=at, kind=kind)
+
+
+def record_diff_of(a: Corpus, b: Corpus, at: Optional[int] = None,
+                   kind: Optional[str] = None) -> dict:
+    """``record_diff`` of two records already loaded (``a`` at a revision; ``b`` at one or
+    from the work tree)."""
     from .dates import day_iso
-    a = load_at(path, rev_a, cache=cache)
-    ra = a.revision
+    from .queries import document, record_changes
+    ra, rb = a.revision, b.revision
     files_a = _yaml_files(tree(ra))
-    if rev_b is None:
-        b = load(path, cache=cache)
-        rb = None
-        files_b = _worktree_files(b.root, len(ra.commit))
-    else:
-        b = load_at(path, rev_b, cache=cache)
-        rb = b.revision
-        files_b = _yaml_files(tree(rb))
-    from .queries import document
-    question = {"command": "record-diff", "from": rev_a, "to": rev_b, "at": day_iso(at)
-                if at is not None else None}
+    files_b = (_worktree_files(b.root, len(ra.commit)) if rb is None
+               else _yaml_files(tree(rb)))
+    question = {"command": "record-diff", "from": ra.given,
+                "to": rb.given if rb is not None else None,
+                "at": day_iso(at) if at is not None else None}
     changes = record_changes(a, b, at)
     if kind is not None:
         kind = question["kind"] = b.names.resolve_kind(kind)
@@ -480,5 +498,5 @@ def _side(corpus, rev: Optional[Revision]) -> dict:
     return {"revision": rev.given, "commit": rev.commit, "corpus": corpus.citation()}
 
 
-__all__ = ["Revision", "resolve", "load_at", "record_diff", "corrections", "materialize",
-           "available"]
+__all__ = ["Revision", "resolve", "load_at", "records", "record_diff", "record_diff_of",
+           "corrections", "materialize", "available"]

@@ -1,29 +1,13 @@
-"""Rendering ``record-diff`` (what the record said differently at two revisions) as table,
-markdown, json or csv."""
+"""Rendering ``record-diff`` (what the record said differently at two revisions) and
+``reports/corrections.md`` with report.py's documents: table, markdown, html (with the chart
+of both records), json or csv."""
 
 from __future__ import annotations
 
-from .queries import DIFF_GROUPS, fact_label
-from .report import Doc, finish, status_word, table, to_json
+from .queries import DIFF_GROUPS
+from .report import Doc, _changed, _fact_id, csv_text, finish, render, status_word, to_json
 
 SHORT = 12  # characters of a commit id shown in tables
-
-
-def _heading(text: str, fmt: str, level: int = 1) -> str:
-    if fmt == "markdown":
-        return "#" * level + " " + text + "\n\n"
-    return text + "\n" + ("=" if level == 1 else "-") * len(text) + "\n"
-
-
-def _value(v) -> str:
-    if v is None:
-        return "none"
-    return " or ".join(v) if isinstance(v, (list, tuple)) else str(v)
-
-
-def _changed(c: dict) -> str:
-    return "; ".join(f"{k}: {_value(a)} -> {_value(b)}"
-                     for k, (a, b) in c.get("changed", {}).items())
 
 
 def side_text(side: dict) -> str:
@@ -69,68 +53,70 @@ def _subject(text: str, fmt: str) -> str:
 
 
 def _holds(f: dict) -> str:
-    return f["what"] if f["what"] == f["id"] else f"{f['what']} {f['id']}"
+    """What the file holds: a measure, a rule, the vocabulary, the sources (the path says
+    which one)."""
+    return f["what"]
 
 
-def _fact(c: dict, ids: bool) -> str:
-    ident = fact_label((c["kind"], c["target"], c["about"]))
-    return f"{c['title']} ({ident})" if ids else c["title"]
+RECORD_DIFF_CSV = ["section", "group", "kind", "id", "label", "before", "after", "changed",
+                   "days", "by before", "by after", "sources before", "sources after", "path",
+                   "old path", "commit", "date", "subject"]
 
 
-def render_record_diff(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str:
+def render_record_diff(data: dict, fmt: str, ids: bool = False, width: int = 80,
+                       charts: tuple = ()) -> str:
+    """``charts``: for HTML, the SVG chart of each record's changed facts (on one axis)."""
     if fmt == "json":
         return to_json(data)
     changes, files, commits = data["changes"], data["files"], data["commits"]
     on_any_day = data["at"] is None
     if fmt == "csv":
-        headers = ["section", "group", "fact", "before", "after", "changed", "days", "by before",
-                   "by after", "path", "old path", "commit", "date", "subject"]
-        rows = [["change", c["group"], fact_label((c["kind"], c["target"], c["about"])),
-                 c["before"], c["after"], _changed(c),
-                 days_text(c["days"]) if on_any_day else data["at"],
-                 c["by"]["before"], c["by"]["after"], None, None, None, None, None]
-                for c in changes]
-        rows += [["file", f["change"], _holds(f), None, None, None, None, None,
-                  None, f["path"], f["old_path"], None, None, None] for f in files]
+        rows = [["change", c["group"], c["kind"], _fact_id(c), c["label"], c["before"],
+                 c["after"], _changed(c), days_text(c["days"]) if on_any_day else data["at"],
+                 c["by"]["before"], c["by"]["after"], c["sources"]["before"],
+                 c["sources"]["after"], None, None, None, None, None] for c in changes]
+        rows += [["file", f["change"], f["what"], f["id"], None, None, None, None, None, None,
+                  None, None, None, f["path"], f["old_path"], None, None, None] for f in files]
         rows += [["commit", m["side"], None, None, None, None, None, None, None, None, None,
-                  m["commit"], m["date"], m["subject"]] for m in commits]
-        return table(rows, headers, fmt)
+                  None, None, None, None, m["commit"], m["date"], m["subject"]] for m in commits]
+        return csv_text(RECORD_DIFF_CSV, rows)
     when = "on any day" if on_any_day else f"on {data['at']}"
+    n_facts = len({(c["kind"], c["target"], c["about"]) for c in changes})
     doc = Doc(f"Record at {side_text(data['from'])} -> {side_text(data['to'])}: "
-              f"{len({(c['kind'], c['target'], c['about']) for c in changes})} facts "
-              f"answer differently {when}")
+              f"{n_facts} facts answer differently {when}")
     doc.warnings(data.get("warnings", ()))
     for group, title in DIFF_GROUPS:
         chosen = [c for c in changes if c["group"] == group]
         if not chosen:
             continue
-        headers = ["fact", "before", "after"]
         with_changed = any(c.get("changed") for c in chosen)
-        headers += (["changed"] if with_changed else []) + (["days"] if on_any_day else [])
-        headers += ["by", "sources"] if ids else []
+        headers = ["fact", "before", "after"] + (["changed"] if with_changed else []) \
+            + (["days"] if on_any_day else []) + (["id", "by", "sources"] if ids else [])
         rows = []
         for c in chosen:
-            row = [_fact(c, ids), status_word(c["before"]), status_word(c["after"])]
+            row = [c["title"], status_word(c["before"]), status_word(c["after"])]
             row += ([_changed(c)] if with_changed else [])
             row += ([days_text(c["days"])] if on_any_day else [])
-            row += [_by_text(c, "by"), _by_text(c, "sources")] if ids else []
+            row += [_fact_id(c), _by_text(c, "by"), _by_text(c, "sources")] if ids else []
             rows.append(row)
         doc.heading(f"{title} ({len(rows)})")
         doc.table(headers, rows)
     if not changes:
-        doc.para("Both records give the same answer to every question" + (
-            "." if on_any_day else f" about {data['at']}."))
+        doc.para("Both records give the same answer to every question"
+                 + ("." if on_any_day else f" about {data['at']}."))
+    for side, chart in zip(("from", "to"), charts):
+        doc.heading(f"The record at {side_text(data[side])}")
+        doc.raw(chart)
     doc.heading(f"Corpus files changed ({len(files)})")
-    doc.table(["change", "file", "holds"], [[f["change"], _file_text(f), _holds(f)] for f in files])
+    doc.table(["change", "file", "holds"], [[f["change"], _file_text(f), _holds(f)]
+                                             for f in files])
     doc.heading(f"Commits that changed them ({len(commits)})")
-    rows = [[m["commit"][:SHORT], m["date"][:10], _subject(m["subject"], fmt)]
-            + (["only in " + side_text(data["from"])] if m["side"] == "from" else [])
-            for m in commits]
     headers = ["commit", "date", "subject"]
-    if any(m["side"] == "from" for m in commits):
-        rows = [r + [""] * (4 - len(r)) for r in rows]
-        headers.append("note")
-    doc.table(headers, rows)
+    earlier = any(m["side"] == "from" for m in commits)
+    rows = [[m["commit"][:SHORT], m["date"][:10], _subject(m["subject"], fmt)]
+            + ([f"only in {side_text(data['from'])}" if m["side"] == "from" else ""]
+               if earlier else []) for m in commits]
+    doc.table(headers + (["note"] if earlier else []), rows)
     return finish(doc, data, fmt, width)
 
 
@@ -146,27 +132,24 @@ def render_corrections(data: dict) -> str:
     since, short = data["since"], data["commit"][:SHORT]
     named = short if since.startswith(short) or short.startswith(since) else f"{since} ({short})"
     facts = {(c["kind"], c["target"], c["about"]) for c in data["changes"]}
-    out = _heading(f"Corrections since {named}", "markdown")
-    out += ("What the record answers differently now than it did at revision "
-            f"`{data['commit']}` (`corrections_since` in `measures/corpus.yaml`): a changed "
-            "answer is a correction of what we know, not a change of the law. "
-            f"{len(facts)} facts answer differently on some day. The commits that made them: "
-            f"`kzlaw record-diff {since}`; what the record said then: "
-            f"`kzlaw --as-of {since} in-force DATE`.\n")
+    doc = Doc(f"Corrections since {named}")
+    doc.para("What the record answers differently now than it did at revision "
+             f"{data['commit']} (corrections_since in measures/corpus.yaml): a changed answer is "
+             f"a correction of what we know, not a change of the law. {len(facts)} facts answer "
+             f"differently on some day. The commits that made them: kzlaw record-diff {since}; "
+             f"what the record said then: kzlaw --as-of {since} in-force DATE.")
     for group, title in DIFF_GROUPS:
-        rows = [[c["title"], c["before"], c["after"], _changed(c), days_text(c["days"]),
-                 _by_text(c, "by"), _by_text(c, "sources")]
-                for c in data["changes"] if c["group"] == group]
+        rows = [[c["title"], status_word(c["before"]), status_word(c["after"]), _changed(c),
+                 days_text(c["days"])] for c in data["changes"] if c["group"] == group]
         if rows:
-            out += "\n" + _heading(f"{title} ({len(rows)})", "markdown", 2)
-            out += table(rows, ["fact", "then", "now", "changed", "days", "by", "sources"],
-                         "markdown")
+            doc.heading(f"{title} ({len(rows)})")
+            doc.table(["fact", "then", "now", "changed", "days"], rows)
     if not data["changes"]:
-        out += "\nThe record gives the same answer to every question as it did then.\n"
-    out += "\n" + _heading(f"Corpus files changed ({len(data['files'])})", "markdown", 2)
-    out += table([[f["change"], _file_text(f), _holds(f)] for f in data["files"]],
-                 ["change", "file", "holds"], "markdown")
-    return out
+        doc.para("The record gives the same answer to every question as it did then.")
+    doc.heading(f"Corpus files changed ({len(data['files'])})")
+    doc.table(["change", "file", "holds"], [[f["change"], _file_text(f), _holds(f)]
+                                             for f in data["files"]])
+    return render(doc, "markdown")
 
 
 __all__ = ["render_record_diff", "render_corrections", "side_text", "days_text"]

@@ -6,6 +6,7 @@ fail CI when the checked-in folder is stale."""
 from __future__ import annotations
 
 import os
+from html import escape
 from typing import Optional
 
 from . import report
@@ -60,6 +61,15 @@ def generate(corpus, notes: Optional[dict] = None) -> dict[str, str]:
         files[f"history-{ident}.md"] = report.render_history(
             data, "markdown", ids=True, chart_md=mermaid(corpus, facts))
     files["index.md"] = _index(corpus, states, diffs, subjects, chart_md)
+    if corpus.revision is not None:  # reports of an old record name it (kzlaw --as-of)
+        from .record_report import answered_at
+        for name in files:
+            if name.endswith(".md"):
+                files[name] += answered_at(corpus.revision, "markdown")
+            else:
+                files[name] = files[name].replace(
+                    "</body>", f"<p>{escape(answered_at(corpus.revision, 'table').strip())}"
+                    "</p>\n</body>", 1)
     return files
 
 
