@@ -157,6 +157,17 @@ def test_search_finds_labels_aliases_titles_numbers_and_citations(bundled):
         bundled.search("   ")
 
 
+def test_search_finds_a_measure_by_its_title_in_another_language(bundled):
+    # the Russian title of the 1999 law, with its 'й' (which folds to 'и' for matching)
+    found = bundled.search("противодействии терроризму")
+    assert [m["id"] for m in found["measures"]] == ["law-1999-countering-terrorism"]
+    assert "titles" in found["measures"][0]["matched"]
+    assert found["question"]["words"] == ["противодействии", "терроризму"]  # as asked
+    found = bundled.search("Қылмыстық")  # the Kazakh title of the 1997 Code
+    assert [m["id"] for m in found["measures"]] == ["criminal-code-1997"]
+    assert bundled.search("противодействии zzzz-nothing")["measures"] == []
+
+
 def test_source_lists_what_cites_it_with_quotes(bundled):
     s = bundled.source("almanac-fn51")
     assert s["kind"] == "press" and s["url"].startswith("http")

@@ -464,6 +464,10 @@ def test_the_corrections_report_is_checked_on_a_full_clone_and_skipped_on_a_shal
     r = kzlaw_cli("--data", os.path.join(shallow, "corpus"), "reports", "--check")
     assert r.stdout.startswith(f"note: corrections.md: revision {v1!r} (corrections_since in "
                                "measures/corpus.yaml) cannot be read here")
+    r = kzlaw_cli("--data", os.path.join(shallow, "corpus"), "--as-of", v1, "in-force",
+                  "2000-06-01")
+    assert r.returncode == 1 and r.stderr.strip().endswith(
+        "; this clone is shallow (git fetch --unshallow brings the history)")
     # a stale corrections report fails the check where it can be made, and only there
     for clone in (full, shallow):
         with open(os.path.join(clone, "corpus", "reports", "corrections.md"), "a") as f:

@@ -228,10 +228,14 @@ class Chart:
         marks = markers(corpus, shown)
         if len(marks) <= MAX_MARKERS:
             for earliest, latest, label in marks:
-                x1, x2 = x(earliest), x(latest)
+                if earliest <= NEG:  # "on or before": a tick at the last possible day
+                    earliest = latest
+                x1, x2 = x(earliest), x(min(latest, hi))
                 w = max(round(x2 - x1, 1), 3.0)
+                opacity = "0.7" if w <= 3.0 else "0.35"  # overlapping ranges show darker
                 out.append(f'<rect class="measure-marker" x="{x1}" y="{axis_y + 3}" width="{w}" '
-                           f'height="12" fill="#555" opacity="0.6"><title>{escape(label)}</title>'
+                           f'height="12" fill="#444" opacity="{opacity}"><title>{escape(label)}'
+                           '</title>'
                            '</rect>')
             out.append(f'<text x="{LABEL_W}" y="{axis_y + 36}" font-size="11" fill="#444">Hover '
                        'over a bar or a marker for its dates and measure. A marker is as wide as '

@@ -51,8 +51,7 @@ def search(corpus, words) -> dict:
     measures = []
     for mid in sorted(corpus.measures):
         m = corpus.measures[mid]
-        titles = getattr(m, "titles", None) or {}
-        fields = {"id": mid, "title": m.title, "titles": " ".join(map(str, titles.values())),
+        fields = {"id": mid, "title": m.title, "titles": " ".join(t for _, t in m.titles),
                   "number": m.number, "note": m.note, "quotes": _ref_texts(m.sources)}
         for eff in m.effects:
             body = eff.with_ if eff.kind == "amends" else eff
@@ -92,7 +91,9 @@ def search(corpus, words) -> dict:
         if hit:
             sources.append({"id": sid, "citation": s.citation, "kind": s.kind, "url": s.url,
                             "matched": hit})
-    question = {"command": "search", "words": wanted}
+    # the question as the user wrote it: the folded words are for matching only ('й' folds to 'и')
+    asked = [words] if isinstance(words, str) else list(words)
+    question = {"command": "search", "words": [w for part in asked for w in str(part).split()]}
     return document(corpus, question, [], {
         "measures": measures, "facts": facts, "organizations": orgs, "vocabulary": vocab,
         "sources": sources})

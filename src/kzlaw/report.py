@@ -193,7 +193,7 @@ def _markdown(doc: Doc) -> str:
         elif kind == "tree":
             for depth, what, text in block[1]:
                 if what == "quote":
-                    out.append("  " * (depth + 1) + "> " + _md_escape(text))
+                    out.append("  " * (depth + 1) + '> "' + _md_escape(text) + '"')
                 else:
                     out.append("  " * depth + "- " + _md_escape(text))
             out.append("")
@@ -258,7 +258,7 @@ def _html_tree(nodes: list[tuple]) -> str:
     depth = -1
     for d, what, text in nodes:
         if what == "quote":
-            out.append(f"<blockquote>{escape(text)}</blockquote>")
+            out.append(f"<blockquote>\u201c{escape(text)}\u201d</blockquote>")
             continue
         if d > depth:
             out += ["<ul>"] * (d - depth)
