@@ -274,3 +274,22 @@ def test_record_diff_fits_the_terminal_and_answers_as_a_page(fmt, capsys, monkey
     else:
         assert max(len(line) for line in out.splitlines()) <= 80
         assert "not in force" in out
+
+
+def test_check_in_a_pipe_without_columns_gives_one_line_per_problem():
+    # a script greps `kzlaw check`: each warning or conflict, and the summary, on one line
+    import os
+    import subprocess
+    import sys
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    out = subprocess.run([sys.executable, "-m", "kzlaw", "check"], capture_output=True,
+                         text=True, env=env, stdin=subprocess.DEVNULL, timeout=120).stdout
+    lines = out.rstrip("\n").split("\n")
+    assert lines[-1].startswith("ok: ") and lines[-1].endswith("date conflicts")
+    assert all(re.match(r"^measures/\S+\.yaml:\d+: |^rules/\S+\.yaml:\d+: ", line)
+               for line in lines[:-1]), lines
+    assert any(len(line) > 80 for line in lines)  # not fitted to a width nobody asked for
+    env["COLUMNS"] = "80"
+    fitted = subprocess.run([sys.executable, "-m", "kzlaw", "check"], capture_output=True,
+                            text=True, env=env, stdin=subprocess.DEVNULL, timeout=120).stdout
+    assert max(len(line) for line in fitted.splitlines()) <= 80

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 from . import report
 from .chart import svg
 from .corpus import load, resolve_path, to_day, validate
@@ -128,7 +131,20 @@ def cmd_check(args, fmt):
         return report.to_json(data), 0
     if fmt == "csv":
         return report.render_problems(lines, fmt), 0
-    return report.render_problems(lines, fmt, report.terminal_width(), summary=summary), 0
+    # One line per problem where a script or grep reads it (a pipe with no COLUMNS); fitted to
+    # the width on a terminal, or when COLUMNS says how wide.
+    width = report.terminal_width() if _sized(sys.stdout) else 1 << 16
+    return report.render_problems(lines, fmt, width, summary=summary), 0
+
+
+def _sized(stream) -> bool:
+    """Whether output to ``stream`` has a width to fit: a terminal, or ``COLUMNS`` set."""
+    if os.environ.get("COLUMNS", "").strip():
+        return True
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 def cmd_serve(args, fmt):
