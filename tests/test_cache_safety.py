@@ -37,12 +37,7 @@ def env(tmp_path, monkeypatch):
     return root, folder
 
 
-def cached(root):
-    return kzlaw.load(root, cache=True)
-
-
-def is_hit(corpus) -> bool:
-    return "_rest" in corpus.__dict__ or "raw" not in corpus.__dict__
+from test_cache import cached, is_hit  # noqa: E402  (one definition of a cache hit)
 
 
 def answers(corpus) -> list:

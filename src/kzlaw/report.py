@@ -138,14 +138,19 @@ def _md_escape(text: str) -> str:
     return text
 
 
-def _md_cell(cell) -> str:
+def _cell(cell, fmt: str) -> str:
+    """One table cell as markdown or html: text escaped, links made where safe, lists joined."""
+    esc = escape if fmt == "html" else _md_escape
     if isinstance(cell, Link):
-        text = _md_escape(cell.text)
-        return f"[{text}](<{cell.url}>)" if _linkable(cell.url) else text
+        text = esc(cell.text)
+        if not _linkable(cell.url):
+            return text
+        return f'<a href="{escape(cell.url)}">{text}</a>' if fmt == "html" else \
+            f"[{text}](<{cell.url}>)"
     if isinstance(cell, (Cut, list, tuple)):
         items = cell.items if isinstance(cell, Cut) else cell
-        return ", ".join(_md_cell(c) for c in items)
-    return _md_escape(_plain(cell, "markdown"))
+        return ", ".join(_cell(c, fmt) for c in items)
+    return esc(_plain(cell, fmt))
 
 
 PADDING_SLACK = 1_000_000  # characters of padding a table may add before it is left unpadded
@@ -168,7 +173,7 @@ def _padding_dominates(cells: list[list[str]], headers: list[str]) -> bool:
 def md_table(headers: list[str], rows: list[list]) -> str:
     """A GitHub-flavoured markdown table (pipes in cells escaped), aligned unless the padding
     would dwarf the text."""
-    cells = [[_md_cell(c).replace("|", "\\|").replace("\n", " ") for c in r] for r in rows]
+    cells = [[_cell(c, "markdown").replace("|", "\\|").replace("\n", " ") for c in r] for r in rows]
     if _padding_dominates(cells, headers):
         lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
         lines += ["| " + " | ".join(r) + " |" for r in cells]
@@ -231,16 +236,6 @@ def _linkable(url) -> bool:
     return url.startswith(("http://", "https://")) or ":" not in url.split("/")[0]
 
 
-def _html_cell(cell) -> str:
-    if isinstance(cell, Link):
-        text = escape(cell.text)
-        return f'<a href="{escape(cell.url)}">{text}</a>' if _linkable(cell.url) else text
-    if isinstance(cell, (Cut, list, tuple)):
-        items = cell.items if isinstance(cell, Cut) else cell
-        return ", ".join(_html_cell(c) for c in items)
-    return escape(_plain(cell, "html"))
-
-
 def html_table(headers: list[str], rows: list[list], status_col: Optional[int] = None) -> str:
     out = ["<table>", "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in headers)
            + "</tr></thead>", "<tbody>"]
@@ -248,7 +243,7 @@ def html_table(headers: list[str], rows: list[list], status_col: Optional[int] =
         cls = ""
         if status_col is not None and _plain(r[status_col], "html") == STATUS_WORDS["uncertain"]:
             cls = ' class="uncertain"'
-        out.append(f"<tr{cls}>" + "".join(f"<td>{_html_cell(c)}</td>" for c in r) + "</tr>")
+        out.append(f"<tr{cls}>" + "".join(f"<td>{_cell(c, 'html')}</td>" for c in r) + "</tr>")
     out += ["</tbody>", "</table>"]
     return "\n".join(out)
 
