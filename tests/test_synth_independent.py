@@ -122,3 +122,23 @@ def test_check_without_the_timeline_on_the_bundled_corpus():
     assert lazy.warnings() + lazy.notes() == full.warnings() + full.notes()
     assert lazy.citation() == full.citation()
     assert lazy.compiled.segments == full.compiled.segments
+
+
+def test_holdings_keep_equal_values_once_and_each_is_what_it_would_be_alone(corpus_root):
+    import attrs
+
+    from kzlaw.engine import build_holdings
+    measures = load_raw(corpus_root).measures
+    holdings, _events, _changes = build_holdings(measures.values())
+    for h in holdings:
+        again = attrs.evolve(h)  # its days computed afresh, shared with nothing
+        assert (again.possible, again.certain) == (h.possible, h.certain)
+        eff = h.effect
+        body = eff.with_ if eff.kind == "amends" else eff
+        cited = body.sources or eff.sources or measures[h.measure].sources
+        assert h.sources == tuple(sorted({s.ref for s in cited}))
+        assert h.attributes == tuple(sorted(body.attributes().items()))
+    # far fewer distinct objects than holdings: a measure's effects share their days
+    assert len({id(h.possible) for h in holdings}) < len(holdings) / 2
+    assert len({id(h.sources) for h in holdings}) < len(holdings) / 2
+    assert len({id(h.fact) for h in holdings}) == len({h.fact for h in holdings})
