@@ -5,7 +5,7 @@ Each returns plain data (dicts and lists, JSON-ready); ``report.py`` renders it.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from typing import Optional
 
 from . import daysets as ds
@@ -221,29 +221,146 @@ def diff_group(before: str, after: str) -> str:
 
 def diff(corpus, a: int, b: int) -> dict:
     """Every fact whose status or attributes differ between days a and b (semantics.md §9)."""
-    changes = []
-    for key, before, after in corpus.compiled.diff(a, b):
-        sb, sa = _status(before), _status(after)
-        ab = dict(before.attributes) if before else {}
-        aa = dict(after.attributes) if after else {}
-        changed = {}
-        if sb == sa:
-            for name in sorted(set(ab) | set(aa)):
-                if ab.get(name) != aa.get(name):
-                    changed[name] = [_plain(ab.get(name)), _plain(aa.get(name))]
-            if not changed:
-                continue  # only the provenance differs: not a change of the law
-        change = fact_names(corpus, key)
-        change.update({"before": sb, "after": sa, "group": diff_group(sb, sa)})
-        if changed:
-            change["changed"] = changed
-        change["by"], change["when"] = _causes(corpus, key, a, b)
-        src = set(before.sources if before else ()) | set(after.sources if after else ())
-        change["sources"] = sorted(src)
-        change["evidence"] = corpus.names.evidence(src)
-        changes.append(change)
+    changes = _changes(corpus, a, b)
     return document(corpus, {"command": "diff", "from": day_iso(a), "to": day_iso(b)}, [a, b],
                     {"from": day_iso(a), "to": day_iso(b), "changes": changes})
+
+
+def _changes(corpus, a: int, b: int) -> list[dict]:
+    changes = []
+    compiled = corpus.compiled
+    keys = compiled.fact_keys
+    memo = _diff_memo(corpus)
+    facts, sources_of = memo["facts"], memo["sources"]
+    lo, hi = min(a, b), max(a, b)
+    for n, before, after in compiled.diff_numbers(a, b):
+        sb = ABSENT if before is None else before[0]
+        sa = ABSENT if after is None else after[0]
+        changed = None
+        if sb == sa:  # then both are values: the same status, and the attributes?
+            if before[1] == after[1]:
+                continue  # only the provenance differs: not a change of the law
+            ab, aa = dict(before[1]), dict(after[1])
+            changed = {name: [_plain(ab.get(name)), _plain(aa.get(name))]
+                       for name in sorted(set(ab) | set(aa)) if ab.get(name) != aa.get(name)}
+            if not changed:
+                continue
+        fact = facts[n]
+        if fact is None:
+            fact = facts[n] = _diff_fact(corpus, keys[n])
+        kind, target, about, label, about_label, title, events = fact
+        if events is None:  # a fact some rule derives
+            by, when = _causes(corpus, keys[n], a, b)
+        elif events[5]:  # _held_causes, inlined for the common case
+            first, last = bisect_right(events[1], lo), bisect_right(events[0], hi)
+            if first < last:
+                by = sorted(set().union(*events[2][first:last]))
+                when = (list(map(_copy_json, events[3][first:last])) if events[4]
+                        else list(map(dict, events[3][first:last])))
+            else:
+                by, when = [], []
+        else:
+            by, when = _held_causes(events, lo, hi)
+        pair = (before[3] if before else (), after[3] if after else ())
+        src = sources_of.get(pair)
+        if src is None:
+            both = set(pair[0]) | set(pair[1])
+            src = sources_of[pair] = (tuple(sorted(both)), corpus.names.evidence(both))
+        if changed:
+            changes.append({"kind": kind, "target": target, "about": about, "label": label,
+                            "about_label": about_label, "title": title, "before": sb,
+                            "after": sa, "group": diff_group(sb, sa), "changed": changed,
+                            "by": by, "when": when, "sources": list(src[0]),
+                            "evidence": src[1]})
+        else:
+            changes.append({"kind": kind, "target": target, "about": about, "label": label,
+                            "about_label": about_label, "title": title, "before": sb,
+                            "after": sa, "group": diff_group(sb, sa), "by": by, "when": when,
+                            "sources": list(src[0]), "evidence": src[1]})
+    return changes
+
+
+def _diff_memo(corpus) -> dict:
+    """What diffs look up again and again, found once per fact (or pair of source lists) on
+    first use and kept with the corpus: per fact number of the compiled timeline, the fact's
+    names and its dated events with their JSON; per pair of source lists, the change's
+    sorted sources and their evidence."""
+    memo = corpus.__dict__.get("_memo_diff")
+    compiled = corpus.compiled
+    if memo is None or memo["compiled"] is not compiled:
+        memo = corpus.__dict__["_memo_diff"] = {
+            "compiled": compiled, "facts": [None] * len(compiled.fact_keys), "sources": {}}
+    return memo
+
+
+def _diff_fact(corpus, key) -> tuple:
+    """A fact's kind, target, about, label, about label and title (``fact_names``) and its
+    events (``_cause_entries``), for diffs; events None for a fact some rule derives (its
+    causes include its premises', found per diff by ``_causes``)."""
+    n = fact_names(corpus, key)
+    events = None if corpus.derivations.get(key) else _cause_entries(corpus, key)
+    return (n["kind"], n["target"], n["about"], n["label"], n["about_label"], n["title"],
+            events)
+
+
+def _cause_entries(corpus, key) -> tuple:
+    """The dated events of the holdings of a fact, once each, as ``_causes`` reads them:
+    ``(earliest days, latest days, by of each, JSON of each, whether some JSON nests lists or
+    dicts, whether the latest days rise with the earliest)``, in the order ``_causes`` sorts
+    events, each event's JSON built once."""
+    events: dict = {}  # label -> [order, event, by]
+    for h in corpus.holdings_by_fact.get(key, ()):
+        for ev, cause in [(h.start, "")] + [(e, c) for e, _r, c in h.end_causes]:
+            entry = events.get(ev.label)
+            if entry is None:
+                js = event_json(ev)
+                order = (js["earliest"] or "", js["latest"] or "~", js["label"])
+                entry = events[ev.label] = [order, ev, js, set()]
+            entry[3].add(h.by)
+            if "#" in cause:
+                entry[3].add(cause)
+    chosen = sorted(events.values(), key=_first)
+    earliest = tuple(e[1].earliest for e in chosen)
+    latest = tuple(e[1].latest for e in chosen)
+    rising = list(earliest) == sorted(earliest) and list(latest) == sorted(latest)
+    nested = any(isinstance(v, (dict, list)) for e in chosen for v in e[2].values())
+    # tuples, not lists: the garbage collector stops tracking them (they hold no cycle)
+    return (earliest, latest, tuple(tuple(e[3]) for e in chosen), tuple(e[2] for e in chosen),
+            nested, rising)
+
+
+def _first(pair):
+    return pair[0]
+
+
+def _held_causes(entries: tuple, lo: int, hi: int) -> tuple[list[str], list[dict]]:
+    """``_causes`` of a fact no rule derives, from its ``_cause_entries``: the same answer
+    (each event JSON a fresh copy). Its events happened in [lo, hi] when their latest day is
+    after ``lo`` and their earliest not after ``hi``: where the latest days rise with the
+    earliest, those are one run of them, found by two binary searches."""
+    earliest, latest, bys, jsons, nested, rising = entries
+    if rising:
+        first, last = bisect_right(latest, lo), bisect_right(earliest, hi)
+        if first >= last:
+            return [], []
+        by = sorted(set().union(*bys[first:last]))
+        chosen = jsons[first:last]
+    else:
+        picked = [i for i in range(len(jsons)) if latest[i] > lo and earliest[i] <= hi]
+        by = sorted(set().union(*(bys[i] for i in picked)))
+        chosen = [jsons[i] for i in picked]
+    return by, list(map(_copy_json if nested else dict, chosen))
+
+
+def _copy_json(value):
+    """A copy of plain JSON data (dicts, lists, scalars), so that no answer shares a dict or
+    list with another."""
+    if isinstance(value, dict):
+        return {k: _copy_json(v) if isinstance(v, (dict, list)) else v
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy_json(v) for v in value]
+    return value
 
 
 def _answer(value) -> Optional[tuple]:
