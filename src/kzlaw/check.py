@@ -60,9 +60,18 @@ class Lines:
         return line
 
 
-def line_skeleton(raw):
-    """What a compiled corpus keeps of a parsed measure file: its Lines, not its text."""
-    return Lines(raw) if isinstance(raw, LMap) else raw
+def line_skeleton(raw, shared: Optional[dict] = None):
+    """What a compiled corpus keeps of a parsed measure file: its Lines, not its text. With
+    ``shared`` (a dict kept for one corpus), files laid out alike share one Lines (they are
+    never changed), so a corpus of many similar files keeps few."""
+    if not isinstance(raw, LMap):
+        return raw
+    lines = Lines(raw)
+    if shared is None:
+        return lines
+    key = (lines.line, tuple(lines.keys.items()), tuple(lines.dates.items()), lines.effects,
+           tuple(lines.effect_keys.items()))
+    return shared.setdefault(key, lines)
 
 
 def _line(raw, *path) -> int:

@@ -85,8 +85,10 @@ class Corpus:
     def _build(self, raw: RawCorpus) -> None:
         from .check import line_skeleton
         # Keep only the line numbers of the files, not their parsed text.
-        raw.measure_files = {mid: (rel, line_skeleton(data))
+        shared: dict = {}
+        raw.measure_files = {mid: (rel, line_skeleton(data, shared))
                              for mid, (rel, data) in raw.measure_files.items()}
+        del shared
         self.raw = raw
         self.root = raw.root
         self.info = raw.info

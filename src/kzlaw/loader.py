@@ -22,7 +22,7 @@ from cattrs.gen import make_dict_structure_fn, override
 from . import dates as _dates
 from .dates import Alternative, DateError, UncertainDate
 from .model import (
-    CHOICES, PATTERN_KINDS, VOCAB_SECTIONS, CorpusInfo, Dates, Effect, Measure, Pattern, Rule,
+    DESIGNATIONS, LIABILITIES, MEASURE_KINDS, STATUSES, CHOICES, PATTERN_KINDS, VOCAB_SECTIONS, CorpusInfo, Dates, Effect, Measure, Pattern, Rule,
     LANGUAGE_CODE, Source, SourceRef, Titles, VocabEntry, is_slug, words_problem,
 )
 from .problems import Problem, suggest
@@ -323,6 +323,154 @@ def structure(raw, cls, relpath: str, problems: list[Problem]):
         else:
             problems.append(Problem(relpath, line, " ".join(str(e).split())))
         return None
+
+
+# --- the direct path ---------------------------------------------------------------------------
+# cattrs (``structure`` above) is the reference: it builds the model and, for anything wrong,
+# says what and where. Building a Measure through it costs more than reading its file, so
+# measures, vocabulary entries and source citations that are plainly right are built directly
+# here, and anything the direct path does not expect (an unknown or missing field, a value of
+# the wrong type or not among the choices, a date it cannot parse) raises _Decline and goes
+# the cattrs way, which gives the same objects and every message. tests/test_loader_direct.py
+# checks the two build equal objects.
+
+class _Decline(Exception):
+    pass
+
+
+_MEASURE_REQUIRED = ("id", "title", "kind", "status", "dates", "sources")
+_MEASURE_FIELDS = frozenset(_MEASURE_REQUIRED + ("number", "titles", "note", "effects"))
+_DATE_KEYS = frozenset(("introduced", "adopted", "in_force", "expires", "failed"))
+_REF_FIELDS = frozenset(("ref", "quote", "summary", "translation", "note"))
+_EFFECT_TEXT = ("id", "prohibits", "requires", "designates", "establishes", "empowers",
+                "penalizes", "repeals", "replaces", "amends", "penalty", "note", "article")
+_EFFECT_FIELDS = frozenset(_EFFECT_TEXT + ("liability", "as", "deadline", "with", "from",
+                                           "until", "sources"))
+_VOCAB_FIELDS = frozenset(("label", "aliases", "note", "categories"))
+_MEASURE_KIND_SET = frozenset(MEASURE_KINDS)
+_STATUS_SET = frozenset(STATUSES)
+_LIABILITY_SET = frozenset(LIABILITIES)
+_DESIGNATION_SET = frozenset(DESIGNATIONS)
+_DATE_MEMO: dict = {}
+
+
+def _d_text(value):
+    if value is None or value.__class__ is str:
+        return value
+    raise _Decline
+
+
+def _d_date(value):
+    """A date field's value; plain text dates are shared (UncertainDate is frozen)."""
+    if value is None:
+        return None
+    if value.__class__ is str:
+        hit = _DATE_MEMO.get(value)
+        if hit is None:
+            try:
+                hit = _dates.parse_edtf(value)
+            except DateError:
+                raise _Decline from None
+            if len(_DATE_MEMO) > 200_000:
+                _DATE_MEMO.clear()
+            _DATE_MEMO[value] = hit
+        return hit
+    try:
+        return structure_date(value)
+    except (DateError, TypeError, ValueError, AttributeError):
+        raise _Decline from None
+
+
+def _d_refs(value) -> tuple:
+    if value.__class__ is not LSeq:
+        raise _Decline
+    out = []
+    for item in value:
+        if item.__class__ is not LMap or not item.keys() <= _REF_FIELDS:
+            raise _Decline
+        ref = item.get("ref")
+        if ref.__class__ is not str or not is_slug(ref):
+            raise _Decline
+        out.append(SourceRef(ref, _d_text(item.get("quote")), _d_text(item.get("summary")),
+                             _d_text(item.get("translation")), _d_text(item.get("note"))))
+    return tuple(out)
+
+
+def _d_effect(item) -> Effect:
+    if item.__class__ is not LMap or not item.keys() <= _EFFECT_FIELDS:
+        raise _Decline
+    get = item.get
+    ident = get("id")
+    if ident is not None and (ident.__class__ is not str or not is_slug(ident)):
+        raise _Decline
+    liability, as_ = get("liability"), get("as")
+    if liability is not None and (liability.__class__ is not str
+                                  or liability not in _LIABILITY_SET):
+        raise _Decline
+    if as_ is not None and (as_.__class__ is not str or as_ not in _DESIGNATION_SET):
+        raise _Decline
+    with_ = get("with")
+    sources = get("sources")
+    return Effect(ident, _d_text(get("prohibits")), _d_text(get("requires")),
+                  _d_text(get("designates")), _d_text(get("establishes")),
+                  _d_text(get("empowers")), _d_text(get("penalizes")), _d_text(get("repeals")),
+                  _d_text(get("replaces")), _d_text(get("amends")), liability, as_,
+                  _d_date(get("deadline")), _d_text(get("penalty")),
+                  None if with_ is None else _d_effect(with_), _d_date(get("from")),
+                  _d_date(get("until")), () if sources is None and "sources" not in item
+                  else _d_refs(sources), _d_text(get("note")), _d_text(get("article")))
+
+
+def _direct_measure(data: LMap) -> Measure:
+    """The Measure ``data`` says, built without cattrs; raises _Decline on anything unusual."""
+    if not data.keys() <= _MEASURE_FIELDS:
+        raise _Decline
+    get = data.get
+    ident, title, kind, status = get("id"), get("title"), get("kind"), get("status")
+    if ident.__class__ is not str or title.__class__ is not str or \
+            kind.__class__ is not str or status.__class__ is not str or \
+            kind not in _MEASURE_KIND_SET or status not in _STATUS_SET or not is_slug(ident):
+        raise _Decline
+    dates = get("dates")
+    if dates.__class__ is not LMap or not dates.keys() <= _DATE_KEYS:
+        raise _Decline
+    dget = dates.get
+    made = Dates(_d_date(dget("introduced")), _d_date(dget("adopted")),
+                 _d_date(dget("in_force")), _d_date(dget("expires")), _d_date(dget("failed")))
+    titles = ()
+    if "titles" in data:
+        try:
+            titles = _structure_titles(data["titles"], Titles)
+        except TypeError:
+            raise _Decline from None
+    effects = get("effects")
+    if effects is None:
+        if "effects" in data:
+            raise _Decline
+        effects = ()
+    elif effects.__class__ is not LSeq:
+        raise _Decline
+    return Measure(ident, title, kind, status, made, _d_refs(get("sources")),
+                   _d_text(get("number")), titles, _d_text(get("note")),
+                   tuple(_d_effect(e) for e in effects))
+
+
+def _direct_vocab(body) -> VocabEntry:
+    if body.__class__ is not LMap or not body.keys() <= _VOCAB_FIELDS:
+        raise _Decline
+    label = body.get("label")
+    if label.__class__ is not str:
+        raise _Decline
+    lists = []
+    for key in ("aliases", "categories"):
+        value = body.get(key)
+        if value is None and key not in body:
+            lists.append(())
+            continue
+        if value.__class__ is not LSeq or any(v.__class__ is not str for v in value):
+            raise _Decline
+        lists.append(tuple(value))
+    return VocabEntry(label, lists[0], _d_text(body.get("note")), lists[1])
 
 
 # --- files ------------------------------------------------------------------------------------
@@ -631,7 +779,10 @@ def _load_vocabulary(corpus: RawCorpus, rel: str, data) -> None:
                                         f"(also at {_place(first, section, ident)})"))
                 continue
             corpus.vocabulary_where[(section, ident)] = (rel, data)
-            entry = _structure_at(body, VocabEntry, rel, eline, problems)
+            try:
+                entry = _direct_vocab(body)
+            except _Decline:
+                entry = _structure_at(body, VocabEntry, rel, eline, problems)
             if entry is not None:
                 out[ident] = entry
             else:
@@ -690,7 +841,10 @@ def _load_measure(corpus: RawCorpus, rel: str, data) -> None:
                                 f"(also in {other})"))
         return
     corpus.measure_files[ident] = (rel, data)
-    measure = structure(data, Measure, rel, problems)
+    try:
+        measure = _direct_measure(data)
+    except _Decline:
+        measure = structure(data, Measure, rel, problems)
     if measure is not None:
         corpus.measures[ident] = measure
 

@@ -61,12 +61,14 @@ class LSeq(list):
 
 def read_text(path: str) -> str:
     """The file's text, refusing what is not a small UTF-8 text file."""
-    size = os.path.getsize(path)
-    if size > MAX_BYTES:
-        raise YamlProblem(0, f"file is {size} bytes, over the {MAX_BYTES}-byte limit")
-    with open(path, "rb") as f:
-        data = f.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:  # it grew since we looked
+    with open(path, "rb", buffering=0) as f:
+        size = os.fstat(f.fileno()).st_size
+        if size > MAX_BYTES:
+            raise YamlProblem(0, f"file is {size} bytes, over the {MAX_BYTES}-byte limit")
+        data = f.read(size + 1)  # (a buffer of the file's size, not of the limit)
+        if len(data) > size:  # it grew since we looked
+            data += f.read(MAX_BYTES + 1 - len(data))
+    if len(data) > MAX_BYTES:
         raise YamlProblem(0, f"file is over the {MAX_BYTES}-byte limit")
     if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         raise YamlProblem(1, "file starts with a byte-order mark: save it as UTF-8 without BOM")
@@ -81,6 +83,14 @@ def parse(text: str):
     """Parse one YAML document into LMap / LSeq / str / None, or raise YamlProblem."""
     if "\x00" in text:
         raise YamlProblem(text.count("\n", 0, text.index("\x00")) + 1, "file contains a NUL byte")
+    fast = _fast(text)
+    if fast is not _DECLINE:
+        return fast
+    return parse_general(text)
+
+
+def parse_general(text: str):
+    """``parse`` without the fast path: libyaml's event stream, for any YAML (NUL-free)."""
     try:
         loader = _Loader(text)
     except (UnicodeError, ValueError) as e:  # e.g. a lone surrogate in a str given directly
@@ -280,3 +290,266 @@ def locate(raw, path) -> tuple:
 def load_file(path: str):
     """Read and parse ``path``; raise YamlProblem with the line where the problem is."""
     return parse(read_text(path))
+
+
+# --- the fast path ---------------------------------------------------------------------------
+# Most corpus files use a small part of YAML: block mappings and lists, one value per line,
+# plain or quoted text on one line, and short flow collections like {adopted: 2001-04-09} or
+# [{ref: s1, quote: synthetic}]. ``_fast`` reads exactly that part, line by line, and gives
+# the same LMap/LSeq values and lines as the event-stream reader; on anything else (a comment
+# after a value, a block scalar, a text over several lines, escapes, non-ASCII text, an
+# anchor, a tag, a problem of any kind) it declines, returning _DECLINE, and ``parse`` reads
+# the file the general way, which also gives every message. tests/test_yamlfile.py checks the
+# two agree on the bundled corpus, generated corpora and generated documents.
+
+_DECLINE = object()
+_FAST_TEXT = re.compile(r"[^\x20-\x7e\n]")  # non-ASCII, tabs, CR, controls: the general way
+_FAST_KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_-]*):(?: +(.*))?$")
+_FAST_PLAIN = re.compile(r"[A-Za-z0-9_(]")  # block context; ': ' and a final ':' checked
+_FLOW_PLAIN = re.compile(r"[A-Za-z0-9_(][^,\[\]{}#:'\"]*")
+_FLOW_KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_-]*): +")
+_SQUOTED = re.compile(r"'((?:[^']|'')*)'")
+_DQUOTED = re.compile(r'"([^"\\]*)"')
+_SEP = re.compile(r" *(,?) *")
+_ITEMS = re.compile(r"} *, *{")
+
+
+def _fast_plain(text: str):
+    """A plain value written after ``key: `` or ``- `` in block context, or _DECLINE."""
+    if text in _NULLS:
+        return None
+    if _FAST_PLAIN.match(text) is None or ": " in text or text[-1] == ":":
+        return _DECLINE
+    return intern(text) if len(text) <= 80 else text
+
+
+def _fast_flow(text: str, pos: int, line: int, budget: list, depth: int = 0):
+    """The flow node at ``text[pos]``, and the position after it; (_DECLINE, 0) if it is not
+    of the simple kind (which nests at most three deep)."""
+    if pos >= len(text) or depth > 3:
+        return _DECLINE, 0
+    c = text[pos]
+    budget[0] -= 1
+    if c == "{":
+        out = LMap()
+        out.line, out.lines = line, {}
+        pos += 1
+        while text.startswith(" ", pos):
+            pos += 1
+        if text.startswith("}", pos):
+            return out, pos + 1
+        while True:
+            m = _FLOW_KEY.match(text, pos)
+            if m is None:
+                return _DECLINE, 0
+            key = m.group(1)
+            if key in _NULLS or key in out:
+                return _DECLINE, 0
+            key = intern(key)
+            budget[0] -= 1
+            value, pos = _fast_flow(text, m.end(), line, budget, depth + 1)
+            if value is _DECLINE:
+                return _DECLINE, 0
+            out[key] = value
+            out.lines[key] = line
+            m = _SEP.match(text, pos)
+            if not m.group(1):
+                return (out, m.end() + 1) if text.startswith("}", m.end()) else (_DECLINE, 0)
+            pos = m.end()
+    if c == "[":
+        out = LSeq()
+        out.line, out.lines = line, []
+        pos += 1
+        while text.startswith(" ", pos):
+            pos += 1
+        if text.startswith("]", pos):
+            return out, pos + 1
+        while True:
+            value, pos = _fast_flow(text, pos, line, budget, depth + 1)
+            if value is _DECLINE:
+                return _DECLINE, 0
+            out.append(value)
+            out.lines.append(line)
+            m = _SEP.match(text, pos)
+            if not m.group(1):
+                return (out, m.end() + 1) if text.startswith("]", m.end()) else (_DECLINE, 0)
+            pos = m.end()
+    if c == "'" or c == '"':
+        m = (_SQUOTED if c == "'" else _DQUOTED).match(text, pos)
+        if m is None:
+            return _DECLINE, 0
+        value = m.group(1).replace("''", "'") if c == "'" else m.group(1)
+        return (intern(value) if len(value) <= 80 else value), m.end()
+    m = _FLOW_PLAIN.match(text, pos)
+    if m is None:
+        return _DECLINE, 0
+    value = m.group().rstrip(" ")
+    end = pos + len(value)
+    if value in _NULLS:
+        return None, end
+    return (intern(value) if len(value) <= 80 else value), end
+
+
+_FLAT_PAIR = re.compile(r" *([A-Za-z0-9_][A-Za-z0-9_-]*): +([A-Za-z0-9_(][^:]*?) *")
+_FLAT_NOT = re.compile(r"[\[\]{}'\":]")
+
+
+def _flat_map(inner: str, line: int):
+    """``{k: v, k: v}`` with plain values and nothing nested: its LMap, or None."""
+    out = LMap()
+    out.line, out.lines = line, {}
+    if not inner.strip(" "):
+        return out
+    lines = out.lines
+    for piece in inner.split(","):
+        m = _FLAT_PAIR.fullmatch(piece)
+        if m is None:
+            return None
+        key, value = m.groups()
+        if key in out or key in _NULLS or _FLAT_NOT.search(value) is not None:
+            return None
+        key = intern(key)
+        out[key] = None if value in _NULLS else (intern(value) if len(value) <= 80 else value)
+        lines[key] = line
+    return out
+
+
+def _fast_value(text: str, line: int, budget: list):
+    """A flow collection or a quoted text filling the rest of the line, or _DECLINE."""
+    if text[0] == "{" and text[-1] == "}" and "{" not in text[1:-1] and "}" not in text[1:-1] \
+            and "[" not in text and "'" not in text and '"' not in text:
+        out = _flat_map(text[1:-1], line)
+        if out is not None:
+            budget[0] -= 2 * len(out) + 1
+            return out
+    elif text[:2] == "[{" and text[-2:] == "}]" and "[" not in text[1:-1] \
+            and "]" not in text[1:-1] and "'" not in text and '"' not in text:
+        seq = LSeq()
+        seq.line, seq.lines = line, []
+        for part in _ITEMS.split(text[2:-2]):
+            if "{" in part or "}" in part:
+                break
+            out = _flat_map(part, line)
+            if out is None:
+                break
+            budget[0] -= 2 * len(out) + 1
+            seq.append(out)
+            seq.lines.append(line)
+        else:
+            budget[0] -= 1
+            return seq
+    value, end = _fast_flow(text, 0, line, budget)
+    if value is _DECLINE or end != len(text):
+        return _DECLINE
+    return value
+
+
+_FAST_LINE = re.compile(r"^( *)(- +(?=[^ -]))?(?:([A-Za-z0-9_][A-Za-z0-9_-]*):(?: +|$))?(.*)",
+                        re.M)
+_COMMENT_LINE = re.compile(r"^ *#.*$", re.M)
+
+
+def _fast(text: str):
+    """The document, read the fast way, or _DECLINE (see above)."""
+    if _FAST_TEXT.search(text) is not None:
+        return _DECLINE
+    if "#" in text:
+        text = _COMMENT_LINE.sub("", text)  # comment lines (the line count stays)
+        if " #" in text:  # a comment after a value (M#E, with no space, is text)
+            return _DECLINE
+    if text.startswith(("---", "...", "%")) or "\n---" in text or "\n..." in text \
+            or "\n%" in text:
+        return _DECLINE
+    # frames: [indent, container, is_map, pending key or None]
+    frames: list = []
+    root = _DECLINE
+    budget = MAX_NODES
+    flow = [MAX_NODES]  # what flow collections have left; the two counts add up
+    lineno = 0
+    top = None
+    for spaces, dash, key, rest in _FAST_LINE.findall(text):
+        lineno += 1
+        if rest[-1:] == " ":
+            rest = rest.rstrip(" ")
+        if not dash and not key:
+            if rest:
+                return _DECLINE  # a bare value, a "-" alone, "- - x", "key:value" ...
+            continue  # a blank line (or the end of the text)
+        indent = len(spaces)
+        if top is not None:
+            if top[3] is not None:  # the value of ``key:`` starts here, or was empty
+                if indent > top[0] or (indent == top[0] and dash):
+                    if len(frames) >= MAX_DEPTH - 5:
+                        return _DECLINE
+                    if dash:
+                        c = LSeq()
+                        c.lines = []
+                    else:
+                        c = LMap()
+                        c.lines = {}
+                    c.line = lineno
+                    top[1][top[3]] = c
+                    top[3] = None
+                    top = [indent, c, not dash, None]
+                    frames.append(top)
+                else:
+                    top[1][top[3]] = None
+                    top[3] = None
+                budget -= 1
+            if top[0] != indent or top[2] == bool(dash):
+                while frames[-1][0] > indent or (frames[-1][0] == indent and not frames[-1][2]
+                                                 and not dash):
+                    frames.pop()
+                    if not frames:
+                        return _DECLINE  # a second top-level node
+                top = frames[-1]
+                if top[0] != indent or top[2] == bool(dash):
+                    return _DECLINE
+        elif dash or indent:
+            return _DECLINE  # kzlaw's files are mappings at the top
+        else:
+            root = LMap()
+            root.line, root.lines = lineno, {}
+            top = [0, root, True, None]
+            frames.append(top)
+        budget -= 1
+        if dash:
+            seq = top[1]
+            if not key:
+                if not rest:
+                    return _DECLINE
+                value = _fast_value(rest, lineno, flow) if rest[0] in "{['\"" else \
+                    _fast_plain(rest)
+                if value is _DECLINE:
+                    return _DECLINE
+                budget -= 1
+                seq.append(value)
+                seq.lines.append(lineno)
+                continue
+            if len(frames) >= MAX_DEPTH - 5:
+                return _DECLINE
+            c = LMap()
+            c.line, c.lines = lineno, {}
+            seq.append(c)
+            seq.lines.append(lineno)
+            top = [indent + len(dash), c, True, None]
+            frames.append(top)
+        target = top[1]
+        if key in target or key in _NULLS:
+            return _DECLINE
+        key = intern(key)
+        target.lines[key] = lineno
+        budget -= 1
+        if not rest:
+            top[3] = key
+            continue
+        value = _fast_value(rest, lineno, flow) if rest[0] in "{['\"" else _fast_plain(rest)
+        if value is _DECLINE:
+            return _DECLINE
+        budget -= 1
+        target[key] = value
+    if budget + flow[0] - MAX_NODES < 0 or root is _DECLINE:
+        return _DECLINE
+    if top[3] is not None:
+        top[1][top[3]] = None
+    return root
