@@ -109,6 +109,12 @@ SAMPLES = [
     "a: 'unterminated\n",
     "a: x:y\n",
     "a: x :\n",
+    "a: {b: 1999-0]4-22}\n",           # a bracket inside a flow mapping
+    "a: {b: c[d}\n",
+    "a: [{b: c}d]\n",
+    "a: [{b: c], {d: e}]\n",
+    "a: [{b: 'c'}, {d: e}]\n",
+    "a: {b: c: d}\n",
 ]
 
 
@@ -145,10 +151,16 @@ def mutate(rng: random.Random, text: str) -> str:
 
 
 def test_fast_reader_agrees_on_mutated_files(synth_corpus):
-    texts = [t for _p, t in corpus_texts(synth_corpus)] + SAMPLES[:6]
+    # block style (kzlaw.synth), and flow style as people and other generators write it
+    flow_style = ("id: s-000001-0\ntitle: Switch 0\nkind: law\nstatus: enacted\n"
+                  "dates: {adopted: 2001-04-09, in_force: 2001-05}\n"
+                  "sources: [{ref: s1, quote: synthetic}, {ref: s2, summary: two words}]\n"
+                  "effects:\n- id: on\n  prohibits: p-000001\n  until: 2003-06-25\n"
+                  "- {id: off, repeals: m-1, from: '[2004..2005]'}\n")
+    texts = [t for _p, t in corpus_texts(synth_corpus)] + SAMPLES[:6] * 10 + [flow_style] * 100
     rng = random.Random(15)
     taken = 0
-    for _ in range(6000):
+    for _ in range(8000):
         taken += agree(mutate(rng, rng.choice(texts)))
     assert taken > 500  # the mutations that stay in the fast path's part of YAML were checked
 
@@ -303,3 +315,33 @@ def test_direct_vocabulary_entries_equal_cattrs():
         taken += 1
         assert problems == [] and got == want, body
     assert taken > 100
+
+
+GOOD = ("id: m1\ntitle: T\nkind: law\nstatus: enacted\ndates: {adopted: 2001-04-09}\n"
+        "sources: [{ref: s1}]\neffects:\n- id: e1\n  prohibits: act-1\n")
+
+
+@pytest.mark.parametrize("change", [
+    ("effects:\n- id: e1\n  prohibits: act-1\n", "effects:\n"),
+    ("sources: [{ref: s1}]", "sources:"),
+    ("sources: [{ref: s1}]", "sources: [{ref: S1}]"),
+    ("kind: law", "kind: law-x"),
+    ("status: enacted", "status:"),
+    ("title: T", "title: [T]"),
+    ("title: T", "titles:\ntitle: T"),
+    ("title: T", "titles: {russian: T}\ntitle: T"),
+    ("dates: {adopted: 2001-04-09}", "dates: {adopted: 2001-13}"),
+    ("dates: {adopted: 2001-04-09}", "dates: {adopted: 2001, signed: 2001}"),
+    ("dates: {adopted: 2001-04-09}", "dates:"),
+    ("  prohibits: act-1\n", "  prohibits: act-1\n  liability: civil\n"),
+    ("  prohibits: act-1\n", "  prohibits: act-1\n  as_: terrorist\n"),
+    ("  prohibits: act-1\n", "  prohibits: act-1\n  sources:\n"),
+    ("  prohibits: act-1\n", "  prohibits: act-1\n  with: x\n"),
+    ("- id: e1", "- id: E1"),
+])
+def test_direct_measures_decline_each_problem(change):
+    assert direct_or_none(yamlfile.parse(GOOD)) == cattrs_way(yamlfile.parse(GOOD))[0]
+    data = yamlfile.parse(GOOD.replace(*change))
+    want, problems = cattrs_way(data)
+    assert want is None and problems  # cattrs says what is wrong ...
+    assert direct_or_none(data) is None  # ... and the direct path left it to cattrs

@@ -397,11 +397,17 @@ def load(path: Optional[str] = None, cache: bool = False) -> Corpus:
         if hit is not None:
             return hit
     from .loader import load_raw
-    raw = load_raw(root)
-    problems = validate(raw)
-    if problems:
-        raise KzlawError(problems)
-    corpus = Corpus(raw)
+    enabled = gc.isenabled()
+    gc.disable()  # reading, checking and building make only what the corpus keeps (or drops
+    try:  # whole): the collector walking it meanwhile is wasted (Corpus freezes it at the end)
+        raw = load_raw(root)
+        problems = validate(raw)
+        if problems:
+            raise KzlawError(problems)
+        corpus = Corpus(raw)
+    finally:
+        if enabled:
+            gc.enable()
     if use_cache:
         _cache.store(root, corpus, before, stamp)
     return corpus

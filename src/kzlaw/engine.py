@@ -35,6 +35,7 @@ from .dates import NEG, POS, UncertainDate
 from .model import ESTABLISHING, Effect, Measure
 
 MAX_SHARED = 12
+_NO_KEYS: frozenset = frozenset()
 
 FactKey = tuple  # (kind, target, about)
 
@@ -147,6 +148,10 @@ def build_holdings(measures: Iterable[Measure]) -> tuple[list[Holding], EventTab
                 enders.setdefault(target, []).append((ev, kind, f"{m.id}#{eff.id}"))
                 changes.append((ev, kind, f"{m.id}#{eff.id}", target))
     holdings = []
+    # Many holdings have the same sources, attributes and (no) conditional ends: they share
+    # one tuple or frozenset each (an empty frozenset built from a generator is a new object).
+    shared: dict = {}
+    share = shared.setdefault
     for m in measures:
         measure_end = []
         if m.dates.expires is not None:
@@ -175,17 +180,20 @@ def build_holdings(measures: Iterable[Measure]) -> tuple[list[Holding], EventTab
                 ends = tuple(sorted({c[0].key: c[0] for c in causes}.values(),
                                     key=lambda e: e.key))
                 conditional = frozenset(e.key for e in ends
-                                        if e.key[1] in reported and e.key[1] != m.id)
+                                        if e.key[1] in reported and e.key[1] != m.id) \
+                    or _NO_KEYS
                 if alone:
                     shared = (causes, ends, conditional)
             srcs = body.sources or eff.sources or m.sources
+            attributes = tuple(sorted(body.attributes().items()))
+            sources = tuple(sorted({s.ref for s in srcs}))
             holdings.append(Holding(
                 fact=fact_key(body), by=f"{m.id}#{eff.id}", measure=m.id, effect=eff,
                 start=events.effect_start(m, eff),
                 ends=ends,
                 end_causes=causes,
-                attributes=tuple(sorted(body.attributes().items())),
-                sources=tuple(sorted({s.ref for s in srcs})),
+                attributes=share(attributes, attributes),
+                sources=share(sources, sources),
                 exists=m.id if m.id in reported else None, conditional=conditional))
     return holdings, events, changes
 

@@ -305,7 +305,8 @@ def load_file(path: str):
 _DECLINE = object()
 _FAST_TEXT = re.compile(r"[^\x20-\x7e\n]")  # non-ASCII, tabs, CR, controls: the general way
 _FAST_KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_-]*):(?: +(.*))?$")
-_FAST_PLAIN = re.compile(r"[A-Za-z0-9_(]")  # block context; ': ' and a final ':' checked
+# the first character of a plain value (block context; ': ' and a final ':' are checked)
+_PLAIN_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_(")
 _FLOW_PLAIN = re.compile(r"[A-Za-z0-9_(][^,\[\]{}#:'\"]*")
 _FLOW_KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_-]*): +")
 _SQUOTED = re.compile(r"'((?:[^']|'')*)'")
@@ -318,7 +319,7 @@ def _fast_plain(text: str):
     """A plain value written after ``key: `` or ``- `` in block context, or _DECLINE."""
     if text in _NULLS:
         return None
-    if _FAST_PLAIN.match(text) is None or ": " in text or text[-1] == ":":
+    if text[0] not in _PLAIN_FIRST or ": " in text or text[-1] == ":":
         return _DECLINE
     return intern(text) if len(text) <= 80 else text
 
@@ -391,8 +392,6 @@ def _fast_flow(text: str, pos: int, line: int, budget: list, depth: int = 0):
 
 
 _FLAT_PAIR = re.compile(r" *([A-Za-z0-9_][A-Za-z0-9_-]*): +([A-Za-z0-9_(][^:]*?) *")
-_FLAT_NOT = re.compile(r"[\[\]{}'\":]")
-
 
 def _flat_map(inner: str, line: int):
     """``{k: v, k: v}`` with plain values and nothing nested: its LMap, or None."""
@@ -406,7 +405,7 @@ def _flat_map(inner: str, line: int):
         if m is None:
             return None
         key, value = m.groups()
-        if key in out or key in _NULLS or _FLAT_NOT.search(value) is not None:
+        if key in out or key in _NULLS:  # (the callers saw no brackets or quotes)
             return None
         key = intern(key)
         out[key] = None if value in _NULLS else (intern(value) if len(value) <= 80 else value)
@@ -417,7 +416,7 @@ def _flat_map(inner: str, line: int):
 def _fast_value(text: str, line: int, budget: list):
     """A flow collection or a quoted text filling the rest of the line, or _DECLINE."""
     if text[0] == "{" and text[-1] == "}" and "{" not in text[1:-1] and "}" not in text[1:-1] \
-            and "[" not in text and "'" not in text and '"' not in text:
+            and "[" not in text and "]" not in text and "'" not in text and '"' not in text:
         out = _flat_map(text[1:-1], line)
         if out is not None:
             budget[0] -= 2 * len(out) + 1
@@ -457,9 +456,6 @@ def _fast(text: str):
         text = _COMMENT_LINE.sub("", text)  # comment lines (the line count stays)
         if " #" in text:  # a comment after a value (M#E, with no space, is text)
             return _DECLINE
-    if text.startswith(("---", "...", "%")) or "\n---" in text or "\n..." in text \
-            or "\n%" in text:
-        return _DECLINE
     # frames: [indent, container, is_map, pending key or None]
     frames: list = []
     root = _DECLINE
@@ -543,9 +539,17 @@ def _fast(text: str):
         if not rest:
             top[3] = key
             continue
-        value = _fast_value(rest, lineno, flow) if rest[0] in "{['\"" else _fast_plain(rest)
-        if value is _DECLINE:
+        first = rest[0]
+        if first in "{['\"":
+            value = _fast_value(rest, lineno, flow)
+            if value is _DECLINE:
+                return _DECLINE
+        elif rest in _NULLS:
+            value = None
+        elif first not in _PLAIN_FIRST or ": " in rest or rest[-1] == ":":
             return _DECLINE
+        else:
+            value = intern(rest) if len(rest) <= 80 else rest
         budget -= 1
         target[key] = value
     if budget + flow[0] - MAX_NODES < 0 or root is _DECLINE:

@@ -134,6 +134,81 @@ MUTANTS = {
         "a rejected date alternative widens the range like the others"),
 }
 
+# The fast paths of loading (yamlfile._fast, loader._direct_measure) stand in for the general
+# ones; tests/test_fast_paths.py checks they agree. Each of these mutants drops one of their
+# guards; they are run against that file (the fifth item), not the property suite.
+FAST_TESTS = "tests/test_fast_paths.py"
+FAST_PATH_MUTANTS = {
+    "fast-plain-with-colon-space": (
+        "yamlfile.py", 'or ": " in rest or rest[-1] == ":":', 'or rest[-1] == ":":',
+        "the fast reader takes 'a: b: c' as text", FAST_TESTS),
+    "fast-comment-after-value": (
+        "yamlfile.py", 'if " #" in text:', 'if False:',
+        "the fast reader keeps a comment after a value as part of it", FAST_TESTS),
+    "fast-duplicate-key": (
+        "yamlfile.py", "        if key in target or key in _NULLS:\n            return _DECLINE",
+        "        if key in _NULLS:\n            return _DECLINE",
+        "the fast reader lets a duplicate key overwrite the first", FAST_TESTS),
+    "fast-flow-duplicate-key": (
+        "yamlfile.py", "if key in out or key in _NULLS:  #", "if key in _NULLS:  #",
+        "the fast reader lets a duplicate key in {...} overwrite the first", FAST_TESTS),
+    "fast-indentation-ignored": (
+        "yamlfile.py", "        if top[0] != indent or top[2] == bool(dash):\n"
+        "                    return _DECLINE", "        if False:\n"
+        "                    return _DECLINE",
+        "the fast reader accepts a line at an indentation no open block has", FAST_TESTS),
+    "fast-any-character": (
+        "yamlfile.py", "if _FAST_TEXT.search(text) is not None:\n        return _DECLINE",
+        "if False:\n        return _DECLINE",
+        "the fast reader takes tabs, CR and non-ASCII text as it finds them", FAST_TESTS),
+    "fast-plain-any-start": (
+        "yamlfile.py", "elif first not in _PLAIN_FIRST or", "elif",
+        "the fast reader takes a value starting with & * ! | > as plain text", FAST_TESTS),
+    "fast-bare-line": (
+        "yamlfile.py", "if not dash and not key:\n            if rest:\n"
+        "                return _DECLINE", "if not dash and not key:\n            if False:\n"
+        "                return _DECLINE",
+        "the fast reader skips a line that is neither a key nor an item", FAST_TESTS),
+    "fast-item-indent-fixed": (
+        "yamlfile.py", "top = [indent + len(dash), c, True, None]",
+        "top = [indent + 2, c, True, None]",
+        "the fast reader assumes '- ' is always two columns", FAST_TESTS),
+    "fast-single-quote-escape": (
+        "yamlfile.py", "value = m.group(1).replace(\"''\", \"'\") if c == \"'\" else m.group(1)",
+        "value = m.group(1)", "the fast reader keeps '' in a quoted text doubled", FAST_TESTS),
+    "fast-flat-map-bracket": (
+        "yamlfile.py", 'and "[" not in text and "]" not in text and', 'and "[" not in text and',
+        "the fast reader takes {a: x]y} as a mapping", FAST_TESTS),
+    "direct-unknown-field": (
+        "loader.py", "if not data.keys() <= _MEASURE_FIELDS:", "if False:",
+        "a measure with an unknown field is built directly, without its message", FAST_TESTS),
+    "direct-any-kind": (
+        "loader.py", "kind not in _MEASURE_KIND_SET or status not in _STATUS_SET or "
+        "not is_slug(ident):", "not is_slug(ident):",
+        "a measure of an unknown kind or status is built directly", FAST_TESTS),
+    "direct-effect-unknown-field": (
+        "loader.py", "    if item.__class__ is not LMap or not item.keys() <= _EFFECT_FIELDS:",
+        "    if item.__class__ is not LMap:",
+        "an effect with an unknown field is built directly", FAST_TESTS),
+    "direct-empty-effects": (
+        "loader.py", '        if "effects" in data:\n            raise _Decline',
+        "        if False:\n            raise _Decline",
+        "'effects:' with nothing after it is read as no effects", FAST_TESTS),
+    "direct-text-any-type": (
+        "loader.py", "if value is None or value.__class__ is str:\n        return value",
+        "if True:\n        return value", "a list or mapping is accepted where text belongs",
+        FAST_TESTS),
+    "direct-any-liability": (
+        "loader.py", "    if liability is not None and (liability.__class__ is not str\n"
+        "                                  or liability not in _LIABILITY_SET):",
+        "    if False:", "an unknown liability is built directly", FAST_TESTS),
+    "direct-vocabulary-list-items": (
+        "loader.py", "        if value.__class__ is not LSeq or any(v.__class__ is not str "
+        "for v in value):", "        if value.__class__ is not LSeq:",
+        "a vocabulary entry's aliases may hold lists or nothing", FAST_TESTS),
+}
+MUTANTS.update(FAST_PATH_MUTANTS)
+
 
 class NotApplied(Exception):
     """The text a mutant replaces is not in the engine (any more): loud, never silent."""
@@ -151,7 +226,7 @@ def digest(folder: str) -> str:
 
 
 def apply(copy_root: str, name: str) -> None:
-    rel, old, new, _what = MUTANTS[name]
+    rel, old, new = MUTANTS[name][:3]
     path = os.path.join(copy_root, "kzlaw", rel)
     with open(path, encoding="utf-8") as f:
         text = f.read()
@@ -204,7 +279,7 @@ def main(argv=None) -> int:
     ap.add_argument("--tests", default="tests/test_properties.py")
     args = ap.parse_args(argv)
     if args.list:
-        for name, (rel, _o, _n, what) in MUTANTS.items():
+        for name, (rel, _o, _n, what, *_tests) in MUTANTS.items():
             print(f"{name:36} {rel:12} {what}")
         return 0
     names = args.mutants or list(MUTANTS)
@@ -215,7 +290,9 @@ def main(argv=None) -> int:
     rows = []
     for name in names:
         try:
-            killed, first, took = run_one(name, args.timeout, args.tests)
+            spec = MUTANTS[name]
+            killed, first, took = run_one(name, args.timeout,
+                                          spec[4] if len(spec) > 4 else args.tests)
         except NotApplied as e:
             print(f"ERROR: {e}", file=sys.stderr, flush=True)
             rows.append((name, "NOT APPLIED", "(text not found: see stderr)", "-"))
