@@ -9,8 +9,10 @@ point query done naively (every effect evaluated at the date), peak memory, and 
 of a warm ``kzlaw in-force`` (cache hit). It never runs inside the test suite.
 
 ``python -m kzlaw.bench --export`` measures ``kzlaw export`` of many corpora and DuckDB over
-the result instead (``export/bench.py``), and ``python -m kzlaw.bench --openfisca`` kzlaw
-beside OpenFisca on the same prohibitions (``bench_openfisca.py``).
+the result instead (``export/bench.py``), ``python -m kzlaw.bench --openfisca`` kzlaw
+beside OpenFisca on the same prohibitions (``bench_openfisca.py``), and ``--check-floor`` /
+``--scale N`` ``kzlaw check`` against the YAML parse floor and the peak memory of N measures,
+on the corpora of ``synth_independent`` (``bench_check.py``).
 """
 
 from __future__ import annotations
@@ -190,6 +192,9 @@ def main(argv=None) -> int:
     if argv[:1] == ["--export"]:  # many corpora exported, asked in DuckDB (export/bench.py)
         from .export.bench import main as export_main
         return export_main(argv[1:])
+    if argv[:1] in (["--check-floor"], ["--scale"]):  # `kzlaw check` / memory (bench_check.py)
+        from .bench_check import main as check_main
+        return check_main(argv)
     if argv[:1] == ["--openfisca"]:  # beside OpenFisca on the same work (bench_openfisca.py)
         from .bench_openfisca import main as openfisca_main
         return openfisca_main(argv[1:])

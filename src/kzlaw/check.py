@@ -4,6 +4,7 @@ effects point at real, enacted targets. Each problem names its file and line."""
 
 from __future__ import annotations
 
+import gc
 from typing import Iterable, Optional
 
 from .loader import RawCorpus
@@ -102,6 +103,19 @@ def vocabulary_ids(corpus: RawCorpus, sections: Iterable[str]) -> dict[str, str]
 
 def check_corpus(corpus: RawCorpus) -> list[Problem]:
     """All cross-reference problems (the loader's own problems are already in corpus.problems)."""
+    # The checks make no cycles, but they allocate: with the collector on, its full
+    # collections walk the whole parsed corpus again and again (measured on 40,000 measures:
+    # 3.9 s with it, 1.5 s without).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _check_corpus(corpus)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _check_corpus(corpus: RawCorpus) -> list[Problem]:
     problems: list[Problem] = []
     _check_vocabulary(corpus, problems)
     for ident in sorted(corpus.measures):

@@ -115,7 +115,7 @@ def cmd_check(args, fmt):
     if problems:
         raise KzlawError(relocate(revision, root, problems) if revision else problems)
     from .corpus import Corpus
-    corpus = Corpus(raw)
+    corpus = Corpus(raw, timeline=False)  # the warnings need no compiled timeline
     lines = corpus.warnings() + corpus.notes()
     if revision is not None:
         lines = relocate(revision, root, lines)

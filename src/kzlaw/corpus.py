@@ -66,13 +66,15 @@ class Corpus:
     # the user asked for, its commit, the repository); ``commit`` is then its commit id.
     revision = None
 
-    def __init__(self, raw: RawCorpus):
+    def __init__(self, raw: RawCorpus, timeline: bool = True):
+        """With ``timeline=False`` (``kzlaw check``, which asks only for the warnings) the
+        compiled timeline is built the first time it is used, not now."""
         # Building creates millions of small acyclic objects; the cyclic garbage collector
         # would re-walk the growing heap again and again (measured: a third of the time).
         enabled = gc.isenabled()
         gc.disable()
         try:
-            self._build(raw)
+            self._build(raw, timeline)
         finally:
             # What was built lives as long as the corpus: move it out of the collector's
             # sight, or the first collections after an uncached load walk all of it again
@@ -82,7 +84,7 @@ class Corpus:
             if enabled:
                 gc.enable()
 
-    def _build(self, raw: RawCorpus) -> None:
+    def _build(self, raw: RawCorpus, timeline: bool = True) -> None:
         from .check import line_skeleton
         # Keep only the line numbers of the files, not their parsed text.
         shared: dict = {}
@@ -115,10 +117,26 @@ class Corpus:
         self.derivations = evaluate(self.rules, base)
         self.facts = base
         self.integrity, self.integrity_stopped = integrity(self.rules, base)
+        if timeline:
+            self._build_timeline()
+        else:
+            self._rest = self._timeline_later  # __getattr__ calls it on first use
+
+    def _build_timeline(self) -> dict:
         self.compiled = self._compile()
         self.compiled.names = Names(self.vocabulary, self.sources,
                                     {"root": os.path.abspath(self.root)})
         self.compiled.why = self._why_uncertain()
+        return {"compiled": self.compiled}
+
+    def _timeline_later(self) -> dict:
+        enabled = gc.isenabled()
+        gc.disable()  # as in __init__: millions of small acyclic objects
+        try:
+            return self._build_timeline()
+        finally:
+            if enabled:
+                gc.enable()
 
     # --- the compiled cache (cache.py) -------------------------------------------------------
 
@@ -142,8 +160,10 @@ class Corpus:
         return self.compiled.names
 
     def __getattr__(self, name: str):
+        if name.startswith("__"):  # copy, pickle and friends probe these: not a part
+            raise AttributeError(name)
         rest = self.__dict__.pop("_rest", None)
-        if rest is None or name.startswith("__"):
+        if rest is None:
             raise AttributeError(name)
         self.__dict__.update(rest())
         return getattr(self, name)

@@ -148,11 +148,15 @@ def build_holdings(measures: Iterable[Measure]) -> tuple[list[Holding], EventTab
                 enders.setdefault(target, []).append((ev, kind, f"{m.id}#{eff.id}"))
                 changes.append((ev, kind, f"{m.id}#{eff.id}", target))
     holdings = []
-    # Many holdings have the same sources, attributes and (no) conditional ends: they share
-    # one tuple or frozenset each (an empty frozenset built from a generator is a new object).
-    shared: dict = {}
-    share = shared.setdefault
+    # Equal values are kept once (a corpus of 200,000 measures has millions of them): most
+    # effects of a measure hold on the same days, with the same sources and attributes.
+    shared_values: dict = {}
+
+    def share(value):
+        return shared_values.setdefault(value, value)
+
     for m in measures:
+        measure_sources = None  # the sorted ids of m.sources, found once per measure
         measure_end = []
         if m.dates.expires is not None:
             measure_end.append((events.get(("m", m.id, "expires"), m.dates.expires,
@@ -184,17 +188,24 @@ def build_holdings(measures: Iterable[Measure]) -> tuple[list[Holding], EventTab
                     or _NO_KEYS
                 if alone:
                     shared = (causes, ends, conditional)
-            srcs = body.sources or eff.sources or m.sources
-            attributes = tuple(sorted(body.attributes().items()))
-            sources = tuple(sorted({s.ref for s in srcs}))
-            holdings.append(Holding(
-                fact=fact_key(body), by=f"{m.id}#{eff.id}", measure=m.id, effect=eff,
+            srcs = body.sources or eff.sources
+            if srcs:
+                srcs = share(tuple(sorted({s.ref for s in srcs})))
+            else:
+                if measure_sources is None:
+                    measure_sources = share(tuple(sorted({s.ref for s in m.sources})))
+                srcs = measure_sources
+            h = Holding(
+                fact=share(fact_key(body)), by=f"{m.id}#{eff.id}", measure=m.id, effect=eff,
                 start=events.effect_start(m, eff),
                 ends=ends,
                 end_causes=causes,
-                attributes=share(attributes, attributes),
-                sources=share(sources, sources),
-                exists=m.id if m.id in reported else None, conditional=conditional))
+                attributes=share(tuple(sorted(body.attributes().items()))),
+                sources=srcs,
+                exists=m.id if m.id in reported else None, conditional=conditional)
+            object.__setattr__(h, "possible", share(h.possible))
+            object.__setattr__(h, "certain", share(h.certain))
+            holdings.append(h)
     return holdings, events, changes
 
 
