@@ -14,6 +14,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 import kzlaw
+from kzlaw import queries
 from kzlaw.dates import NEG, POS, day_iso
 from kzlaw.queries import diff_group, document, event_json, fact_names
 from kzlaw.timeline import ABSENT, FactValue, make_fact, sort_key
@@ -113,11 +114,18 @@ def check_days(corpus, days, every=(0, 1, 3)):
     """``check_index`` with the timeline indexed with a snapshot at every change point, and
     every third, too: a diff over more change points than lie between two snapshots compares
     the two states (otherwise it visits the facts that change), and a state replays the
-    changes since its snapshot."""
+    changes since its snapshot. And with diffs that remember every fact they meet, and none."""
     for n in every:
         corpus.compiled.snapshot_every = n
         corpus.compiled._index = None
         check_index(corpus, days)
+    share = queries.REMEMBER_SHARE
+    try:
+        for queries.REMEMBER_SHARE in (0, 10**9):
+            corpus.__dict__.pop("_memo_diff", None)
+            check_index(corpus, days)
+    finally:
+        queries.REMEMBER_SHARE = share
 
 
 def check_index(corpus, days):
@@ -161,7 +169,7 @@ def test_events_out_of_order_are_each_tested():
     corpus = S.load_spec(UNORDERED)
     check_days(corpus, sample_days(corpus, UNORDERED))
     facts = [f for f in corpus.__dict__["_memo_diff"]["facts"] if f is not None]
-    assert facts and not any(f[-1][5] for f in facts)  # the slow path was the one tested
+    assert facts and not any(f[-1][6] for f in facts)  # the general path was the one tested
 
 
 @given(any_spec, st.integers(0, 3))
@@ -206,6 +214,40 @@ def test_bundled_corpus_fast_queries_equal_the_plain_computation(bundled):
     points = [p for p in bundled.compiled.points if NEG < p < POS]
     days = sorted({d for p in points for d in (p - 1, p)} | {points[-1] + 1})
     check_days(bundled, days[::4] + days[-2:], every=(0, 5))
+
+
+def test_states_before_and_after_the_timeline_is_indexed(bundled):
+    """A timeline fresh from the compiled cache is not indexed: its first state is read fact
+    by fact, the second builds the index; every state equals the plain one."""
+    compiled = bundled.compiled
+    days = [p for p in compiled.points if NEG < p < POS][::7]
+    compiled._index = None
+    compiled._unindexed_states = 0
+    for day in days[:3] + days[:3]:
+        for kind in (None, "prohibition"):
+            assert bundled.at(day).facts(kind) == \
+                [f for f in plain_facts(bundled, day) if kind is None or f.kind == kind]
+    assert compiled._index is not None
+
+
+def test_facts_handed_out_again_cannot_be_changed(bundled):
+    """A state hands out the same Fact for the same stretch of a fact: its attributes are a
+    dict that refuses changes (and copies as a plain one)."""
+    import copy
+    import pickle
+    day = max(p for p in bundled.compiled.points if p < POS) - 1
+    fact = next(f for f in bundled.at(day).facts() if f.attributes)
+    again = next(f for f in bundled.at(day).facts() if f.key == fact.key)
+    assert again is fact
+    for change in (lambda d: d.__setitem__("x", 1), lambda d: d.update(x=1), lambda d: d.clear(),
+                   lambda d: d.pop(next(iter(d))), lambda d: d.setdefault("x", 1),
+                   lambda d: d.popitem(), lambda d: d.__delitem__(next(iter(d)))):
+        with pytest.raises(TypeError):
+            change(fact.attributes)
+    assert fact.attributes == dict(fact.attributes) and type(dict(fact.attributes)) is dict
+    assert copy.deepcopy(fact) == fact and pickle.loads(pickle.dumps(fact.attributes)) == \
+        fact.attributes
+    assert bundled.at(day).facts() == plain_facts(bundled, day)
 
 
 def test_rank_sort_equals_the_sort_key(bundled):

@@ -226,6 +226,9 @@ def diff(corpus, a: int, b: int) -> dict:
                     {"from": day_iso(a), "to": day_iso(b), "changes": changes})
 
 
+REMEMBER_SHARE = 16  # see _changes
+
+
 def _changes(corpus, a: int, b: int) -> list[dict]:
     changes = []
     compiled = corpus.compiled
@@ -233,7 +236,13 @@ def _changes(corpus, a: int, b: int) -> list[dict]:
     memo = _diff_memo(corpus)
     facts, sources_of = memo["facts"], memo["sources"]
     lo, hi = min(a, b), max(a, b)
-    for n, before, after in compiled.diff_numbers(a, b):
+    numbers = compiled.diff_numbers(a, b)
+    # A fact's names and events are remembered when a diff changes many facts (a sixteenth
+    # of them or more): remembering costs a few times what one diff's answer for the fact
+    # does, and pays where diffs are large. A small diff answers the facts it has not met
+    # directly.
+    remember = len(numbers) * REMEMBER_SHARE >= len(keys)
+    for n, before, after in numbers:
         sb = ABSENT if before is None else before[0]
         sa = ABSENT if after is None else after[0]
         changed = None
@@ -247,16 +256,18 @@ def _changes(corpus, a: int, b: int) -> list[dict]:
                 continue
         fact = facts[n]
         if fact is None:
-            fact = facts[n] = _diff_fact(corpus, keys[n])
+            if remember:
+                fact = facts[n] = _diff_fact(corpus, keys[n])
+            else:
+                fact = _diff_fact(corpus, keys[n], events=False)
         kind, target, about, label, about_label, title, events = fact
-        if events is None:  # a fact some rule derives
+        if events is None:  # a fact some rule derives, or not remembered
             by, when = _causes(corpus, keys[n], a, b)
-        elif events[5]:  # _held_causes, inlined for the common case
+        elif events[6]:  # _held_causes, inlined for the common case
             first, last = bisect_right(events[1], lo), bisect_right(events[0], hi)
             if first < last:
                 by = sorted(set().union(*events[2][first:last]))
-                when = (list(map(_copy_json, events[3][first:last])) if events[4]
-                        else list(map(dict, events[3][first:last])))
+                when = _events_json(events, first, last)
             else:
                 by, when = [], []
         else:
@@ -293,40 +304,54 @@ def _diff_memo(corpus) -> dict:
     return memo
 
 
-def _diff_fact(corpus, key) -> tuple:
+def _diff_fact(corpus, key, events: bool = True) -> tuple:
     """A fact's kind, target, about, label, about label and title (``fact_names``) and its
     events (``_cause_entries``), for diffs; events None for a fact some rule derives (its
-    causes include its premises', found per diff by ``_causes``)."""
+    causes include its premises', found per diff by ``_causes``), or when not asked for."""
     n = fact_names(corpus, key)
-    events = None if corpus.derivations.get(key) else _cause_entries(corpus, key)
+    events = None if not events or corpus.derivations.get(key) \
+        else _cause_entries(corpus, key)
     return (n["kind"], n["target"], n["about"], n["label"], n["about_label"], n["title"],
             events)
 
 
 def _cause_entries(corpus, key) -> tuple:
     """The dated events of the holdings of a fact, once each, as ``_causes`` reads them:
-    ``(earliest days, latest days, by of each, JSON of each, whether some JSON nests lists or
-    dicts, whether the latest days rise with the earliest)``, in the order ``_causes`` sorts
-    events, each event's JSON built once."""
+    ``(earliest days, latest days, by of each, the events, their JSON (each made when first
+    needed), whether some event has alternatives (its JSON nests lists), whether the latest
+    days rise with the earliest)``, in the order ``_causes`` sorts events: by earliest day,
+    latest day, label (ISO days sort as the days do; an open end is the earliest or latest)."""
     events: dict = {}  # label -> [order, event, by]
     for h in corpus.holdings_by_fact.get(key, ()):
         for ev, cause in [(h.start, "")] + [(e, c) for e, _r, c in h.end_causes]:
             entry = events.get(ev.label)
             if entry is None:
-                js = event_json(ev)
-                order = (js["earliest"] or "", js["latest"] or "~", js["label"])
-                entry = events[ev.label] = [order, ev, js, set()]
-            entry[3].add(h.by)
+                lo = ev.earliest if NEG < ev.earliest < POS else NEG  # day_iso's None
+                hi = ev.latest if NEG < ev.latest < POS else POS
+                entry = events[ev.label] = [(lo, hi, ev.label), ev, set()]
+            entry[2].add(h.by)
             if "#" in cause:
-                entry[3].add(cause)
+                entry[2].add(cause)
     chosen = sorted(events.values(), key=_first)
     earliest = tuple(e[1].earliest for e in chosen)
     latest = tuple(e[1].latest for e in chosen)
     rising = list(earliest) == sorted(earliest) and list(latest) == sorted(latest)
-    nested = any(isinstance(v, (dict, list)) for e in chosen for v in e[2].values())
-    # tuples, not lists: the garbage collector stops tracking them (they hold no cycle)
-    return (earliest, latest, tuple(tuple(e[3]) for e in chosen), tuple(e[2] for e in chosen),
-            nested, rising)
+    nested = any(e[1].date is not None and e[1].date.alternatives for e in chosen)
+    return (earliest, latest, tuple(tuple(e[2]) for e in chosen), tuple(e[1] for e in chosen),
+            [None] * len(chosen), nested, rising)
+
+
+def _events_json(entries: tuple, first: int, last: int) -> list[dict]:
+    """Fresh copies of the JSON of events ``first`` to ``last`` of a fact's entries."""
+    jsons = entries[4]
+    chosen = jsons[first:last]
+    if None in chosen:
+        events = entries[3]
+        for i in range(first, last):
+            if jsons[i] is None:
+                jsons[i] = event_json(events[i])
+        chosen = jsons[first:last]
+    return list(map(_copy_json if entries[5] else dict, chosen))
 
 
 def _first(pair):
@@ -336,20 +361,13 @@ def _first(pair):
 def _held_causes(entries: tuple, lo: int, hi: int) -> tuple[list[str], list[dict]]:
     """``_causes`` of a fact no rule derives, from its ``_cause_entries``: the same answer
     (each event JSON a fresh copy). Its events happened in [lo, hi] when their latest day is
-    after ``lo`` and their earliest not after ``hi``: where the latest days rise with the
-    earliest, those are one run of them, found by two binary searches."""
-    earliest, latest, bys, jsons, nested, rising = entries
-    if rising:
-        first, last = bisect_right(latest, lo), bisect_right(earliest, hi)
-        if first >= last:
-            return [], []
-        by = sorted(set().union(*bys[first:last]))
-        chosen = jsons[first:last]
-    else:
-        picked = [i for i in range(len(jsons)) if latest[i] > lo and earliest[i] <= hi]
-        by = sorted(set().union(*(bys[i] for i in picked)))
-        chosen = [jsons[i] for i in picked]
-    return by, list(map(_copy_json if nested else dict, chosen))
+    after ``lo`` and their earliest not after ``hi``; where the latest days rise with the
+    earliest (the common case, which ``_changes`` answers itself) those are one run of
+    them, found by two binary searches; here, where they do not, each is tested."""
+    earliest, latest, bys = entries[:3]
+    picked = [i for i in range(len(earliest)) if latest[i] > lo and earliest[i] <= hi]
+    by = sorted(set().union(*(bys[i] for i in picked)))
+    return by, [x for i in picked for x in _events_json(entries, i, i + 1)]
 
 
 def _copy_json(value):

@@ -37,9 +37,34 @@ class FactValue(NamedTuple):
     sources: tuple = ()  # source ids
 
 
+class Attributes(dict):
+    """A fact's attributes: a dict that cannot be changed. States hand out the same Fact for
+    the same stretch of a fact (``State.facts``), so its attributes must stay as they are."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError("a fact's attributes cannot be changed (copy them: dict(f.attributes))")
+
+    __setitem__ = __delitem__ = __ior__ = _refuse
+    clear = pop = popitem = setdefault = update = _refuse
+
+    def __reduce__(self):
+        return (Attributes, (dict(self),))
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+NO_ATTRIBUTES = Attributes()
+
+
 @attrs.frozen
 class Fact:
-    """One fact on one day, as users and the JSON see it."""
+    """One fact on one day, as users and the JSON see it (its attributes cannot be changed)."""
 
     kind: str
     target: str
@@ -64,8 +89,8 @@ class Fact:
 
 
 def make_fact(key: FactKey, value: FactValue) -> Fact:
-    return Fact(key[0], key[1], key[2], value.status, dict(value.attributes), value.by,
-                value.sources)
+    attributes = Attributes(value.attributes) if value.attributes else NO_ATTRIBUTES
+    return Fact(key[0], key[1], key[2], value.status, attributes, value.by, value.sources)
 
 
 sort_key = fact_order  # facts sort by kind, target, about (an empty about first)
@@ -94,6 +119,8 @@ class Compiled:
         self._index: Optional[tuple] = None
         self._keys: list = []
         self._rank: Optional[dict] = None
+        self._facts: dict = {}  # see State.facts
+        self._unindexed_states = 0
         # Set by the corpus: what things are called (names.Names), and for each fact with
         # uncertain stretches, stretch start -> why it is uncertain (a short phrase).
         self.names = None
@@ -111,6 +138,8 @@ class Compiled:
         self._index = None
         self._keys = []
         self._rank = None
+        self._facts = {}
+        self._unindexed_states = 0
 
     def why_uncertain(self, key: FactKey, day: int) -> Optional[str]:
         """Why the fact is uncertain on ``day`` (None where it is not, or nobody said)."""
@@ -137,6 +166,7 @@ class Compiled:
             keys = sorted(self.segments, key=sort_key)
             self._keys = keys
             self._rank = {key: n for n, key in enumerate(keys)}
+            self._facts = {}
             segments = self.segments
             changes: dict[int, dict] = {}
             for n, key in enumerate(keys):
@@ -342,16 +372,33 @@ class State:
         """The facts in force or uncertain on the day (of one kind), sorted."""
         c = self.compiled
         if c._index is None:
-            items = self._items()
-            keys = c.sorted_keys([k for k in items if kind is None or k[0] == kind])
-            return [make_fact(key, FactValue._make(items[key])) for key in keys]
+            # The first state of a corpus fresh from the cache is read fact by fact (see
+            # _items); a second means more will follow: the index, once, serves them all.
+            c._unindexed_states += 1
+            if c._unindexed_states == 1:
+                items = self._items()
+                keys = c.sorted_keys([k for k in items if kind is None or k[0] == kind])
+                return [make_fact(key, FactValue._make(items[key])) for key in keys]
+        # Each Fact is made once per stretch of its fact and handed out again: remembered
+        # by fact number and the identity of the stretch's value (kept with it, so that the
+        # identity cannot be reused while remembered).
         numbered = self._numbered()
         keys = c._keys
+        made = c._facts
+        many = len(keys)
         out = []
         for n in sorted(numbered):
-            key = keys[n]
-            if kind is None or key[0] == kind:
-                out.append(make_fact(key, FactValue._make(numbered[n])))
+            value = numbered[n]
+            slot = id(value) * many + n
+            hit = made.get(slot)
+            if hit is None or hit[0] is not value:
+                key = keys[n]
+                if kind is not None and key[0] != kind:
+                    continue
+                hit = made[slot] = (value, make_fact(key, FactValue._make(value)))
+            elif kind is not None and hit[1].kind != kind:
+                continue
+            out.append(hit[1])
         return out
 
     def __len__(self) -> int:
