@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -180,3 +181,103 @@ def test_a_cache_written_by_other_code_is_not_used(env, monkeypatch):
     assert is_hit(cached(root))
     monkeypatch.setattr(cache, "code_fingerprint", lambda: "another kzlaw")
     assert not is_hit(cached(root))
+
+
+# --- the change signal: every file's own signature (cache.manifest) ----------------------------
+
+def _edit_in_place_keeping_times(path, old, new):
+    """Rewrite ``path`` in place (same inode, same size), then set its modification time back:
+    only its change time tells, and its folder's times do not change at all."""
+    st = os.stat(path)
+    text = open(path).read()
+    assert len(old) == len(new) and old in text
+    with open(path, "r+") as f:
+        f.write(text.replace(old, new))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert os.stat(path).st_ino == st.st_ino and os.stat(path).st_mtime_ns == st.st_mtime_ns
+
+
+def test_an_edit_in_place_that_keeps_the_folder_and_file_times_is_seen(env):
+    root, _ = env
+    cached(root)
+    assert is_hit(cached(root))
+    folder = os.path.join(root, "measures", "2000")
+    before = os.stat(folder)
+    _edit_in_place_keeping_times(os.path.join(folder, "m.yaml"), "2000-01-01", "2000-01-02")
+    after = os.stat(folder)
+    assert (after.st_mtime_ns, after.st_ctime_ns) == (before.st_mtime_ns, before.st_ctime_ns)
+    c = cached(root)
+    assert not is_hit(c)
+    assert c.at("2000-01-01").status(*KEY) == "absent"
+    assert c.at("2000-01-02").status(*KEY) == "in-force"
+
+
+def test_a_rename_is_seen(env):
+    root, _ = env
+    cached(root)
+    folder = os.path.join(root, "measures", "2000")
+    os.rename(os.path.join(folder, "n.yaml"), os.path.join(folder, "n.txt"))  # not a measure
+    c = cached(root)
+    assert not is_hit(c)
+    assert c.at("2002-01-01").status("prohibition", "b") == "absent"
+    os.rename(os.path.join(folder, "n.txt"), os.path.join(folder, "n.yaml"))
+    assert cached(root).at("2002-01-01").status("prohibition", "b") == "in-force"
+
+
+def test_an_edit_behind_a_linked_folder_is_seen(env):
+    root, _ = env
+    elsewhere = Path(root) / "shared"  # outside measures/, which only the link names
+    elsewhere.mkdir()
+    os.rename(os.path.join(root, "measures", "2000", "n.yaml"), elsewhere / "n.yaml")
+    os.symlink(elsewhere, os.path.join(root, "measures", "2001"))
+    time.sleep(0.1)
+    assert cached(root).at("2002-01-01").status("prohibition", "b") == "in-force"
+    assert is_hit(cached(root))
+    _edit_in_place_keeping_times(str(elsewhere / "n.yaml"), "prohibits: b", "prohibits: x")
+    c = cached(root)
+    assert not is_hit(c)
+    assert c.at("2002-01-01").status("prohibition", "b") == "absent"
+    assert c.at("2002-01-01").status("prohibition", "x") == "in-force"
+
+
+def test_the_manifest_changes_with_every_kind_of_change_and_only_then(env):
+    root, _ = env
+    folder = os.path.join(root, "measures", "2000")
+    path = os.path.join(folder, "m.yaml")
+    seen = [cache.manifest(root)]
+    assert cache.manifest(root) == seen[0]  # unchanged files: the same manifest
+
+    def changed():
+        m = cache.manifest(root)
+        assert m not in seen
+        seen.append(m)
+        assert cache.manifest(root) == m
+
+    _edit_in_place_keeping_times(path, "2000-01-01", "2000-01-03")
+    changed()
+    os.chmod(path, 0o600)  # the change time only
+    changed()
+    os.rename(path, os.path.join(folder, "m2.yaml"))
+    changed()
+    os.rename(os.path.join(folder, "m2.yaml"), path)
+    changed()  # back to the old name: a new change time
+    os.mkdir(os.path.join(root, "measures", "2001"))  # an empty folder
+    changed()
+    open(os.path.join(root, "rules", "r.yaml"), "w").close()
+    changed()
+    os.unlink(os.path.join(root, "rules", "r.yaml"))
+    assert cache.manifest(root) == seen[-2]  # the same files as before it: the same manifest
+    os.symlink(path, os.path.join(root, "measures", "2001", "m.yaml"))
+    changed()
+    assert seen[-1].entries == seen[0].entries + 2  # the folder 2001 and the link in it
+
+
+def test_the_newest_time_decides_the_racy_rule(env):
+    root, _ = env
+    m = cache.manifest(root)
+    newest = max(max(os.stat(os.path.join(d, f)).st_mtime_ns, os.stat(os.path.join(d, f)).st_ctime_ns)
+                 for sub in ("measures", "rules")
+                 for d, dirs, files in os.walk(os.path.join(root, sub)) for f in files + dirs)
+    assert m.newest_ns == newest
+    assert cache._racy(m, newest + int(cache.racy_seconds() * 1e9))
+    assert not cache._racy(m, newest + int(cache.racy_seconds() * 1e9) + 1)

@@ -358,3 +358,67 @@ def test_round_trip_keeps_every_answer_and_the_sharing(tmp_path):
     assert state["measures"] == c.measures and state["holdings"] == c.holdings
     assert state["measures"] is state["raw"].measures
     assert state["facts"].sets == c.facts.sets and state["derivations"] == c.derivations
+
+
+# --- the compiled timeline's tables, against the timeline they were written from ---------------
+
+_words = st.text("abcxyz-#:é", min_size=1, max_size=6)
+_refs = st.lists(_words, min_size=0, max_size=3 * cachefile.LONG_TUPLE, unique=True).map(
+    lambda xs: tuple(sorted(xs)))
+
+
+@st.composite
+def _timelines(draw):
+    """Facts with up to a dozen segments; `by` and sources lists long enough to be written
+    as edits of the previous segment's (LONG_TUPLE), growing or shrinking from it."""
+    from kzlaw.timeline import FactValue
+    segments = {}
+    for _ in range(draw(st.integers(0, 6))):
+        key = (draw(st.sampled_from(["prohibition", "designation", "penalty"])), draw(_words),
+               draw(st.none() | _words))
+        starts = sorted(draw(st.sets(st.integers(-2**31, 2**31 - 1), min_size=1, max_size=12)))
+        by = draw(_refs)
+        segs = []
+        for s in starts:
+            if draw(st.integers(0, 4)) == 0:
+                segs.append((s, None))
+                continue
+            step = draw(st.sampled_from(["same", "grow", "new"]))
+            if step == "grow":
+                by = tuple(sorted(set(by) | {draw(_words)}))
+            elif step == "new":
+                by = draw(_refs)
+            attrs = draw(st.lists(st.tuples(_words, _words | st.tuples(_words, _words)),
+                                  max_size=2, unique_by=lambda a: a[0]))
+            segs.append((s, FactValue(draw(st.sampled_from(["in-force", "uncertain"])),
+                                      tuple(sorted(attrs)), by, by[::-1])))
+        segments[key] = segs
+    return segments
+
+
+@settings(max_examples=150, deadline=None)
+@given(segments=_timelines(), every=st.integers(0, 1000))
+def test_the_compiled_tables_read_back_the_timeline_they_were_written_from(segments, every):
+    from kzlaw.timeline import Compiled
+    c = Compiled(segments, every)
+    back, back_every = cachefile.decode_compiled(cachefile.encode_compiled(c))
+    assert back == c.segments and back_every == every
+    assert list(back) == list(c.segments)  # the facts' order, too
+    for starts, values in back.values():
+        assert type(starts) is list and type(values) is list
+        assert all(v is None or type(v) is tuple for v in values)
+
+
+def test_a_list_that_grows_one_reference_at_a_time_is_stored_in_linear_size():
+    """A fact held by 300 effects, one more on each stretch: the `by` lists hold 45,000
+    references in memory, and the file a few per stretch."""
+    from kzlaw.timeline import Compiled, FactValue
+    refs = [f"m{i:03d}#e" for i in range(300)]
+    segs = [(i, FactValue("in-force", (), tuple(refs[:i + 1]), ("s1",))) for i in range(300)]
+    segs.insert(150, (149.5, None))  # an absent stretch in between: the edit spans it
+    segs = [(int(2 * s), v) for s, v in segs]
+    c = Compiled({("prohibition", "a", None): segs})
+    data = cachefile.encode_compiled(c)
+    assert len(data) < 20_000
+    back, _ = cachefile.decode_compiled(data)
+    assert back == c.segments

@@ -115,6 +115,20 @@ SAMPLES = [
     "a: [{b: c], {d: e}]\n",
     "a: [{b: 'c'}, {d: e}]\n",
     "a: {b: c: d}\n",
+    "a: >-\n  one\n  two: three\nb: c\n",       # block texts
+    "a: |\n  one\n  two\n\nb: c\n",
+    "a: >\n  one\n\n  two\n",                    # a paragraph break
+    "a: >-\n  one\n  # not a comment\nb: c\n",
+    "a: >-\n  one\n   \n",                          # spaces past the indentation are text
+    "a: >-\n    one\n  two\n",
+    "a: |-\n  x: y\n  - z\nb:\n- >-\n  w\n",
+    "a: >-\nb: c\n",
+    "a: >2\n  x\n",
+    "t: Закон о противодействии терроризму\nu: 'қазақ тілі'\nv: \"«Халифат»\"\n",
+    "t: «x»\n",
+    "t: x\u2028y\n",
+    "t: \ufeffx\n",
+    "t: x\u0085y\n",
 ]
 
 
@@ -123,8 +137,12 @@ def test_fast_reader_agrees_or_declines(text):
     agree(text)
 
 
+COMMON = SAMPLES[:6] + [t for t in SAMPLES if t.startswith(("a: >-\n  one\n  two",
+                                                            "a: |\n", "t: Закон"))]
+
+
 def test_fast_reader_takes_the_common_shapes():
-    for text in SAMPLES[:6]:
+    for text in COMMON:
         assert yamlfile._fast(text) is not yamlfile._DECLINE, text
 
 
@@ -157,7 +175,12 @@ def test_fast_reader_agrees_on_mutated_files(synth_corpus):
                   "sources: [{ref: s1, quote: synthetic}, {ref: s2, summary: two words}]\n"
                   "effects:\n- id: on\n  prohibits: p-000001\n  until: 2003-06-25\n"
                   "- {id: off, repeals: m-1, from: '[2004..2005]'}\n")
-    texts = [t for _p, t in corpus_texts(synth_corpus)] + SAMPLES[:6] * 10 + [flow_style] * 100
+    block_style = ("id: s-000002-0\ntitle: Закон о противодействии\nkind: law\n"
+                   "status: enacted\n# a comment\ndates:\n  adopted: 2001-04-09\n"
+                   "note: >-\n  A note over\n  two lines.\nsources:\n  - ref: s1\n"
+                   "    quote: |-\n      Verbatim\n      words\n")
+    texts = [t for _p, t in corpus_texts(synth_corpus)] + COMMON * 10 + \
+        [flow_style] * 100 + [block_style] * 100
     rng = random.Random(15)
     taken = 0
     for _ in range(8000):

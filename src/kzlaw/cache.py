@@ -1,9 +1,12 @@
 """The compiled cache: a corpus compiled once is stored in the user's cache folder, so a second
 run on unchanged files skips parsing, checking and compiling.
 
-**Key.** One cache file per corpus folder (its real path) and kzlaw version. Inside, a
-manifest of every file under ``measures/`` and ``rules/``: path, size, modification and change
-times in nanoseconds, inode. A run uses the cache only if the folder's manifest is identical.
+**Key.** One cache file per corpus folder (its real path) and kzlaw version. Inside, the
+digest of a manifest of every file and folder under ``measures/`` and ``rules/``: path, size,
+modification and change times in nanoseconds, inode. A run uses the cache only if the folder's
+manifest is identical. Every file is looked at (one ``stat`` each, relative to its open
+folder): an edit in place changes only the file's own times, never its folder's, so folder
+times alone would miss it.
 A corpus read at a git revision (``record.py``) is keyed by its commit id instead: what a commit
 holds never changes.
 
@@ -35,6 +38,10 @@ import stat
 import sys
 import tempfile
 import time
+from array import array
+from itertools import chain, repeat
+from operator import attrgetter
+from typing import NamedTuple
 
 from . import __version__
 from . import cachefile as fmt
@@ -121,50 +128,98 @@ def cache_path(root: str) -> str:
     return os.path.join(cache_dir(), hashlib.sha256(tag).hexdigest()[:24] + ".cache")
 
 
-def manifest(root: str) -> tuple:
+class Manifest(NamedTuple):
+    """What the corpus's files are, as far as the cache needs to know: the SHA-256 of every
+    file's and folder's path, size, modification and change times (ns) and inode, and the
+    newest of those times (the racy rule)."""
+
+    digest: str
+    newest_ns: int
+    entries: int
+
+
+_KIND_FILE, _KIND_DIR, _KIND_LINK = stat.S_IFREG >> 12, stat.S_IFDIR >> 12, stat.S_IFLNK >> 12
+_SIGNATURE = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
+_MODE = attrgetter("st_mode")
+
+
+def manifest(root: str) -> Manifest:
     """Every file and folder under measures/ and rules/, with its stat signature. Links are
-    followed (each folder once, so a loop ends), as the loader follows them."""
-    out = []
+    followed (each folder once, so a loop ends), as the loader follows them.
+
+    The signature is taken file by file: an edit in place changes only the file's own times,
+    not its folder's, so no folder-level signal can stand in for it. Each folder is opened
+    once and its files are looked up relative to it (``fstatat``), and the figures go into
+    one table of numbers hashed at the end, so a file costs one system call and a few
+    Python steps."""
+    texts: list = []  # per folder: its relative path, then its entries' names
+    heads = array("q")  # per folder: its number of entries, or -1 unreadable, -2 seen before
+    numbers = array("q")  # per entry: size, modification and change times, inode
     seen: set = set()
+    lstat = os.stat
     for sub in ("measures", "rules"):
         stack = [(os.path.join(root, sub), sub)]
         while stack:
             folder, rel = stack.pop()
+            texts.append(rel)
             try:
-                real = os.path.realpath(folder)
-                if real in seen:
-                    out.append((rel, -2, 0, 0, 0))
-                    continue
-                seen.add(real)
-                entries = list(os.scandir(folder))
+                fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
             except OSError:
-                out.append((rel, -1, 0, 0, 0))
+                heads.append(-1)
                 continue
-            for e in entries:
-                name = rel + "/" + e.name
-                try:
-                    st = e.stat(follow_symlinks=False)
-                    if e.is_symlink():
-                        target = os.stat(e.path)
-                        st_ctime = max(st.st_ctime_ns, target.st_ctime_ns)
-                        st = target
-                        if stat.S_ISDIR(st.st_mode):
-                            stack.append((e.path, name))
-                    else:
-                        st_ctime = st.st_ctime_ns
-                        if e.is_dir(follow_symlinks=False):
-                            stack.append((e.path, name))
-                except OSError:
-                    out.append((name, -1, 0, 0, 0))
+            try:
+                st = os.fstat(fd)
+                if (st.st_dev, st.st_ino) in seen:  # a link back to a folder already listed
+                    heads.append(-2)
                     continue
-                out.append((name, st.st_size, st.st_mtime_ns, st_ctime, st.st_ino))
-    out.sort()
-    return tuple(out)
+                seen.add((st.st_dev, st.st_ino))
+                names = os.listdir(fd)
+                heads.append(len(names))
+                texts += names
+                base = len(numbers)
+                try:  # the usual case, without a Python step per file
+                    sts = [lstat(name, dir_fd=fd, follow_symlinks=False) for name in names]
+                    numbers.extend(chain.from_iterable(map(_SIGNATURE, sts)))
+                    kinds = {mode >> 12 for mode in set(map(_MODE, sts))}
+                except OSError:  # a file vanished meanwhile: file by file
+                    sts, kinds = None, None
+                    numbers.extend(repeat(0, 4 * len(names)))
+                if kinds == {_KIND_FILE}:
+                    continue
+                for i, name in enumerate(names):
+                    at = base + 4 * i
+                    try:
+                        st = sts[i] if sts is not None else \
+                            lstat(name, dir_fd=fd, follow_symlinks=False)
+                        kind = st.st_mode >> 12
+                        link_ctime = 0
+                        if kind == _KIND_LINK:
+                            link_ctime = st.st_ctime_ns
+                            st = lstat(name, dir_fd=fd)
+                            kind = st.st_mode >> 12
+                        numbers[at:at + 4] = array("q", (st.st_size, st.st_mtime_ns,
+                                                         max(link_ctime, st.st_ctime_ns),
+                                                         st.st_ino))
+                        if kind == _KIND_DIR:
+                            stack.append((folder + os.sep + name, rel + "/" + name))
+                    except OSError:  # vanished meanwhile, or a dangling link
+                        numbers[at:at + 4] = array("q", (-1, 0, 0, 0))
+            finally:
+                os.close(fd)
+    h = hashlib.sha256("\0".join(texts).encode("utf-8", "surrogatepass"))
+    h.update(heads.tobytes())
+    h.update(numbers.tobytes())
+    newest = max(max(numbers[1::4], default=0), max(numbers[2::4], default=0))
+    return Manifest(h.hexdigest(), newest, len(numbers) // 4)
 
 
-def _racy(entries: tuple, stamp_ns: int) -> bool:
-    limit = stamp_ns - int(racy_seconds() * 1e9)
-    return any(mt >= limit or ct >= limit for _p, _s, mt, ct, _i in entries)
+def _racy(entries: Manifest, stamp_ns: int) -> bool:
+    return entries.newest_ns >= stamp_ns - int(racy_seconds() * 1e9)
+
+
+def _key_digest(key) -> str:
+    """The digest a cache file is stored under: the manifest's, or a revision key's."""
+    return key.digest if isinstance(key, Manifest) else fmt.manifest_digest(key)
 
 
 def _header_fields(root: str, code: str, manifest_digest: str) -> tuple:
@@ -228,7 +283,7 @@ def load(root: str, current: tuple):
         if type(header) is not dict or set(header) != {"root", "code", "manifest",
                                                           "compiled", "rest"}:
             return None
-        fields = _header_fields(root, code_fingerprint(), fmt.manifest_digest(current))
+        fields = _header_fields(root, code_fingerprint(), _key_digest(current))
         if (header["root"], header["code"], header["manifest"]) != fields:
             return None
         if fmt.bind(fields, compiled_bytes) != header["compiled"]:
@@ -306,7 +361,7 @@ def store(root: str, corpus, before: tuple, stamp_ns: int, fixed: bool = False) 
     key (the commit id), not a manifest, and the racy rule does not apply."""
     if not fixed and (_racy(before, stamp_ns) or manifest(root) != before):
         return False
-    fields = _header_fields(root, code_fingerprint(), fmt.manifest_digest(before))
+    fields = _header_fields(root, code_fingerprint(), _key_digest(before))
     try:
         c = corpus.compiled
         compiled = fmt.frame(fmt.encode_compiled(c)) + fmt.dumps(fmt.encode_value(

@@ -8,7 +8,7 @@ raises ``CacheFormatError``.
 
 Layout::
 
-    MAGIC                       b"kzlaw-cache-6\\n"
+    MAGIC                       b"kzlaw-cache-7\\n"
     3 frames                    8-byte big-endian length, then that many bytes of UTF-8 JSON:
       header                    {"root", "code", "manifest", "compiled", "rest"}: the corpus's
                                 real path, kzlaw's code fingerprint, the SHA-256 of the corpus
@@ -33,7 +33,7 @@ from array import array
 from datetime import date
 from operator import itemgetter
 
-MAGIC = b"kzlaw-cache-6\n"  # 6: holdings know reported measures (semantics.md section 7)
+MAGIC = b"kzlaw-cache-7\n"  # 7: tuples and facts grouped by length (read without a step per item)
 STATUSES = ("in-force", "uncertain")
 
 
@@ -83,22 +83,33 @@ def manifest_digest(manifest: tuple) -> str:
 # attribute set and value once (the sharing the timeline has in memory). Indexes are unsigned,
 # so one out of range is an IndexError, never another item counted from the end.
 #
+# Reading must build hundreds of thousands of tuples and lists; it does so without a Python
+# step per item: tuples of the same length are stored together, so that all of them are cut
+# from one run of string indexes by ``zip`` in C, and so are the facts with the same number
+# of segments (a permutation restores the facts' order).
+#
 #   frame: the strings, UTF-8, separated by NUL (which no corpus text contains)
-#   frame: little-endian uint32s: every, then 9 sections, each its length and its numbers:
-#     tuple offsets (T+1), tuple items: each tuple is written as an edit of an earlier one
-#       (most are the same fact's previous `by` or sources with one reference added):
-#       1 + that tuple's index (0: none), the length of the prefix and of the suffix kept
-#       from it, then the string indexes in between
+#   frame: little-endian uint32s: every, then 10 sections, each its length and its numbers:
+#     tuple groups (length, count)..., tuple items: the string indexes of every tuple, group
+#       after group (a tuple's index is its place in that order); then the long tuples
+#       (more than LONG_TUPLE strings: a fact's `by` or sources that grew one reference at a
+#       time, which written out would be quadratic), each as an edit of an earlier tuple:
+#       that tuple's index, the length of the prefix and of the suffix kept from it, the
+#       number of strings in between and their indexes
 #     attribute-set offsets (A+1), attribute items (name, then 2*string or 2*tuple+1),
 #     values (status 0 in-force / 1 uncertain, attribute set, by tuple, sources tuple)...,
 #     fact keys (kind, target, about: string indexes, about 1 + index or 0 for none)...,
-#     segment offsets (F+1), segment values (1 + value index, 0 for absent)
-#   the rest: little-endian int32s, the segment starts (day ordinals)
+#       in the facts' order
+#     fact groups (number of segments, count)..., the facts grouped so, and for each fact
+#       (in order) its place among the grouped ones,
+#     segment values (1 + value index, 0 for absent), the grouped facts' one after another
+#   the rest: little-endian int32s, the segment starts (day ordinals), in the grouped order
 
-SECTIONS = 9
+SECTIONS = 11  # the ten sections of numbers and the starts
+LONG_TUPLE = 32
 
 
-def _pack(code: str, numbers: list) -> bytes:
+def _pack(code: str, numbers) -> bytes:
     arr = array(code, numbers)  # OverflowError for a number out of range
     if sys.byteorder != "little":
         arr.byteswap()
@@ -115,13 +126,27 @@ def _unpack(code: str, data: bytes) -> array:
     return arr
 
 
+def _grouped(items: list, size) -> tuple[list, list]:
+    """(groups, order): ``order`` lists the indexes of ``items`` grouped by ``size`` (groups
+    in increasing size, items in their order within a group); ``groups`` is the (size,
+    count) pairs."""
+    by_size: dict = {}
+    for i, x in enumerate(items):
+        by_size.setdefault(size(x), []).append(i)
+    groups, order = [], []
+    for k in sorted(by_size):
+        groups += [k, len(by_size[k])]
+        order += by_size[k]
+    return groups, order
+
+
 def encode_compiled(compiled) -> bytes:
     strings: dict = {}
-    tuples: dict = {}
+    tuples: dict = {}  # tuple -> the tuple it is best written as an edit of (or None)
     attributes: dict = {}
     values: dict = {}
-    t_off, t_items, a_off, a_items, v_items = [0], [], [0], [], []
-    keys, f_off, f_refs, f_starts = [], [0], [], []
+    a_off, a_items, v_items = [0], [], []
+    keys, fact_segments = [], []
 
     def s(x):
         i = strings.get(x)
@@ -131,25 +156,14 @@ def encode_compiled(compiled) -> bytes:
             i = strings[x] = len(strings)
         return i
 
-    tuple_list: list = []
-
     def t(x, base=None):
-        i = tuples.get(x)
-        if i is None:
-            i = tuples[x] = len(tuples)
-            tuple_list.append(x)
-            prefix = suffix = 0
-            if base is not None:
-                b = tuple_list[base]
-                limit = min(len(b), len(x))
-                while prefix < limit and b[prefix] == x[prefix]:
-                    prefix += 1
-                while suffix < limit - prefix and b[-1 - suffix] == x[-1 - suffix]:
-                    suffix += 1
-            t_items.extend((0 if base is None else base + 1, prefix, suffix))
-            t_items.extend(s(y) for y in x[prefix:len(x) - suffix])
-            t_off.append(len(t_items))
-        return i
+        if x not in tuples:
+            if type(x) is not tuple:
+                raise TypeError("not a tuple")
+            for y in x:
+                s(y)
+            tuples[x] = base
+        return x
 
     def a(x):
         i = attributes.get(x)
@@ -157,30 +171,68 @@ def encode_compiled(compiled) -> bytes:
             i = attributes[x] = len(attributes)
             for name, value in x:
                 a_items.append(s(name))
-                a_items.append(2 * t(value) + 1 if isinstance(value, tuple) else 2 * s(value))
+                a_items.append(t(value) if isinstance(value, tuple) else 2 * s(value))
             a_off.append(len(a_items))
         return i
 
     for key, (starts, vals) in compiled.segments.items():
         keys += [s(key[0]), s(key[1]), 0 if key[2] is None else 1 + s(key[2])]
+        refs = []
         prev = None
         for v in vals:
             if v is None:
-                f_refs.append(0)
+                refs.append(0)
                 continue
             i = values.get(v)
             if i is None:
                 i = values[v] = len(values)
                 status, attrs, by, sources = v
-                by_i = t(by, None if prev is None else prev[2])
-                v_items += [STATUSES.index(status), a(attrs), by_i,
-                            t(sources, None if prev is None else prev[3])]
-            prev = v_items[4 * i:4 * i + 4]
-            f_refs.append(1 + i)
-        f_starts.extend(starts)
-        f_off.append(len(f_starts))
+                v_items += [STATUSES.index(status), a(attrs),
+                            t(by, prev and prev[2]), t(sources, prev and prev[3])]
+            prev = v
+            refs.append(1 + i)
+        if not starts or len(starts) != len(refs):
+            raise ValueError("a fact without segments")
+        fact_segments.append((starts, refs))
+    # the tuples numbered: the short ones grouped by length, then the long ones in the order
+    # met (so that each is an edit of an earlier one)
+    short = [x for x, base in tuples.items() if len(x) <= LONG_TUPLE or base is None]
+    long = [x for x, base in tuples.items() if len(x) > LONG_TUPLE and base is not None]
+    t_groups, order = _grouped(short, len)
+    number = {}
+    for place, i in enumerate(order):
+        number[short[i]] = place
+    t_items = [strings[y] for i in order for y in short[i]]
+    e_items = []
+    for x in long:
+        b = tuples[x]
+        limit = min(len(b), len(x))
+        prefix = suffix = 0
+        while prefix < limit and b[prefix] == x[prefix]:
+            prefix += 1
+        while suffix < limit - prefix and b[-1 - suffix] == x[-1 - suffix]:
+            suffix += 1
+        middle = x[prefix:len(x) - suffix]
+        e_items += [number[b], prefix, suffix, len(middle)]
+        e_items += [strings[y] for y in middle]
+        number[x] = len(number)
+    for j in range(2, len(v_items), 4):
+        v_items[j] = number[v_items[j]]
+        v_items[j + 1] = number[v_items[j + 1]]
+    for j in range(1, len(a_items), 2):
+        if type(a_items[j]) is tuple:
+            a_items[j] = 2 * number[a_items[j]] + 1
+    f_groups, f_order = _grouped(fact_segments, lambda fs: len(fs[0]))
+    f_place = [0] * len(f_order)
+    for place, i in enumerate(f_order):
+        f_place[i] = place
+    f_refs, f_starts = [], []
+    for i in f_order:
+        f_starts += fact_segments[i][0]
+        f_refs += fact_segments[i][1]
     numbers = [compiled.snapshot_every]
-    for section in (t_off, t_items, a_off, a_items, v_items, keys, f_off, f_refs):
+    for section in (t_groups, t_items, e_items, a_off, a_items, v_items, keys, f_groups,
+                    f_place, f_refs):
         numbers.append(len(section))
         numbers += section
     return (frame("\0".join(strings).encode("utf-8")) + frame(_pack("I", numbers))
@@ -208,12 +260,44 @@ def _frames(data: bytes, n: int) -> list:
     return out
 
 
+def _pick(items, indexes) -> tuple:
+    """``tuple(items[i] for i in indexes)``, in C."""
+    if len(indexes) > 1:
+        return itemgetter(*indexes)(items)
+    return (items[indexes[0]],) if indexes else ()
+
+
+def _cut(items, groups, n_items: int, into=tuple) -> list:
+    """The runs of ``items`` that ``groups`` (size, count pairs, sizes increasing) describe,
+    each made by ``into`` (``tuple`` or ``list``); all of ``items`` must be used."""
+    if len(groups) % 2:
+        raise CacheFormatError("bad groups")
+    out: list = []
+    at, last = 0, -1
+    for k, count in zip(groups[0::2], groups[1::2]):
+        if k <= last:
+            raise CacheFormatError("groups out of order")
+        last = k
+        if k == 0:
+            out += [into()] * count if into is tuple else [[] for _ in range(count)]
+            continue
+        run = items[at:at + k * count]
+        if len(run) != k * count:
+            raise CacheFormatError("truncated group")
+        cut = zip(*[iter(run)] * k)
+        out += cut if into is tuple else map(list, cut)
+        at += k * count
+    if at != n_items:
+        raise CacheFormatError("items outside the groups")
+    return out
+
+
 def decode_compiled(data: bytes) -> tuple[dict, int]:
     """``(segments, snapshot_every)`` for ``Compiled``, every number checked to be in range,
     so that the timeline reads only what it expects."""
     try:
         return _decode_compiled(data)
-    except (IndexError, ValueError, TypeError) as e:
+    except (IndexError, ValueError, TypeError, OverflowError, MemoryError) as e:
         raise CacheFormatError(str(e)) from None
 
 
@@ -233,28 +317,24 @@ def _decode_compiled(data: bytes) -> tuple[dict, int]:
         at += 1 + arr[at]
     if at != len(arr):
         raise CacheFormatError("trailing numbers")
-    t_off, t_items, a_off, a_items, v_items, keys, f_off, f_refs = sections
+    (t_groups, t_items, e_items, a_off, a_items, v_items, keys, f_groups, f_place,
+     f_refs) = sections
 
-    _offsets(t_off, len(t_items))
-    tuples: list = []
-    for lo, hi in zip(t_off, t_off[1:]):
-        if hi - lo < 3:
-            raise CacheFormatError("bad tuple")
-        base, prefix, suffix = t_items[lo:lo + 3]
-        if hi - lo > 4:
-            middle = itemgetter(*t_items[lo + 3:hi])(strings)
-        else:
-            middle = (strings[t_items[lo + 3]],) if hi - lo == 4 else ()
-        if base:
-            if base > len(tuples):
-                raise CacheFormatError("a tuple refers to a later one")
-            b = tuples[base - 1]
-            if prefix + suffix > len(b):
-                raise CacheFormatError("bad tuple edit")
-            middle = b[:prefix] + middle + b[len(b) - suffix:]
-        elif prefix or suffix:
+    tuples = _cut(_pick(strings, t_items), t_groups, len(t_items))
+    at = 0
+    while at < len(e_items):
+        base, prefix, suffix, n = e_items[at:at + 4]
+        if at + 4 + n > len(e_items) or base >= len(tuples):
             raise CacheFormatError("bad tuple edit")
-        tuples.append(middle)
+        b = tuples[base]
+        if prefix + suffix > len(b):
+            raise CacheFormatError("bad tuple edit")
+        middle = _pick(strings, e_items[at + 4:at + 4 + n])
+        if prefix == len(b):  # most often: a reference added at the end
+            tuples.append(b + middle)
+        else:
+            tuples.append(b[:prefix] + middle + b[len(b) - suffix:])
+        at += 4 + n
 
     _offsets(a_off, len(a_items))
     if any(x % 2 for x in a_off):
@@ -268,26 +348,33 @@ def _decode_compiled(data: bytes) -> tuple[dict, int]:
     if len(v_items) % 4:
         raise CacheFormatError("bad values")
     values = [None]  # 0: absent
-    values += zip(map((STATUSES[0], STATUSES[1]).__getitem__, v_items[0::4]),
-                  map(attributes.__getitem__, v_items[1::4]),
-                  map(tuples.__getitem__, v_items[2::4]),
-                  map(tuples.__getitem__, v_items[3::4]))
+    values += zip(_pick(STATUSES, v_items[0::4]), _pick(attributes, v_items[1::4]),
+                  _pick(tuples, v_items[2::4]), _pick(tuples, v_items[3::4]))
 
-    nf = len(f_off) - 1
+    nf = len(f_place)
     if len(keys) != 3 * nf or len(all_starts) != len(f_refs):
         raise CacheFormatError("bad facts")
-    _offsets(f_off, len(all_starts))
+    # each fact's starts increase: no pair of neighbours within a fact may not increase
+    rising = bytearray(map(operator.ge, all_starts, all_starts[1:]))
+    rising.append(0)  # (after the last start)
+    at = 0
+    for k, count in zip(f_groups[0::2], f_groups[1::2]):
+        if k == 0:
+            raise CacheFormatError("a fact without segments")
+        rising[at + k - 1:at + k * count:k] = bytes(len(range(at + k - 1, at + k * count, k)))
+        at += k * count
+    if 1 in rising:
+        raise CacheFormatError("segment starts do not increase")
+    starts = _cut(all_starts.tolist(), f_groups, len(all_starts), list)
+    refs = _cut(_pick(values, f_refs), f_groups, len(f_refs), list)
+    if len(starts) != nf or len(set(f_place)) != nf or (nf and max(f_place) >= nf):
+        raise CacheFormatError("bad fact order")
     abouts = [None] + strings
-    segments = {}
-    for i in range(nf):
-        lo, hi = f_off[i], f_off[i + 1]
-        starts = all_starts[lo:hi].tolist()
-        if not starts or any(map(operator.ge, starts, starts[1:])):
-            raise CacheFormatError("segment starts do not increase")
-        key = (strings[keys[3 * i]], strings[keys[3 * i + 1]], abouts[keys[3 * i + 2]])
-        if key in segments:
-            raise CacheFormatError("duplicate fact")
-        segments[key] = (starts, list(map(values.__getitem__, f_refs[lo:hi])))
+    segments = dict(zip(zip(_pick(strings, keys[0::3]), _pick(strings, keys[1::3]),
+                            _pick(abouts, keys[2::3])),
+                        zip(_pick(starts, f_place), _pick(refs, f_place))))
+    if len(segments) != nf:
+        raise CacheFormatError("duplicate fact")
     return segments, every
 
 
@@ -299,41 +386,51 @@ def _decode_compiled(data: bytes) -> tuple[dict, int]:
 #   ["r", N] the same list, dict, set or object as the N-th one met before
 #   ["D", N] the calendar day with ordinal N (datetime.date)
 
-def _classes() -> dict:
-    """Short name -> (class, the attributes it is rebuilt from, how). Only these classes can
-    come out of a cache file; the table is built from the classes a compiled corpus holds."""
-    import attrs
+# Short name -> the kzlaw module that defines the class. Only these classes can come out of a
+# cache file; a module is imported when one of its classes is first met (a warm point query
+# meets only CorpusInfo and Names, and so never imports the loader, PyYAML or cattrs).
+_HOMES = {
+    "Alternative": "dates", "UncertainDate": "dates", "Event": "engine", "Holding": "engine",
+    "EventTable": "engine", "RawCorpus": "loader", "CorpusInfo": "model", "Dates": "model",
+    "Effect": "model", "Measure": "model", "Pattern": "model", "Rule": "model",
+    "Source": "model", "SourceRef": "model", "VocabEntry": "model", "Names": "names",
+    "Problem": "problems", "Derivation": "rules", "FactIndex": "rules", "Lines": "check",
+    "LMap": "yamlfile", "LSeq": "yamlfile",
+}
+# plain classes rebuilt from exactly the attributes a new (empty) one has: its arguments
+_PLAIN = {"EventTable": (), "FactIndex": (), "Names": ({}, {})}
 
-    from .check import Lines
-    from .dates import Alternative, UncertainDate
-    from .engine import Event, EventTable, Holding
-    from .loader import RawCorpus
-    from .model import (CorpusInfo, Dates, Effect, Measure, Pattern, Rule, Source, SourceRef,
-                        VocabEntry)
-    from .names import Names
-    from .problems import Problem
-    from .rules import Derivation, FactIndex
-    from .yamlfile import LMap, LSeq
-    table = {}
-    for cls in (Alternative, UncertainDate, Event, Holding, RawCorpus, Dates, Effect, Measure,
-                Pattern, Rule, Source, SourceRef, VocabEntry, Derivation, Problem, CorpusInfo):
-        table[cls.__name__] = (cls, tuple(a.name for a in attrs.fields(cls)), "slots")
-    table["Lines"] = (Lines, tuple(Lines.__slots__), "slots")
-    # plain classes: exactly the attributes a new (empty) one has
-    for cls, empty in ((EventTable, ()), (FactIndex, ()), (Names, ({}, {}))):
-        table[cls.__name__] = (cls, frozenset(vars(cls(*empty))), "dict")
-    table["LMap"] = (LMap, ("line", "lines"), "dict-base")
-    table["LSeq"] = (LSeq, ("line", "lines"), "list-base")
-    return table
+
+def _spec(name: str) -> tuple:
+    """(class, the attributes it is rebuilt from, how) for the short name ``name``;
+    ``CacheFormatError`` for a name outside the table."""
+    spec = _TABLE.get(name)
+    if spec is not None:
+        return spec
+    home = _HOMES.get(name) if type(name) is str else None
+    if home is None:
+        raise CacheFormatError(f"{name!r} is not a kzlaw data class")
+    import importlib
+    cls = getattr(importlib.import_module("." + home, __package__), name)
+    if name in _PLAIN:
+        spec = (cls, frozenset(vars(cls(*_PLAIN[name]))), "dict")
+    elif name == "Lines":
+        spec = (cls, tuple(cls.__slots__), "slots")
+    elif name in ("LMap", "LSeq"):
+        spec = (cls, ("line", "lines"), "dict-base" if name == "LMap" else "list-base")
+    else:
+        import attrs
+        spec = (cls, tuple(a.name for a in attrs.fields(cls)), "slots")
+    _TABLE[name] = spec
+    return spec
 
 
 _TABLE: dict = {}
 
 
 def table() -> dict:
-    if not _TABLE:
-        _TABLE.update(_classes())
-    return _TABLE
+    """Every class a cache file can hold: short name -> (class, attributes, how)."""
+    return {name: _spec(name) for name in _HOMES}
 
 
 def encode_value(value):
@@ -391,9 +488,11 @@ def _encoder(by_class: dict):
     return enc
 
 
+ATOMS = {str, int, bool, type(None)}  # the values that stand for themselves
+
+
 def decode_value(doc):
     """The value ``encode_value`` gave ``doc``; ``CacheFormatError`` for anything else."""
-    classes = table()
     set_attr = object.__setattr__
 
     made: list = []  # the lists, dicts, sets and objects, in the order their encodings begin
@@ -406,10 +505,15 @@ def decode_value(doc):
         if t is not list or not v:
             raise CacheFormatError("unexpected value")
         tag = v[0]
+        if tag == "t" and len(v) == 1:
+            return ()
+        items = v[1:]
+        # a long run of plain values (labels, ids) is taken as it is, not value by value
+        flat = len(items) > 16 and set(map(type, items)) <= ATOMS
         if tag == "t":
-            return tuple(map(dec, v[1:]))
+            return tuple(items) if flat else tuple(map(dec, items))
         if tag == "f":
-            return frozenset(map(dec, v[1:]))
+            return frozenset(items) if flat else frozenset(map(dec, items))
         if tag == "D":
             if len(v) != 2 or type(v[1]) is not int:
                 raise CacheFormatError("bad day")
@@ -422,16 +526,19 @@ def decode_value(doc):
         slot = len(made)
         made.append(pending)
         if tag == "l":
-            out = list(map(dec, v[1:]))
+            out = items if flat else list(map(dec, items))
         elif tag == "d":
             if len(v) % 2 != 1:
                 raise CacheFormatError("odd dict")
-            out = {}
-            it = iter(v[1:])
-            for k in it:
-                out[dec(k)] = dec(next(it))  # TypeError for an unhashable key
+            if flat:
+                out = dict(zip(items[0::2], items[1::2]))
+            else:
+                out = {}
+                it = iter(items)
+                for k in it:  # TypeError for an unhashable key
+                    out[k if type(k) is str else dec(k)] = dec(next(it))
         elif tag == "s":
-            out = set(map(dec, v[1:]))
+            out = set(items) if flat else set(map(dec, items))
         elif tag == "o" and len(v) >= 2 and type(v[1]) is str:
             out = obj(v)
         else:
@@ -440,10 +547,7 @@ def decode_value(doc):
         return out
 
     def obj(v):
-        spec = classes.get(v[1])
-        if spec is None:
-            raise CacheFormatError(f"{v[1]!r} is not a kzlaw data class")
-        cls, fields, how = spec
+        cls, fields, how = _spec(v[1])
         obj = object.__new__(cls) if how in ("slots", "dict") else cls()
         if how == "slots":
             if len(v) != 2 + len(fields):

@@ -294,16 +294,20 @@ def load_file(path: str):
 
 # --- the fast path ---------------------------------------------------------------------------
 # Most corpus files use a small part of YAML: block mappings and lists, one value per line,
-# plain or quoted text on one line, and short flow collections like {adopted: 2001-04-09} or
-# [{ref: s1, quote: synthetic}]. ``_fast`` reads exactly that part, line by line, and gives
-# the same LMap/LSeq values and lines as the event-stream reader; on anything else (a comment
-# after a value, a block scalar, a text over several lines, escapes, non-ASCII text, an
-# anchor, a tag, a problem of any kind) it declines, returning _DECLINE, and ``parse`` reads
-# the file the general way, which also gives every message. tests/test_yamlfile.py checks the
-# two agree on the bundled corpus, generated corpora and generated documents.
+# plain or quoted text on one line, short flow collections like {adopted: 2001-04-09} or
+# [{ref: s1, quote: synthetic}], block texts (>-, >, |-, |) whose lines share one indentation,
+# and whole-line comments. ``_fast`` reads exactly that part, line by line, and gives the same
+# LMap/LSeq values and lines as the event-stream reader; on anything else (a comment after a
+# value, text running over several plain lines, a paragraph break in a block text, escapes,
+# tabs, other line breaks, an anchor, a tag, a problem of any kind) it declines, returning
+# _DECLINE, and ``parse`` reads the file the general way, which also gives every message.
+# tests/test_fast_paths.py checks the two agree on the bundled corpus, generated corpora,
+# generated documents and mutated files.
 
 _DECLINE = object()
-_FAST_TEXT = re.compile(r"[^\x20-\x7e\n]")  # non-ASCII, tabs, CR, controls: the general way
+# Printable text the general reader takes as it is: tabs, CR, controls, the other line breaks
+# (NEL, LS, PS), byte-order marks, surrogates and characters past U+FFFD go the general way.
+_FAST_TEXT = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]")
 _FAST_KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_-]*):(?: +(.*))?$")
 # the first character of a plain value (block context; ': ' and a final ':' are checked)
 _PLAIN_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_(")
@@ -319,7 +323,8 @@ def _fast_plain(text: str):
     """A plain value written after ``key: `` or ``- `` in block context, or _DECLINE."""
     if text in _NULLS:
         return None
-    if text[0] not in _PLAIN_FIRST or ": " in text or text[-1] == ":":
+    if (text[0] not in _PLAIN_FIRST and not (text[0] > "\x7f" and text[0].isalpha())) \
+            or ": " in text or text[-1] == ":":
         return _DECLINE
     return intern(text) if len(text) <= 80 else text
 
@@ -453,7 +458,9 @@ def _fast(text: str):
     if _FAST_TEXT.search(text) is not None:
         return _DECLINE
     if "#" in text:
-        text = _COMMENT_LINE.sub("", text)  # comment lines (the line count stays)
+        # a comment line becomes a NUL line (the line count stays): skipped, except inside a
+        # block text, where it would be text (there the fast way declines)
+        text = _COMMENT_LINE.sub("\x00", text)
         if " #" in text:  # a comment after a value (M#E, with no space, is text)
             return _DECLINE
     # frames: [indent, container, is_map, pending key or None]
@@ -463,10 +470,37 @@ def _fast(text: str):
     flow = [MAX_NODES]  # what flow collections have left; the two counts add up
     lineno = 0
     top = None
+    block = None  # a block text being read: [mapping, key, style, parent indent, lines, blanks]
+    raw_lines = None
     for spaces, dash, key, rest in _FAST_LINE.findall(text):
         lineno += 1
+        if block is not None:
+            if raw_lines is None:
+                raw_lines = text.split("\n")
+            raw = raw_lines[lineno - 1] if lineno <= len(raw_lines) else ""
+            if "\x00" in raw:
+                return _DECLINE
+            if not raw:
+                block[5] += 1
+                continue
+            if not raw.strip(" "):
+                return _DECLINE  # spaces alone may be text (past the indentation)
+            if len(spaces) > block[3]:  # a line of the text
+                if block[5] or raw[-1] == " ":
+                    return _DECLINE  # a paragraph break, trailing spaces: the general way
+                if block[4] and len(spaces) != block[6]:
+                    return _DECLINE  # a line indented more than the first
+                if not block[4]:
+                    block.append(len(spaces))
+                block[4].append(raw[len(spaces):])
+                continue
+            if not _end_block(block):
+                return _DECLINE
+            block = None
         if rest[-1:] == " ":
             rest = rest.rstrip(" ")
+        if rest == "\x00" and not dash and not key:
+            continue  # a comment line
         if not dash and not key:
             if rest:
                 return _DECLINE  # a bare value, a "-" alone, "- - x", "key:value" ...
@@ -546,14 +580,39 @@ def _fast(text: str):
                 return _DECLINE
         elif rest in _NULLS:
             value = None
-        elif first not in _PLAIN_FIRST or ": " in rest or rest[-1] == ":":
+        elif rest in _BLOCK_STYLES:  # a block text: its lines follow
+            block = [target, key, rest, top[0], [], 0]
+            budget -= 1
+            continue
+        elif (first not in _PLAIN_FIRST and not (first > "\x7f" and first.isalpha())) \
+                or ": " in rest or rest[-1] == ":":
             return _DECLINE
         else:
             value = intern(rest) if len(rest) <= 80 else rest
         budget -= 1
         target[key] = value
+    if block is not None and not _end_block(block, block[5] > 0):
+        return _DECLINE
     if budget + flow[0] - MAX_NODES < 0 or root is _DECLINE:
         return _DECLINE
     if top[3] is not None:
         top[1][top[3]] = None
     return root
+
+
+_BLOCK_STYLES = frozenset((">", ">-", "|", "|-"))
+
+
+def _end_block(block: list, final_break: bool = True) -> bool:
+    """Set the value of a block text read by ``_fast`` (lines at one indentation, no blank
+    line between them): folded (``>``) joins them with spaces, literal (``|``) with line
+    breaks; ``-`` drops the final line break, which the others keep if the file has one.
+    False (decline) for an empty one."""
+    target, key, style, _indent, lines, _blanks = block[:6]
+    if not lines:
+        return False
+    value = (" " if style[0] == ">" else "\n").join(lines)
+    if not style.endswith("-") and final_break:
+        value += "\n"
+    target[key] = intern(value) if len(value) <= 80 else value
+    return True

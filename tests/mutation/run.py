@@ -162,7 +162,8 @@ FAST_PATH_MUTANTS = {
         "if False:\n        return _DECLINE",
         "the fast reader takes tabs, CR and non-ASCII text as it finds them", FAST_TESTS),
     "fast-plain-any-start": (
-        "yamlfile.py", "elif first not in _PLAIN_FIRST or", "elif",
+        "yamlfile.py", "        elif (first not in _PLAIN_FIRST and not (first > \"\\x7f\" and "
+        "first.isalpha())) \\\n                or", "        elif False \\\n                or",
         "the fast reader takes a value starting with & * ! | > as plain text", FAST_TESTS),
     "fast-bare-line": (
         "yamlfile.py", "if not dash and not key:\n            if rest:\n"
@@ -206,6 +207,25 @@ FAST_PATH_MUTANTS = {
         "loader.py", "        if value.__class__ is not LSeq or any(v.__class__ is not str "
         "for v in value):", "        if value.__class__ is not LSeq:",
         "a vocabulary entry's aliases may hold lists or nothing", FAST_TESTS),
+    "fast-block-paragraph": (
+        "yamlfile.py", 'if block[5] or raw[-1] == " ":', 'if raw[-1] == " ":',
+        "the fast reader folds a paragraph break of a block text like a line break",
+        FAST_TESTS),
+    "fast-block-comment-line": (
+        "yamlfile.py", 'if "\\x00" in raw:\n                return _DECLINE',
+        'if False:\n                return _DECLINE',
+        "the fast reader drops a '#' line inside a block text as a comment", FAST_TESTS),
+    "fast-block-chomping": (
+        "yamlfile.py", 'if not style.endswith("-") and final_break:',
+        'if style.endswith("-") and final_break:',
+        "the fast reader keeps the final line break of >- and drops that of >", FAST_TESTS),
+    "fast-block-spaces-line": (
+        "yamlfile.py", "return _DECLINE  # spaces alone may be text",
+        "continue  # spaces alone may be text",
+        "the fast reader skips a line of spaces after a block text", FAST_TESTS),
+    "fast-block-more-indented": (
+        "yamlfile.py", "if block[4] and len(spaces) != block[6]:", "if False:",
+        "the fast reader drops the extra indentation of a block text's line", FAST_TESTS),
 }
 MUTANTS.update(FAST_PATH_MUTANTS)
 
