@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from builder import measure, write_corpus
 from kzlaw import synth_independent
@@ -46,7 +46,7 @@ def test_the_loader_keeps_lines_not_parsed_files():
 
 def test_every_line_is_the_parsed_files_line_on_the_bundled_corpus():
     for _ident, rel, kept, tree in _files(ROOT):
-        again = Reread(kept, os.path.join(ROOT, rel))
+        again = Reread(kept, ROOT, rel)
         for path in _paths(tree):
             assert _line(again, *path) == locate(tree, path)[1], (rel, path)
             if kept.exact(path):
@@ -58,7 +58,7 @@ def test_every_line_is_the_parsed_files_line_on_generated_corpora(tmp_path_facto
     root = str(tmp_path_factory.mktemp("lines"))
     synth_independent.write(root, 12, vocabulary=60, seed=seed)
     for _ident, rel, kept, tree in _files(root):
-        again = Reread(kept, os.path.join(root, rel))
+        again = Reread(kept, root, rel)
         for path in _paths(tree):
             assert _line(again, *path) == locate(tree, path)[1], (rel, path)
 
@@ -66,7 +66,7 @@ def test_every_line_is_the_parsed_files_line_on_generated_corpora(tmp_path_facto
 def test_a_file_is_read_again_only_for_a_line_lines_does_not_keep():
     raw = load_raw(ROOT)
     rel, kept = raw.measure_files["law-2011-religious-activity"]
-    again = Reread(kept, os.path.join(ROOT, rel))
+    again = Reread(kept, ROOT, rel)
     for path in (("id",), ("dates", "adopted"), ("effects", 0), ("effects", 1, "id")):
         _line(again, *path)
     assert again.parsed is None
@@ -92,3 +92,148 @@ def test_a_file_changed_since_it_was_read_gives_the_nearest_line_kept(tmp_path):
     [p] = validate(raw)  # no traceback: the effect's own line
     assert p.path == rel and "unknown source 'nowhere'" in p.message
     assert p.line == raw.measure_files["m"][1].find(("effects", 0))
+
+
+# --- the quick path for plain effects (check._Plain) against the full checks ---------------
+
+from kzlaw import check  # noqa: E402
+from kzlaw.dates import Alternative, parse_edtf  # noqa: E402
+from kzlaw.model import EFFECT_KINDS, Effect, SourceRef  # noqa: E402
+
+_VALUES = st.sampled_from(["a", "b", "x", "o", "c", "p", "nope", "Not A Slug", "m", "m#e", "q"])
+_WORDS = st.sampled_from([None, None, "", "  ", "banned", "Banned", "terrorism is banned"])
+_REFS = st.builds(SourceRef, st.sampled_from(["s1", "s2", "unknown-source"]), _WORDS, _WORDS,
+                  _WORDS) | st.builds(SourceRef, st.sampled_from(["s1", "s2"]))
+
+
+@st.composite
+def _dates(draw):
+    if draw(st.booleans()):
+        return None
+    d = parse_edtf(draw(st.sampled_from(["2001", "2001-05", "2001-05-06"])))
+    import attrs
+    if draw(st.booleans()):
+        d = attrs.evolve(d, ref=draw(st.sampled_from(["s1", "unknown-source"])))
+    if draw(st.booleans()):
+        d = attrs.evolve(d, alternatives=tuple(
+            Alternative(parse_edtf("2001"), r)
+            for r in draw(st.lists(st.sampled_from(["s1", "s2", "unknown-source"]),
+                                   max_size=2))))
+    return d
+
+
+_VALID = {"prohibits": "a", "requires": "d", "designates": "o", "establishes": "i",
+          "empowers": "p", "penalizes": "c", "repeals": "m", "replaces": "m", "amends": "m#e"}
+
+
+@st.composite
+def _effects(draw, depth=0):
+    """Mostly plain effects (one kind, a known id), each with a few things that may be wrong."""
+    kinds = [draw(st.sampled_from(EFFECT_KINDS))]
+    if draw(st.integers(0, 5)) == 0:
+        kinds.append(draw(st.sampled_from(EFFECT_KINDS)))
+    fields = {k: draw(st.one_of(st.just(_VALID[k]), _VALUES)) for k in kinds}
+    for key, values in (("liability", st.sampled_from([None, "criminal"])),
+                        ("as_", st.sampled_from([None, "terrorist"])),
+                        ("penalty", st.sampled_from([None, "fine", "fine", "nope"])),
+                        ("deadline", _dates()), ("from_", _dates()), ("until", _dates())):
+        if draw(st.integers(0, 3)) == 0:
+            fields[key] = draw(values)
+    if "penalizes" in fields and draw(st.booleans()):
+        fields["penalty"] = "fine"
+    if depth == 0 and draw(st.integers(0, 4)) == 0:
+        fields["with_"] = draw(_effects(depth=1))
+    fields["sources"] = tuple(draw(st.lists(_REFS, max_size=2)))
+    return Effect(id="e", **fields)
+
+
+_PLAIN_RAW: list = []
+
+
+def _plain_raw():
+    if not _PLAIN_RAW:
+        _PLAIN_RAW.append(load_raw(write_corpus(
+            _PLAIN_ROOT, [measure("m", "2000", [{"id": "e", "prohibits": "a"}])],
+            vocabulary=_PLAIN_VOCABULARY)))
+    return _PLAIN_RAW[0]
+
+
+@settings(max_examples=400)
+@given(_effects())
+def test_an_effect_passed_quickly_is_one_the_full_checks_pass(eff):
+    raw = _plain_raw()
+    problems = []
+    m = raw.measures["m"]
+    rel, kept = raw.measure_files["m"]
+    check._check_effect(raw, m, eff, rel, kept, ("effects", 0), problems, top=True)
+    if check._Plain(raw).ok(eff):
+        assert problems == []
+
+
+_PLAIN_ROOT = os.path.join(__import__("tempfile").mkdtemp(prefix="kzlaw-plain-"), "c")
+_PLAIN_VOCABULARY = {
+    "acts": {"a": {"label": "A", "categories": ["c"]}, "b": {"label": "B"}},
+    "organizations": {"o": {"label": "O"}}, "institutions": {"i": {"label": "I"}},
+    "powers": {"p": {"label": "P"}}, "duties": {"d": {"label": "D"}},
+    "penalties": {"fine": {"label": "Fine"}}, "categories": {"c": {"label": "C"}},
+}
+
+
+def test_check_says_the_same_with_and_without_the_quick_path(tmp_path, monkeypatch):
+    root = str(tmp_path / "c")
+    synth_independent.write(root, 300, vocabulary=400, seed=3)
+    # break some effects: unknown ids, foreign fields, unknown sources, empty words
+    import glob
+    files = sorted(glob.glob(os.path.join(root, "measures", "2*", "*.yaml")))
+    for k, path in enumerate(files[::7]):
+        text = open(path, encoding="utf-8").read()
+        text = text.replace("-offence", "-offense", 1) if k % 3 == 0 else \
+            text.replace("    article:", "    penalty: nope\n    article:", 1) if k % 3 == 1 else \
+            text.replace("{ref: src-", "{ref: srx-", 1).replace('quote: "', 'quote: " ', 1)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+    raw = load_raw(root)
+    quick = validate(raw)
+    monkeypatch.setattr(check, "FAST", False)
+    assert validate(raw) == quick
+    assert len(quick) > 20
+
+
+def _one_wrong():
+    import attrs
+    day = parse_edtf("2001")
+    return [
+        Effect(id="e", prohibits="a", as_="terrorist"),  # a field of another kind
+        Effect(id="e", prohibits="a", penalty="fine"),
+        Effect(id="e", designates="o", liability="criminal"),
+        Effect(id="e", prohibits="nope"),  # unknown id
+        Effect(id="e", prohibits="o"),  # an id of another section
+        Effect(id="e", prohibits="Not A Slug"),
+        Effect(id="e", penalizes="a"),  # no penalty
+        Effect(id="e", penalizes="a", penalty="nope"),
+        Effect(id="e", prohibits="a", sources=(SourceRef("unknown-source"),)),
+        Effect(id="e", prohibits="a", sources=(SourceRef("s1", quote=" "),)),
+        Effect(id="e", prohibits="a", sources=(SourceRef("s1", translation="t"),)),
+        Effect(id="e", prohibits="a", sources=(SourceRef("s1", quote="x y", summary="x  y"),)),
+        Effect(id="e", prohibits="a", from_=attrs.evolve(day, ref="unknown-source")),
+        Effect(id="e", prohibits="a", until=attrs.evolve(day, alternatives=(
+            Alternative(day, "s1"), Alternative(day, "unknown-source")))),
+        Effect(id="e", requires="d", deadline=attrs.evolve(day, alternatives=(
+            Alternative(day, "unknown-source"),))),
+    ]
+
+
+def test_a_plain_effect_with_one_thing_wrong_is_left_to_the_full_checks():
+    raw = _plain_raw()
+    rel, kept = raw.measure_files["m"]
+    plain = check._Plain(raw)
+    for eff in _one_wrong():
+        problems = []
+        check._check_effect(raw, raw.measures["m"], eff, rel, kept, ("effects", 0), problems,
+                            top=True)
+        assert problems and not plain.ok(eff), eff
+    for eff in (Effect(id="e", prohibits="a", liability="criminal",
+                       sources=(SourceRef("s1", quote="q", translation="t", summary="s"),)),
+                Effect(id="e", penalizes="c", penalty="fine"),
+                Effect(id="e", requires="d", deadline=parse_edtf("2001"))):
+        assert plain.ok(eff)
