@@ -237,3 +237,26 @@ def test_a_plain_effect_with_one_thing_wrong_is_left_to_the_full_checks():
                 Effect(id="e", penalizes="c", penalty="fine"),
                 Effect(id="e", requires="d", deadline=parse_edtf("2001"))):
         assert plain.ok(eff)
+
+
+def test_lines_of_a_file_with_keys_kzlaw_does_not_know_are_still_its_lines():
+    from kzlaw.yamlfile import parse
+    tree = parse("id: m\nextra: 1\ndates:\n  adopted: '2000'\n  odd: x\neffects:\n"
+                 "  - id: e\n    prohibits: a\n    from: '2001'\n")
+    kept = Lines(tree)
+    for path in _paths(tree):
+        if kept.exact(path):
+            assert kept.find(path) == locate(tree, path)[1], path
+
+
+def test_a_compiled_corpus_keeps_no_parsed_vocabulary_or_sources_file(tmp_path):
+    from kzlaw.corpus import Corpus
+    root = str(tmp_path / "c")
+    synth_independent.write(root, 30, vocabulary=100)
+    raw = load_raw(root)
+    assert raw.vocabulary_where and raw.sources_where  # what the checks locate lines with
+    assert validate(raw) == []
+    corpus = Corpus(raw)
+    assert raw.vocabulary_where == {} and raw.sources_where == {}
+    assert corpus.facts.by_kt == {}  # the join indexes are dropped once the rules have run
+    assert corpus.vocabulary and corpus.sources and list(corpus.at(733000))

@@ -24,6 +24,29 @@ _SINGULAR = {"acts": "act", "organizations": "organization", "institutions": "in
              "powers": "power", "duties": "duty", "penalties": "penalty", "categories": "category"}
 
 
+_NO_LINES: dict = {}  # shared, never changed
+_TOP_KEYS = ("id", "title", "titles", "number", "kind", "status", "dates", "sources", "note",
+             "effects")
+_DATE_KEYS = ("introduced", "adopted", "in_force", "expires", "failed")
+_TOP_INDEX = {k: i for i, k in enumerate(_TOP_KEYS)}
+_DATE_INDEX = {k: i for i, k in enumerate(_DATE_KEYS)}
+
+
+def _pack(lines: dict, names: tuple, index: dict):
+    """A file's key -> line as a tuple in the order of ``names`` (0: absent), which is much
+    smaller than a dict; the dict itself where a key is not one of ``names``."""
+    if not lines.keys() <= index.keys():
+        return dict(lines)
+    return tuple(lines.get(name, 0) for name in names)
+
+
+def _unpack(packed, index: dict, key, default: int) -> int:
+    if packed.__class__ is dict:
+        return packed.get(key, default)
+    i = index.get(key)
+    return default if i is None else packed[i] or default
+
+
 class Lines:
     """The lines a compiled corpus keeps of a measure file, for its warnings and notes: the
     file's own line, each top-level key's, each date's, each effect's and its from/until's."""
@@ -32,26 +55,32 @@ class Lines:
 
     def __init__(self, raw: LMap):
         self.line = raw.line
-        self.keys = dict(raw.lines)
+        self.keys = _pack(raw.lines, _TOP_KEYS, _TOP_INDEX)
         dates = raw.get("dates")
-        self.dates = dict(dates.lines) if isinstance(dates, LMap) else {}
+        self.dates = _pack(dates.lines if isinstance(dates, LMap) else {}, _DATE_KEYS,
+                           _DATE_INDEX)
         effects = raw.get("effects")
         self.effects = tuple(effects.lines) if isinstance(effects, LSeq) else ()
-        self.effect_keys = {}
+        # Only the keys on another line than their effect's: "- id: x" is on the effect's own
+        # line, so most files keep none (an effect's line stands for a key it does not keep).
+        self.effect_keys = _NO_LINES
         if isinstance(effects, LSeq):
             for i, item in enumerate(effects):
                 if isinstance(item, LMap):
                     for key in ("id", "from", "until"):
-                        if key in item.lines:
-                            self.effect_keys[(i, key)] = item.lines[key]
+                        line = item.lines.get(key)
+                        if line is not None and line != effects.lines[i]:
+                            if self.effect_keys is _NO_LINES:
+                                self.effect_keys = {}
+                            self.effect_keys[(i, key)] = line
 
     def find(self, path: tuple) -> int:
         if not path:
             return self.line
         head = path[0]
-        line = self.keys.get(head, self.line)
+        line = _unpack(self.keys, _TOP_INDEX, head, self.line)
         if head == "dates" and len(path) > 1:
-            return self.dates.get(path[1], line)
+            return _unpack(self.dates, _DATE_INDEX, path[1], line)
         if head == "effects" and len(path) > 1 and isinstance(path[1], int):
             i = path[1]
             if i >= len(self.effects):
@@ -60,7 +89,6 @@ class Lines:
                 return self.effect_keys.get((i, path[2]), self.effects[i])
             return self.effects[i]
         return line
-
 
     def exact(self, path: tuple) -> bool:
         """Is ``find(path)`` the line the parsed file itself gives (``yamlfile.locate``)?"""
@@ -112,9 +140,13 @@ def line_skeleton(raw, shared: Optional[dict] = None):
         return raw
     if shared is None:
         return lines
-    key = (lines.line, tuple(lines.keys.items()), tuple(lines.dates.items()), lines.effects,
+    key = (lines.line, _hashable(lines.keys), _hashable(lines.dates), lines.effects,
            tuple(lines.effect_keys.items()))
     return shared.setdefault(key, lines)
+
+
+def _hashable(packed):
+    return ("dict",) + tuple(packed.items()) if packed.__class__ is dict else packed
 
 
 def _line(raw, *path) -> int:

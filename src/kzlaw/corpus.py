@@ -91,6 +91,9 @@ class Corpus:
         raw.measure_files = {mid: (rel, line_skeleton(data, shared))
                              for mid, (rel, data) in raw.measure_files.items()}
         del shared
+        # Where each vocabulary id and source is defined (a parsed file of its folder) served
+        # only the checks' line numbers: a checked corpus keeps none of those files.
+        raw.vocabulary_where, raw.sources_where = {}, {}
         self.raw = raw
         self.root = raw.root
         self.info = raw.info
@@ -117,6 +120,7 @@ class Corpus:
         self.derivations = evaluate(self.rules, base)
         self.facts = base
         self.integrity, self.integrity_stopped = integrity(self.rules, base)
+        base.done()
         if timeline:
             self._build_timeline()
         else:

@@ -198,6 +198,11 @@ class FactIndex:
         self.by_ka: dict[tuple, set] = {}
         self.by_k: dict[str, set] = {}
 
+    def done(self) -> None:
+        """Drop the join indexes once the last rule has run (``Corpus`` builds the index,
+        evaluates the rules and the integrity checks, then only reads ``sets``)."""
+        self.by_kt, self.by_ka, self.by_k = {}, {}, {}
+
     def add(self, key: FactKey, certain: ds.DaySet, possible: ds.DaySet) -> bool:
         """Union the sets into the fact; True if anything grew."""
         old = self.sets.get(key)
