@@ -263,15 +263,15 @@ def _changes(corpus, a: int, b: int) -> list[dict]:
         kind, target, about, label, about_label, title, events = fact
         if events is None:  # a fact some rule derives, or not remembered
             by, when = _causes(corpus, keys[n], a, b)
-        elif events[5]:  # _held_causes, inlined for the common case
+        elif events[4]:  # _held_causes, inlined for the common case
             first, last = bisect_right(events[1], lo), bisect_right(events[0], hi)
             if first < last:
                 by = sorted(set().union(*events[2][first:last]))
-                when = _events_json(corpus, facts, n, first, last)
+                when = _events_json(events, first, last)
             else:
                 by, when = [], []
         else:
-            by, when = _held_causes(corpus, facts, n, lo, hi)
+            by, when = _held_causes(events, lo, hi)
         pair = (before[3] if before else (), after[3] if after else ())
         src = sources_of.get(pair)
         if src is None:
@@ -317,11 +317,15 @@ def _diff_fact(corpus, key, events: bool = True) -> tuple:
 
 def _cause_entries(corpus, key) -> tuple:
     """The dated events of the holdings of a fact, once each, as ``_causes`` reads them:
-    ``(earliest days, latest days, by of each, the events' keys (in ``corpus.events``), their
-    JSON (each made when first needed), whether the latest days rise with the earliest,
-    whether an event's JSON nests lists (a date's alternatives))``, in the order ``_causes``
-    sorts events: by earliest day, latest day, label (ISO days sort as the days do; an open
-    end is the earliest or latest)."""
+    ``(earliest days, latest days, by of each, JSON of each, whether the latest days rise
+    with the earliest, whether an event's JSON nests lists (a date's alternatives))``, in the
+    order ``_causes`` sorts events: by earliest day, latest day, label (ISO days sort as the
+    days do; an open end is the earliest or latest).
+
+    What a corpus remembers for its diffs holds nothing the garbage collector tracks, so
+    that it adds nothing to the collections the answers' own objects cause: tuples of
+    numbers and text, and each event's JSON as the tuple of its items (a tuple holding a
+    dict stays tracked), except where the JSON nests lists."""
     events: dict = {}  # label -> [order, event, by]
     for h in corpus.holdings_by_fact.get(key, ()):
         by = h.by
@@ -340,37 +344,19 @@ def _cause_entries(corpus, key) -> tuple:
     latest = tuple([e[1].latest for e in chosen])
     rising = all(earliest[i] <= earliest[i + 1] and latest[i] <= latest[i + 1]
                  for i in range(len(chosen) - 1))
-    nested = any(e[1].date is not None and e[1].date.alternatives for e in chosen)
+    jsons = [event_json(e[1]) for e in chosen]
+    nested = any("alternatives" in js for js in jsons)
     return (earliest, latest, tuple([tuple(e[2]) for e in chosen]),
-            tuple([(*e[1].key,) for e in chosen]), (None,) * len(chosen), rising, nested)
+            tuple([js if "alternatives" in js else tuple(js.items()) for js in jsons]),
+            rising, nested)
 
 
-def _events_json(corpus, facts: list, n: int, first: int, last: int) -> list[dict]:
-    """Fresh copies of the JSON of events ``first`` to ``last`` of fact ``n``'s entries
-    (``facts[n]``, from ``_diff_fact``), whose JSON is made when first needed.
-
-    What a corpus remembers for its diffs holds nothing the garbage collector tracks, so
-    that it adds nothing to the collections the answers' own objects cause: tuples of
-    numbers and text (new ones: a tuple holding a tracked object is tracked), and each
-    event's JSON as the tuple of its items (a tuple holding a dict is tracked), except
-    where the JSON nests lists."""
-    entries = facts[n][6]
-    jsons = entries[4]
-    chosen = jsons[first:last]
-    if None in chosen:
-        events, table = entries[3], corpus.events.events
-        jsons = tuple(_kept_json(event_json(table[events[i]]))
-                      if js is None and first <= i < last else js
-                      for i, js in enumerate(jsons))
-        facts[n] = facts[n][:6] + (entries[:4] + (jsons,) + entries[5:],)
-        chosen = jsons[first:last]
-    if entries[6]:
+def _events_json(entries: tuple, first: int, last: int) -> list[dict]:
+    """Fresh copies of the JSON of events ``first`` to ``last`` of a fact's entries."""
+    chosen = entries[3][first:last]
+    if entries[5]:
         return [_copy_json(js) if type(js) is dict else dict(js) for js in chosen]
     return list(map(dict, chosen))
-
-
-def _kept_json(js: dict):
-    return js if any(type(v) is list for v in js.values()) else tuple(js.items())
 
 
 def _copy_json(value):
@@ -388,16 +374,16 @@ def _first(pair):
     return pair[0]
 
 
-def _held_causes(corpus, facts: list, n: int, lo: int, hi: int) -> tuple[list[str], list[dict]]:
-    """``_causes`` of fact ``n``, which no rule derives, from its ``_cause_entries``: the same
-    answer (each event JSON a fresh copy). Its events happened in [lo, hi] when their latest day is
+def _held_causes(entries: tuple, lo: int, hi: int) -> tuple[list[str], list[dict]]:
+    """``_causes`` of a fact no rule derives, from its ``_cause_entries``: the same answer
+    (each event JSON a fresh copy). Its events happened in [lo, hi] when their latest day is
     after ``lo`` and their earliest not after ``hi``; where the latest days rise with the
     earliest (the common case, which ``_changes`` answers itself) those are one run of
     them, found by two binary searches; here, where they do not, each is tested."""
-    earliest, latest, bys = facts[n][6][:3]
+    earliest, latest, bys = entries[:3]
     picked = [i for i in range(len(earliest)) if latest[i] > lo and earliest[i] <= hi]
     by = sorted(set().union(*(bys[i] for i in picked)))
-    return by, [x for i in picked for x in _events_json(corpus, facts, n, i, i + 1)]
+    return by, [x for i in picked for x in _events_json(entries, i, i + 1)]
 
 
 def _answer(value) -> Optional[tuple]:
