@@ -5,7 +5,7 @@ Each returns plain data (dicts and lists, JSON-ready); ``report.py`` renders it.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from typing import Optional
 
 from . import daysets as ds
@@ -221,29 +221,164 @@ def diff_group(before: str, after: str) -> str:
 
 def diff(corpus, a: int, b: int) -> dict:
     """Every fact whose status or attributes differ between days a and b (semantics.md §9)."""
-    changes = []
-    for key, before, after in corpus.compiled.diff(a, b):
-        sb, sa = _status(before), _status(after)
-        ab = dict(before.attributes) if before else {}
-        aa = dict(after.attributes) if after else {}
-        changed = {}
-        if sb == sa:
-            for name in sorted(set(ab) | set(aa)):
-                if ab.get(name) != aa.get(name):
-                    changed[name] = [_plain(ab.get(name)), _plain(aa.get(name))]
-            if not changed:
-                continue  # only the provenance differs: not a change of the law
-        change = fact_names(corpus, key)
-        change.update({"before": sb, "after": sa, "group": diff_group(sb, sa)})
-        if changed:
-            change["changed"] = changed
-        change["by"], change["when"] = _causes(corpus, key, a, b)
-        src = set(before.sources if before else ()) | set(after.sources if after else ())
-        change["sources"] = sorted(src)
-        change["evidence"] = corpus.names.evidence(src)
-        changes.append(change)
+    changes = _changes(corpus, a, b)
     return document(corpus, {"command": "diff", "from": day_iso(a), "to": day_iso(b)}, [a, b],
                     {"from": day_iso(a), "to": day_iso(b), "changes": changes})
+
+
+REMEMBER_SHARE = 16  # see _changes
+
+
+def _changes(corpus, a: int, b: int) -> list[dict]:
+    changes = []
+    compiled = corpus.compiled
+    keys = compiled.fact_keys
+    memo = _diff_memo(corpus)
+    facts, sources_of = memo["facts"], memo["sources"]
+    lo, hi = min(a, b), max(a, b)
+    numbers = compiled.diff_numbers(a, b)
+    # A fact's names and events are remembered when a diff changes many facts (a sixteenth
+    # of them or more): remembering costs a few times what one diff's answer for the fact
+    # does, and pays where diffs are large. A small diff answers the facts it has not met
+    # directly.
+    remember = len(numbers) * REMEMBER_SHARE >= len(keys)
+    for n, before, after in numbers:
+        sb = ABSENT if before is None else before[0]
+        sa = ABSENT if after is None else after[0]
+        changed = None
+        if sb == sa:  # then both are values: the same status, and the attributes?
+            if before[1] == after[1]:
+                continue  # only the provenance differs: not a change of the law
+            ab, aa = dict(before[1]), dict(after[1])
+            changed = {name: [_plain(ab.get(name)), _plain(aa.get(name))]
+                       for name in sorted(set(ab) | set(aa)) if ab.get(name) != aa.get(name)}
+            if not changed:
+                continue
+        fact = facts[n]
+        if fact is None:
+            if remember:
+                fact = facts[n] = _diff_fact(corpus, keys[n])
+            else:
+                fact = _diff_fact(corpus, keys[n], events=False)
+        kind, target, about, label, about_label, title, events = fact
+        if events is None:  # a fact some rule derives, or not remembered
+            by, when = _causes(corpus, keys[n], a, b)
+        elif events[6]:  # _held_causes, inlined for the common case
+            first, last = bisect_right(events[1], lo), bisect_right(events[0], hi)
+            if first < last:
+                by = sorted(set().union(*events[2][first:last]))
+                when = _events_json(events, first, last)
+            else:
+                by, when = [], []
+        else:
+            by, when = _held_causes(events, lo, hi)
+        pair = (before[3] if before else (), after[3] if after else ())
+        src = sources_of.get(pair)
+        if src is None:
+            both = set(pair[0]) | set(pair[1])
+            src = sources_of[pair] = (tuple(sorted(both)), corpus.names.evidence(both))
+        if changed:
+            changes.append({"kind": kind, "target": target, "about": about, "label": label,
+                            "about_label": about_label, "title": title, "before": sb,
+                            "after": sa, "group": diff_group(sb, sa), "changed": changed,
+                            "by": by, "when": when, "sources": list(src[0]),
+                            "evidence": src[1]})
+        else:
+            changes.append({"kind": kind, "target": target, "about": about, "label": label,
+                            "about_label": about_label, "title": title, "before": sb,
+                            "after": sa, "group": diff_group(sb, sa), "by": by, "when": when,
+                            "sources": list(src[0]), "evidence": src[1]})
+    return changes
+
+
+def _diff_memo(corpus) -> dict:
+    """What diffs look up again and again, found once per fact (or pair of source lists) on
+    first use and kept with the corpus: per fact number of the compiled timeline, the fact's
+    names and its dated events with their JSON; per pair of source lists, the change's
+    sorted sources and their evidence."""
+    memo = corpus.__dict__.get("_memo_diff")
+    compiled = corpus.compiled
+    if memo is None or memo["compiled"] is not compiled:
+        memo = corpus.__dict__["_memo_diff"] = {
+            "compiled": compiled, "facts": [None] * len(compiled.fact_keys), "sources": {}}
+    return memo
+
+
+def _diff_fact(corpus, key, events: bool = True) -> tuple:
+    """A fact's kind, target, about, label, about label and title (``fact_names``) and its
+    events (``_cause_entries``), for diffs; events None for a fact some rule derives (its
+    causes include its premises', found per diff by ``_causes``), or when not asked for."""
+    n = fact_names(corpus, key)
+    events = None if not events or corpus.derivations.get(key) \
+        else _cause_entries(corpus, key)
+    return (n["kind"], n["target"], n["about"], n["label"], n["about_label"], n["title"],
+            events)
+
+
+def _cause_entries(corpus, key) -> tuple:
+    """The dated events of the holdings of a fact, once each, as ``_causes`` reads them:
+    ``(earliest days, latest days, by of each, the events, their JSON (each made when first
+    needed), whether some event has alternatives (its JSON nests lists), whether the latest
+    days rise with the earliest)``, in the order ``_causes`` sorts events: by earliest day,
+    latest day, label (ISO days sort as the days do; an open end is the earliest or latest)."""
+    events: dict = {}  # label -> [order, event, by]
+    for h in corpus.holdings_by_fact.get(key, ()):
+        for ev, cause in [(h.start, "")] + [(e, c) for e, _r, c in h.end_causes]:
+            entry = events.get(ev.label)
+            if entry is None:
+                lo = ev.earliest if NEG < ev.earliest < POS else NEG  # day_iso's None
+                hi = ev.latest if NEG < ev.latest < POS else POS
+                entry = events[ev.label] = [(lo, hi, ev.label), ev, set()]
+            entry[2].add(h.by)
+            if "#" in cause:
+                entry[2].add(cause)
+    chosen = sorted(events.values(), key=_first)
+    earliest = tuple(e[1].earliest for e in chosen)
+    latest = tuple(e[1].latest for e in chosen)
+    rising = list(earliest) == sorted(earliest) and list(latest) == sorted(latest)
+    nested = any(e[1].date is not None and e[1].date.alternatives for e in chosen)
+    return (earliest, latest, tuple(tuple(e[2]) for e in chosen), tuple(e[1] for e in chosen),
+            [None] * len(chosen), nested, rising)
+
+
+def _events_json(entries: tuple, first: int, last: int) -> list[dict]:
+    """Fresh copies of the JSON of events ``first`` to ``last`` of a fact's entries."""
+    jsons = entries[4]
+    chosen = jsons[first:last]
+    if None in chosen:
+        events = entries[3]
+        for i in range(first, last):
+            if jsons[i] is None:
+                jsons[i] = event_json(events[i])
+        chosen = jsons[first:last]
+    return list(map(_copy_json if entries[5] else dict, chosen))
+
+
+def _first(pair):
+    return pair[0]
+
+
+def _held_causes(entries: tuple, lo: int, hi: int) -> tuple[list[str], list[dict]]:
+    """``_causes`` of a fact no rule derives, from its ``_cause_entries``: the same answer
+    (each event JSON a fresh copy). Its events happened in [lo, hi] when their latest day is
+    after ``lo`` and their earliest not after ``hi``; where the latest days rise with the
+    earliest (the common case, which ``_changes`` answers itself) those are one run of
+    them, found by two binary searches; here, where they do not, each is tested."""
+    earliest, latest, bys = entries[:3]
+    picked = [i for i in range(len(earliest)) if latest[i] > lo and earliest[i] <= hi]
+    by = sorted(set().union(*(bys[i] for i in picked)))
+    return by, [x for i in picked for x in _events_json(entries, i, i + 1)]
+
+
+def _copy_json(value):
+    """A copy of plain JSON data (dicts, lists, scalars), so that no answer shares a dict or
+    list with another."""
+    if isinstance(value, dict):
+        return {k: _copy_json(v) if isinstance(v, (dict, list)) else v
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy_json(v) for v in value]
+    return value
 
 
 def _answer(value) -> Optional[tuple]:

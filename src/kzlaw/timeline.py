@@ -37,9 +37,34 @@ class FactValue(NamedTuple):
     sources: tuple = ()  # source ids
 
 
+class Attributes(dict):
+    """A fact's attributes: a dict that cannot be changed. States hand out the same Fact for
+    the same stretch of a fact (``State.facts``), so its attributes must stay as they are."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError("a fact's attributes cannot be changed (copy them: dict(f.attributes))")
+
+    __setitem__ = __delitem__ = __ior__ = _refuse
+    clear = pop = popitem = setdefault = update = _refuse
+
+    def __reduce__(self):
+        return (Attributes, (dict(self),))
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+NO_ATTRIBUTES = Attributes()
+
+
 @attrs.frozen
 class Fact:
-    """One fact on one day, as users and the JSON see it."""
+    """One fact on one day, as users and the JSON see it (its attributes cannot be changed)."""
 
     kind: str
     target: str
@@ -64,8 +89,8 @@ class Fact:
 
 
 def make_fact(key: FactKey, value: FactValue) -> Fact:
-    return Fact(key[0], key[1], key[2], value.status, dict(value.attributes), value.by,
-                value.sources)
+    attributes = Attributes(value.attributes) if value.attributes else NO_ATTRIBUTES
+    return Fact(key[0], key[1], key[2], value.status, attributes, value.by, value.sources)
 
 
 sort_key = fact_order  # facts sort by kind, target, about (an empty about first)
@@ -92,6 +117,10 @@ class Compiled:
                          for k, segs in segments.items()}
         self.snapshot_every = snapshot_every
         self._index: Optional[tuple] = None
+        self._keys: list = []
+        self._rank: Optional[dict] = None
+        self._facts: dict = {}  # see State.facts
+        self._unindexed_states = 0
         # Set by the corpus: what things are called (names.Names), and for each fact with
         # uncertain stretches, stretch start -> why it is uncertain (a short phrase).
         self.names = None
@@ -107,6 +136,10 @@ class Compiled:
         self.names = state.get("names")
         self.why = state.get("why", {})
         self._index = None
+        self._keys = []
+        self._rank = None
+        self._facts = {}
+        self._unindexed_states = 0
 
     def why_uncertain(self, key: FactKey, day: int) -> Optional[str]:
         """Why the fact is uncertain on ``day`` (None where it is not, or nobody said)."""
@@ -125,23 +158,32 @@ class Compiled:
         return self.names.resolve_fact(kind, target, about)
 
     def index(self) -> tuple:
-        """(points, deltas, every, snapshots): built once, on first use."""
+        """(points, deltas, every, snapshots): built once, on first use. The facts are
+        numbered in the order they sort (``fact_keys``; ``rank`` gives each fact's number),
+        and the deltas and snapshots map fact numbers to values: sorting facts is sorting
+        numbers, and a number hashes without reading the fact's strings."""
         if self._index is None:
+            keys = sorted(self.segments, key=sort_key)
+            self._keys = keys
+            self._rank = {key: n for n, key in enumerate(keys)}
+            self._facts = {}
+            segments = self.segments
             changes: dict[int, dict] = {}
-            for key, (starts, values) in self.segments.items():
+            for n, key in enumerate(keys):
+                starts, values = segments[key]
                 for start, value in zip(starts, values):
-                    changes.setdefault(start, {})[key] = value
+                    changes.setdefault(start, {})[n] = value
             points = sorted(changes)
             deltas = [changes[p] for p in points]
             every = self.snapshot_every or max(64, len(points) // 8)
             snapshots: list[dict] = []
             current: dict = {}
             for i, delta in enumerate(deltas):
-                for key, value in delta.items():
+                for n, value in delta.items():
                     if value is None:
-                        current.pop(key, None)
+                        current.pop(n, None)
                     else:
-                        current[key] = value
+                        current[n] = value
                 if i % every == 0:
                     snapshots.append(dict(current))
             self._index = (points, deltas, every, snapshots)
@@ -150,6 +192,25 @@ class Compiled:
     @property
     def points(self) -> list[int]:
         return self.index()[0]
+
+    @property
+    def fact_keys(self) -> list[FactKey]:
+        """Every fact of the timeline, sorted; a fact's number is its place in this list."""
+        self.index()
+        return self._keys
+
+    def sorted_keys(self, keys) -> list:
+        """``keys`` (facts of this timeline) in the order facts sort (``sort_key``). Sorting
+        many of them goes by each fact's rank among all the facts (built with the index,
+        or by the first sort that covers at least half of the facts, and kept): a look-up
+        per fact instead of building and comparing a sort key per fact."""
+        rank = self._rank
+        if rank is None:
+            if len(keys) * 2 < len(self.segments):
+                return sorted(keys, key=sort_key)
+            rank = self._rank = {k: n for n, k in
+                                 enumerate(sorted(self.segments, key=sort_key))}
+        return sorted(keys, key=rank.__getitem__)
 
     def raw_value(self, key: FactKey, day: int) -> Optional[tuple]:
         seg = self.segments.get(key)
@@ -165,25 +226,64 @@ class Compiled:
     def at(self, day: int) -> "State":
         return State(self, day)
 
-    def changed_between(self, a: int, b: int) -> set:
-        """Facts that have a change point in (min(a,b), max(a,b)]."""
+    def _changed(self, a: int, b: int) -> set:
+        """Numbers of the facts that have a change point in (min(a,b), max(a,b)]."""
         points, deltas, _every, _snaps = self.index()
         lo, hi = min(a, b), max(a, b)
         i = bisect_right(points, lo)
         j = bisect_right(points, hi)
-        keys: set = set()
+        numbers: set = set()
         for delta in deltas[i:j]:
-            keys.update(delta)
-        return keys
+            numbers.update(delta)
+        return numbers
+
+    def changed_between(self, a: int, b: int) -> set:
+        """Facts that have a change point in (min(a,b), max(a,b)]."""
+        keys = self.fact_keys
+        return {keys[n] for n in self._changed(a, b)}
 
     def diff(self, a: int, b: int) -> list[tuple[FactKey, Optional[FactValue], Optional[FactValue]]]:
         """(fact, value on a, value on b) for every fact whose value differs."""
+        keys = self.fact_keys
+        return [(keys[n], before and FactValue._make(before), after and FactValue._make(after))
+                for n, before, after in self.diff_numbers(a, b)]
+
+    def raw_diff(self, a: int, b: int) -> list[tuple[FactKey, Optional[tuple], Optional[tuple]]]:
+        """``diff`` with the values as the plain tuples the timeline stores."""
+        keys = self.fact_keys
+        return [(keys[n], before, after) for n, before, after in self.diff_numbers(a, b)]
+
+    def diff_numbers(self, a: int, b: int) -> list[tuple[int, Optional[tuple], Optional[tuple]]]:
+        """``(fact number, value on a, value on b)`` for every fact whose value differs, in
+        the order facts sort, the values the plain tuples the timeline stores.
+
+        Over a few change points it looks up the facts they change; over many it compares
+        the two days' states (each a snapshot and the changes since it), which costs about
+        as much as two states and no binary search per fact."""
+        points, _deltas, every, _snapshots = self.index()
         out = []
-        for key in sorted(self.changed_between(a, b), key=sort_key):
-            before, after = self.raw_value(key, a), self.raw_value(key, b)
-            if before != after:
-                out.append((key, before and FactValue._make(before),
-                            after and FactValue._make(after)))
+        if bisect_right(points, max(a, b)) - bisect_right(points, min(a, b)) > every:
+            on_a, on_b = State(self, a)._numbered(), State(self, b)._numbered()
+            for n, before in on_a.items():
+                after = on_b.get(n)
+                if before is not after and before != after:
+                    out.append((n, before, after))
+            for n, after in on_b.items():
+                if n not in on_a:
+                    out.append((n, None, after))
+        else:
+            segments = self.segments
+            keys = self._keys
+            for n in self._changed(a, b):
+                starts, values = segments[keys[n]]
+                i, j = bisect_right(starts, a), bisect_right(starts, b)
+                if i == j:
+                    continue  # the same stretch: the same value
+                before = values[i - 1] if i else None
+                after = values[j - 1] if j else None
+                if before != after:
+                    out.append((n, before, after))
+        out.sort(key=_first)
         return out
 
     def fact_days(self, key: FactKey) -> list[tuple[int, int, FactValue]]:
@@ -203,11 +303,12 @@ class Compiled:
 class State:
     """The facts on one day: a view on the nearest snapshot plus the changes since it."""
 
-    __slots__ = ("compiled", "day")
+    __slots__ = ("compiled", "day", "_segments")
 
     def __init__(self, compiled: Compiled, day: int):
         self.compiled = compiled
         self.day = day
+        self._segments = compiled.segments
 
     @property
     def date(self) -> str:
@@ -216,8 +317,13 @@ class State:
     def status(self, kind: str, target: str, about: Optional[str] = None) -> str:
         """'in-force', 'uncertain' or 'absent'; an unknown kind or id raises ``KzlawError``
         (with a "did you mean"), and an alias names its id."""
-        key = self.compiled.check_fact(kind, target, about)
-        v = self.compiled.raw_value(key, self.day)
+        seg = self._segments.get((kind, target, about))
+        if seg is None:  # not a fact of the timeline by that key: an alias, or unknown
+            key = self.compiled.check_fact(kind, target, about)
+            v = self.compiled.raw_value(key, self.day)
+            return ABSENT if v is None else v[0]
+        i = bisect_right(seg[0], self.day)  # inlined raw_value: the common case, kept short
+        v = seg[1][i - 1] if i else None
         return ABSENT if v is None else v[0]
 
     def get(self, kind: str, target: str, about: Optional[str] = None) -> Optional[Fact]:
@@ -227,6 +333,7 @@ class State:
         return None if v is None else make_fact(key, FactValue._make(v))
 
     def _items(self) -> dict:
+        """fact -> value (a plain tuple) of every fact in force or uncertain on the day."""
         c = self.compiled
         if c._index is None:
             # Not indexed yet (a corpus fresh from the cache, asked one question): one binary
@@ -238,18 +345,24 @@ class State:
                 if i >= 0 and values[i] is not None:
                     out[key] = values[i]
             return out
-        points, deltas, every, snapshots = c.index()
+        keys = c._keys
+        return {keys[n]: v for n, v in self._numbered().items()}
+
+    def _numbered(self) -> dict:
+        """fact number -> value of every fact in force or uncertain on the day: the nearest
+        snapshot before it and the changes since."""
+        points, deltas, every, snapshots = self.compiled.index()
         i = bisect_right(points, self.day) - 1
         if i < 0:
             return {}
         s = i // every
         current = dict(snapshots[s])
         for delta in deltas[s * every + 1: i + 1]:
-            for key, value in delta.items():
+            for n, value in delta.items():
                 if value is None:
-                    current.pop(key, None)
+                    current.pop(n, None)
                 else:
-                    current[key] = value
+                    current[n] = value
         return current
 
     def __iter__(self) -> Iterator[Fact]:
@@ -257,15 +370,46 @@ class State:
 
     def facts(self, kind: Optional[str] = None) -> list[Fact]:
         """The facts in force or uncertain on the day (of one kind), sorted."""
-        items = self._items()
-        keys = sorted((k for k in items if kind is None or k[0] == kind), key=sort_key)
-        return [make_fact(key, FactValue._make(items[key])) for key in keys]
+        c = self.compiled
+        if c._index is None:
+            # The first state of a corpus fresh from the cache is read fact by fact (see
+            # _items); a second means more will follow: the index, once, serves them all.
+            c._unindexed_states += 1
+            if c._unindexed_states == 1:
+                items = self._items()
+                keys = c.sorted_keys([k for k in items if kind is None or k[0] == kind])
+                return [make_fact(key, FactValue._make(items[key])) for key in keys]
+        # Each Fact is made once per stretch of its fact and handed out again: remembered
+        # by fact number and the identity of the stretch's value (kept with it, so that the
+        # identity cannot be reused while remembered).
+        numbered = self._numbered()
+        keys = c._keys
+        made = c._facts
+        many = len(keys)
+        out = []
+        for n in sorted(numbered):
+            value = numbered[n]
+            slot = id(value) * many + n
+            hit = made.get(slot)
+            if hit is None or hit[0] is not value:
+                key = keys[n]
+                if kind is not None and key[0] != kind:
+                    continue
+                hit = made[slot] = (value, make_fact(key, FactValue._make(value)))
+            elif kind is not None and hit[1].kind != kind:
+                continue
+            out.append(hit[1])
+        return out
 
     def __len__(self) -> int:
-        return len(self._items())
+        return len(self._items() if self.compiled._index is None else self._numbered())
 
     def __contains__(self, key) -> bool:
         return self.compiled.raw_value(tuple(key), self.day) is not None
+
+
+def _first(item):
+    return item[0]
 
 
 def segments_for(certain: ds.DaySet, possible: ds.DaySet, parts: list[tuple]) -> list:

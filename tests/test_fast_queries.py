@@ -1,0 +1,259 @@
+"""The query fast paths (issue 15) against the straightforward computations they replace.
+
+``corpus.diff``, ``corpus.at(day)`` and ``state.status`` answer from indexes and memos built
+once per corpus (fact ranks, each fact's dated events with their JSON, names, sources and
+evidence); here each answer is compared with one computed the plain way, fact by fact, from
+the compiled segments and the holdings, on the days either side of every change point, for
+generated corpora (with and without rules) and the bundled corpus.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+import kzlaw
+from kzlaw import queries
+from kzlaw.dates import NEG, POS, day_iso
+from kzlaw.queries import diff_group, document, event_json, fact_names
+from kzlaw.timeline import ABSENT, FactValue, make_fact, sort_key
+import strategies as S
+from test_properties import AMENDED, MIXED, RECURSIVE, M, sample_days, spec_of
+
+any_spec = st.one_of(S.tiny_specs(), S.specs())
+
+
+# --- the straightforward computations --------------------------------------------------------
+
+def plain_value(compiled, key, day):
+    starts, values = compiled.segments[key]
+    v = None
+    for s, value in zip(starts, values):
+        if s <= day:
+            v = value
+    return v
+
+
+def plain_causes(corpus, key, a, b):
+    """Why a fact changed between a and b: every holding's events inside the period, and for a
+    derived fact the causes of its premises that changed status (as queries._causes)."""
+    lo, hi = min(a, b), max(a, b)
+    seen, todo, by, when = {key}, [key], set(), {}
+    while todo:
+        fact = todo.pop()
+        for h in corpus.holdings_by_fact.get(fact, ()):
+            for ev, cause in [(h.start, "")] + [(e, c) for e, _r, c in h.end_causes]:
+                if ev.latest > lo and ev.earliest <= hi:
+                    by.add(h.by)
+                    if "#" in cause:
+                        by.add(cause)
+                    when[ev.label] = event_json(ev)
+        for d in corpus.derivations.get(fact, ()):
+            if fact is key:
+                by.add(f"rule:{d.rule}")
+            for prem in d.premises + d.negated:
+                if prem in seen or prem[0] == "category":
+                    continue
+                va, vb = corpus.value(prem, a), corpus.value(prem, b)
+                if (va and va.status) != (vb and vb.status):
+                    seen.add(prem)
+                    todo.append(prem)
+    events = sorted(when.values(), key=lambda e: (e["earliest"] or "", e["latest"] or "~",
+                                                  e["label"]))
+    return sorted(by), events
+
+
+def plain_diff(corpus, a, b) -> dict:
+    """The diff document, every fact of the timeline visited and nothing remembered."""
+    changes = []
+    compiled = corpus.compiled
+    for key in sorted(compiled.segments, key=sort_key):
+        before, after = plain_value(compiled, key, a), plain_value(compiled, key, b)
+        if before == after:
+            continue
+        sb = ABSENT if before is None else before[0]
+        sa = ABSENT if after is None else after[0]
+        ab = dict(before[1]) if before else {}
+        aa = dict(after[1]) if after else {}
+        changed = {}
+        if sb == sa:
+            for name in sorted(set(ab) | set(aa)):
+                if ab.get(name) != aa.get(name):
+                    changed[name] = [_plain(ab.get(name)), _plain(aa.get(name))]
+            if not changed:
+                continue
+        change = fact_names(corpus, key)
+        change.update({"before": sb, "after": sa, "group": diff_group(sb, sa)})
+        if changed:
+            change["changed"] = changed
+        change["by"], change["when"] = plain_causes(corpus, key, a, b)
+        src = set(before[3] if before else ()) | set(after[3] if after else ())
+        change["sources"] = sorted(src)
+        change["evidence"] = corpus.names.evidence(src)
+        changes.append(change)
+    return document(corpus, {"command": "diff", "from": day_iso(a), "to": day_iso(b)}, [a, b],
+                    {"from": day_iso(a), "to": day_iso(b), "changes": changes})
+
+
+def _plain(value):
+    return list(value) if isinstance(value, tuple) else value
+
+
+def plain_facts(corpus, day) -> list:
+    compiled = corpus.compiled
+    out = []
+    for key in sorted(compiled.segments, key=sort_key):
+        v = plain_value(compiled, key, day)
+        if v is not None:
+            out.append(make_fact(key, FactValue._make(v)))
+    return out
+
+
+def check_days(corpus, days, every=(0, 1, 3)):
+    """``check_index`` with the timeline indexed with a snapshot at every change point, and
+    every third, too: a diff over more change points than lie between two snapshots compares
+    the two states (otherwise it visits the facts that change), and a state replays the
+    changes since its snapshot. And with diffs that remember every fact they meet, and none."""
+    for n in every:
+        corpus.compiled.snapshot_every = n
+        corpus.compiled._index = None
+        check_index(corpus, days)
+    share = queries.REMEMBER_SHARE
+    try:
+        for queries.REMEMBER_SHARE in (0, 10**9):
+            corpus.__dict__.pop("_memo_diff", None)
+            check_index(corpus, days)
+    finally:
+        queries.REMEMBER_SHARE = share
+
+
+def check_index(corpus, days):
+    """Every fast answer equals the plain one on these days and between every pair of them
+    (a sample of pairs: neighbours, and each day with the first and the last)."""
+    pairs = set(zip(days, days[1:])) | {(days[0], d) for d in days} | \
+        {(d, days[-1]) for d in days}
+    for a, b in sorted(pairs):
+        for x, y in ((a, b), (b, a)):
+            assert corpus.diff(x, y) == plain_diff(corpus, x, y), (day_iso(x), day_iso(y))
+    for day in days:
+        state = corpus.at(day)
+        assert state.facts() == plain_facts(corpus, day), day_iso(day)
+        for kind in {k[0] for k in corpus.compiled.segments}:
+            assert state.facts(kind) == [f for f in plain_facts(corpus, day) if f.kind == kind]
+        for key in corpus.compiled.segments:
+            v = plain_value(corpus.compiled, key, day)
+            assert state.status(*key) == (ABSENT if v is None else v[0]), (key, day)
+
+
+# --- generated corpora ------------------------------------------------------------------------
+
+# Events whose latest days do not rise with their earliest: a measure dated only "2001" (any
+# day of the year) and one of June and July; diffs then test each event of the fact.
+UNORDERED = spec_of(M("m1", "2001", [{"id": "e1", "prohibits": "a"}]),
+                    M("m2", "2001-06-01", [{"id": "e1", "prohibits": "a",
+                                            "until": "2001-07-01"}]))
+
+
+@given(any_spec)
+@example(RECURSIVE)
+@example(MIXED)
+@example(AMENDED)
+@example(UNORDERED)
+def test_fast_queries_equal_the_plain_computation(spec):
+    corpus = S.load_spec(spec)
+    check_days(corpus, sample_days(corpus, spec))
+
+
+def test_events_out_of_order_are_each_tested():
+    corpus = S.load_spec(UNORDERED)
+    check_days(corpus, sample_days(corpus, UNORDERED))
+    facts = [f for f in corpus.__dict__["_memo_diff"]["facts"] if f is not None]
+    assert facts and not any(f[-1][6] for f in facts)  # the general path was the one tested
+
+
+@given(any_spec, st.integers(0, 3))
+def test_fast_queries_do_not_depend_on_what_was_asked_before(spec, warm):
+    """The memos are filled by earlier questions (none, a diff, a state, both): every answer
+    stays the same."""
+    corpus = S.load_spec(spec)
+    days = sample_days(corpus, spec)
+    if warm & 1:
+        corpus.diff(days[0], days[-1])
+    if warm & 2:
+        corpus.at(days[len(days) // 2]).facts()
+    check_days(corpus, days[::3] + days[-1:], every=(0,))
+
+
+def test_answers_share_nothing_with_the_next_answer():
+    """Mutating one diff's answer changes no later answer (the memos hand out copies)."""
+    corpus = kzlaw.load()
+    days = [p for p in corpus.compiled.points if p > 700000][:40]
+    a, b = days[0], days[-1]
+    first = corpus.diff(a, b)
+    expected = plain_diff(corpus, a, b)
+    for c in first["changes"]:
+        c["by"].append("x")
+        c["sources"].append("x")
+        for ev in c["when"]:
+            ev["label"] = "x"
+            for alt in ev.get("alternatives", ()):
+                alt.clear()
+        c["title"] = "x"
+    assert corpus.diff(a, b) == expected
+
+
+# --- the bundled corpus -------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def bundled():
+    return kzlaw.load()
+
+
+def test_bundled_corpus_fast_queries_equal_the_plain_computation(bundled):
+    points = [p for p in bundled.compiled.points if NEG < p < POS]
+    days = sorted({d for p in points for d in (p - 1, p)} | {points[-1] + 1})
+    check_days(bundled, days[::4] + days[-2:], every=(0, 5))
+
+
+def test_states_before_and_after_the_timeline_is_indexed(bundled):
+    """A timeline fresh from the compiled cache is not indexed: its first state is read fact
+    by fact, the second builds the index; every state equals the plain one."""
+    compiled = bundled.compiled
+    days = [p for p in compiled.points if NEG < p < POS][::7]
+    compiled._index = None
+    compiled._unindexed_states = 0
+    for day in days[:3] + days[:3]:
+        for kind in (None, "prohibition"):
+            assert bundled.at(day).facts(kind) == \
+                [f for f in plain_facts(bundled, day) if kind is None or f.kind == kind]
+    assert compiled._index is not None
+
+
+def test_facts_handed_out_again_cannot_be_changed(bundled):
+    """A state hands out the same Fact for the same stretch of a fact: its attributes are a
+    dict that refuses changes (and copies as a plain one)."""
+    import copy
+    import pickle
+    day = max(p for p in bundled.compiled.points if p < POS) - 1
+    fact = next(f for f in bundled.at(day).facts() if f.attributes)
+    again = next(f for f in bundled.at(day).facts() if f.key == fact.key)
+    assert again is fact
+    for change in (lambda d: d.__setitem__("x", 1), lambda d: d.update(x=1), lambda d: d.clear(),
+                   lambda d: d.pop(next(iter(d))), lambda d: d.setdefault("x", 1),
+                   lambda d: d.popitem(), lambda d: d.__delitem__(next(iter(d)))):
+        with pytest.raises(TypeError):
+            change(fact.attributes)
+    assert fact.attributes == dict(fact.attributes) and type(dict(fact.attributes)) is dict
+    assert copy.deepcopy(fact) == fact and pickle.loads(pickle.dumps(fact.attributes)) == \
+        fact.attributes
+    assert bundled.at(day).facts() == plain_facts(bundled, day)
+
+
+def test_rank_sort_equals_the_sort_key(bundled):
+    """Facts sorted by their rank among all facts come out as sorting by the key does."""
+    compiled = bundled.compiled
+    keys = list(compiled.segments)
+    assert compiled.sorted_keys(keys[::-1]) == sorted(keys, key=sort_key)
+    assert compiled.sorted_keys(keys[:3]) == sorted(keys[:3], key=sort_key)
+    assert compiled.sorted_keys(keys[::-2]) == sorted(keys[::2], key=sort_key)
