@@ -5,6 +5,7 @@ effects point at real, enacted targets. Each problem names its file and line."""
 from __future__ import annotations
 
 import gc
+import os
 from typing import Iterable, Optional
 
 from .loader import RawCorpus
@@ -13,7 +14,7 @@ from .model import (
     words_problem,
 )
 from .problems import Problem, suggest, unknown
-from .yamlfile import LMap, LSeq, locate
+from .yamlfile import LMap, LSeq, YamlProblem, load_file, locate
 
 _ONLY_WITH = {"liability": "prohibits", "as": "designates", "deadline": "requires",
               "penalty": "penalizes", "with": "amends"}
@@ -61,13 +62,53 @@ class Lines:
         return line
 
 
+    def exact(self, path: tuple) -> bool:
+        """Is ``find(path)`` the line the parsed file itself gives (``yamlfile.locate``)?"""
+        n = len(path)
+        if n <= 1:
+            return True
+        head = path[0]
+        if head == "dates":
+            return n == 2
+        if head == "effects" and isinstance(path[1], int):
+            return n == 2 or (n == 3 and path[2] in ("id", "from", "until"))
+        return False
+
+
+class Reread:
+    """A measure file's Lines, and the file read again for a line that Lines does not keep
+    (the line of a source, of a key inside ``with``): only where a problem is reported."""
+
+    __slots__ = ("lines", "path", "parsed")
+
+    def __init__(self, lines: Lines, path: str):
+        self.lines = lines
+        self.path = path
+        self.parsed = None
+
+    def find(self, path: tuple) -> int:
+        if self.lines.exact(path):
+            return self.lines.find(path)
+        if self.parsed is None:
+            try:
+                self.parsed = load_file(self.path)
+            except (OSError, YamlProblem):  # changed since it was read: the nearest line kept
+                self.parsed = False
+        if self.parsed is False:
+            return self.lines.find(path)
+        return locate(self.parsed, path)[1]
+
+
 def line_skeleton(raw, shared: Optional[dict] = None):
     """What a compiled corpus keeps of a parsed measure file: its Lines, not its text. With
     ``shared`` (a dict kept for one corpus), files laid out alike share one Lines (they are
     never changed), so a corpus of many similar files keeps few."""
-    if not isinstance(raw, LMap):
+    if isinstance(raw, LMap):
+        lines = Lines(raw)
+    elif isinstance(raw, Lines):
+        lines = raw
+    else:
         return raw
-    lines = Lines(raw)
     if shared is None:
         return lines
     key = (lines.line, tuple(lines.keys.items()), tuple(lines.dates.items()), lines.effects,
@@ -76,9 +117,18 @@ def line_skeleton(raw, shared: Optional[dict] = None):
 
 
 def _line(raw, *path) -> int:
-    if isinstance(raw, Lines):
+    if isinstance(raw, (Lines, Reread)):
         return raw.find(path)
     return locate(raw, path)[1]
+
+
+def _measure_file(corpus: RawCorpus, ident: str):
+    """(relative path, what gives its lines): the parsed file, or its Lines with a way back
+    to the file."""
+    rel, raw = corpus.measure_files[ident]
+    if isinstance(raw, Lines):
+        raw = Reread(raw, os.path.join(corpus.root, rel))
+    return rel, raw
 
 
 _VOCAB_IDS: dict = {}
@@ -187,7 +237,7 @@ def _check_date_refs(corpus, date, rel, line, problems) -> None:
 
 
 def _check_measure(corpus: RawCorpus, m: Measure, problems: list[Problem]) -> None:
-    rel, raw = corpus.measure_files[m.id]
+    rel, raw = _measure_file(corpus, m.id)
     if not m.sources:
         problems.append(Problem(rel, _line(raw, "sources"),
                                 "a measure cites at least one source ({ref: ..., quote: ...})"))

@@ -847,6 +847,10 @@ def _load_measure(corpus: RawCorpus, rel: str, data) -> None:
         measure = structure(data, Measure, rel, problems)
     if measure is not None:
         corpus.measures[ident] = measure
+        # Only the lines are kept, not the parsed text: a corpus's files are never all in
+        # memory at once (check.py reads a file again for a line its Lines does not keep).
+        from .check import line_skeleton
+        corpus.measure_files[ident] = (rel, line_skeleton(data))
 
 
 RULE_FIELDS = ("id", "description", "sources", "note", "when", "then", "check")
