@@ -12,7 +12,9 @@ of a warm ``kzlaw in-force`` (cache hit). It never runs inside the test suite.
 the result instead (``export/bench.py``), ``python -m kzlaw.bench --openfisca`` kzlaw
 beside OpenFisca on the same prohibitions (``bench_openfisca.py``), and ``--check-floor`` /
 ``--scale N`` ``kzlaw check`` against the YAML parse floor and the peak memory of N measures,
-on the corpora of ``synth_independent`` (``bench_check.py``).
+on the corpora of ``synth_independent`` (``bench_check.py``). ``python -m kzlaw.bench --cli [N ...]
+[--data FOLDER] [--against SRC]`` times a warm ``kzlaw in-force`` printing its full table,
+beside its target, Python's start with ``import kzlaw`` and another kzlaw's ``src``, in one run.
 """
 
 from __future__ import annotations
@@ -179,6 +181,90 @@ def warm_cli(n: int, runs: int) -> float:
     return statistics.median(times)
 
 
+# --- the CLI at scale: a warm `kzlaw in-force` printing its full table ------------------------
+
+IN_FORCE_TARGET = 0.5  # seconds, wall (issue 15)
+
+
+def _timed_child(cmd: list[str], env: dict) -> tuple[float, float]:
+    """(wall, CPU) seconds of one run of ``cmd``, its output thrown away; CPU is the child's
+    user + system time."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, check=True)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def cli_in_force(folder: str, day: str, runs: int, against: str | None = None) -> dict:
+    """Median wall and CPU of ``kzlaw in-force DAY`` on ``folder`` with a warm cache, beside
+    Python's own start with ``import kzlaw`` and, with ``against`` (the ``src`` folder of
+    another kzlaw, e.g. ``git archive REV src``), that kzlaw on the same corpus; all
+    interleaved in one run. Each kzlaw keeps its own cache folder, and the first run of each
+    writes its bytecode, as an installed package has it."""
+    env = dict(os.environ)
+    env.pop("KZLAW_NO_CACHE", None)
+    sides = {"kzlaw in-force": ([sys.executable, "-m", "kzlaw", "--data", folder, "in-force",
+                                 day], env),
+             "python -c 'import kzlaw'": ([sys.executable, "-c", "import kzlaw"], env)}
+    if against:
+        other = dict(env, PYTHONPATH=os.path.abspath(against),
+                     KZLAW_CACHE_DIR=os.path.join(tempfile.gettempdir(), "kzlaw-bench-cli-cache"))
+        sides["previous kzlaw in-force"] = (sides["kzlaw in-force"][0], other)
+    for cmd, e in sides.values():  # fills the cache, writes the bytecode
+        warm = {k: v for k, v in e.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        subprocess.run(cmd, env=warm, stdout=subprocess.DEVNULL, check=True)
+        subprocess.run(cmd, env=warm, stdout=subprocess.DEVNULL, check=True)
+    times: dict = {name: [] for name in sides}
+    for _ in range(max(3, runs)):
+        for name, (cmd, e) in sides.items():
+            times[name].append(_timed_child(cmd, e))
+    out = {"folder": folder, "day": day, "runs": max(3, runs)}
+    for name, pairs in times.items():
+        out[name] = {"wall": statistics.median(w for w, _c in pairs),
+                     "cpu": statistics.median(c for _w, c in pairs)}
+    return out
+
+
+def cli_main(argv: list[str]) -> int:
+    """``python -m kzlaw.bench --cli [N ...] [--data FOLDER] [--against SRC] [--runs K]``."""
+    p = argparse.ArgumentParser(prog="python -m kzlaw.bench --cli",
+                                description="a warm `kzlaw in-force` at N measures, full table")
+    p.add_argument("sizes", nargs="*", type=int,
+                   help="synthetic corpora of N measures (kzlaw.synth; 40,000 unless --data)")
+    p.add_argument("--data", action="append", default=[], help="also this corpus folder")
+    p.add_argument("--day", default="2010-06-01")
+    p.add_argument("--against", help="the src folder of another kzlaw to compare with")
+    p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+    args = p.parse_args(argv)
+    sizes = args.sizes or ([] if args.data else [40000])
+    folders = [corpus_dir(n) for n in sizes] + args.data
+    results = [cli_in_force(f, args.day, args.runs, args.against) for f in folders]
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return 0
+    rows = []
+    for r in results:
+        mine, start = r["kzlaw in-force"], r["python -c 'import kzlaw'"]
+        row = [r["folder"], f"{_fmt_s(mine['wall'])} (CPU {_fmt_s(mine['cpu'])})",
+               f"{_fmt_s(IN_FORCE_TARGET)}: {'met' if mine['wall'] <= IN_FORCE_TARGET else 'not met'}",
+               f"{mine['wall'] / start['wall']:.1f}x ({_fmt_s(start['wall'])})"]
+        if "previous kzlaw in-force" in r:
+            prev = r["previous kzlaw in-force"]
+            row.append(f"{prev['wall'] / mine['wall']:.2f}x wall, {prev['cpu'] / mine['cpu']:.2f}x "
+                       f"CPU ({_fmt_s(prev['wall'])}, CPU {_fmt_s(prev['cpu'])})")
+        rows.append(row)
+    head = ["corpus", "warm `kzlaw in-force` (wall)", "target (wall)", "/ python -c 'import kzlaw'"]
+    if args.against:
+        head.append("previous / this")
+    print(tabulate(rows, headers=head, tablefmt="github", disable_numparse=True))
+    print(f"\nmedian of {results[0]['runs'] if results else 0} interleaved runs; load average "
+          "at the end: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
+    return 0
+
+
 def _fmt_s(x: float) -> str:
     if x >= 1:
         return f"{x:.2f} s"
@@ -195,6 +281,8 @@ def main(argv=None) -> int:
     if argv[:1] in (["--check-floor"], ["--scale"]):  # `kzlaw check` / memory (bench_check.py)
         from .bench_check import main as check_main
         return check_main(argv)
+    if argv[:1] == ["--cli"]:  # a warm `kzlaw in-force` printing its full table
+        return cli_main(argv[1:])
     if argv[:1] == ["--openfisca"]:  # beside OpenFisca on the same work (bench_openfisca.py)
         from .bench_openfisca import main as openfisca_main
         return openfisca_main(argv[1:])

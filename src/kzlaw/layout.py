@@ -61,23 +61,25 @@ def hanging(text: str, width: int, indent: str, more: str = "  ") -> list[str]:
 
 
 def _longest_word(text: str) -> int:
-    return max((len(w) for w in text.split()), default=0)
+    return max(map(len, text.split()), default=0)
 
 
 def table_lines(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> Iterator[str]:
     """The lines of a table at most ``width`` wide: tabulate's "simple" look when it fits,
-    long cells wrapped inside their columns when that fits, else one block per row."""
-    keep = [i for i in range(len(headers)) if any(r[i] for r in rows)]
+    long cells wrapped inside their columns when that fits, else one block per row.
+
+    The widths come from one pass over each column (in C: ``max(map(len, column))``); then
+    each row is written as it comes, a row whose cells all fit with one ``%`` format."""
+    columns = list(zip(*rows)) if rows else [()] * len(headers)
+    keep = [i for i in range(len(headers)) if any(columns[i])]
     if not keep:
         return
-    headers = [headers[i] for i in keep]
-    rows = [[r[i] for i in keep] for r in rows] if len(keep) < len(rows[0]) else rows
+    if len(keep) < len(headers):
+        headers = [headers[i] for i in keep]
+        columns = [columns[i] for i in keep]
+        rows = list(zip(*columns))
     n = len(headers)
-    natural = [len(h) for h in headers]
-    for r in rows:
-        for i, c in enumerate(r):
-            if len(c) > natural[i]:
-                natural[i] = len(c)
+    natural = [max(len(h), max(map(len, col))) for h, col in zip(headers, columns)]
     gaps = len(GAP) * (n - 1)
     widths = natural
     if sum(natural) + gaps > width:
@@ -87,8 +89,7 @@ def table_lines(headers: Sequence[str], rows: Sequence[Sequence[str]], width: in
                 floor.append(natural[i])
                 continue
             word = _longest_word(headers[i])
-            for r in rows:  # a cell no longer than the longest word so far cannot beat it
-                c = r[i]
+            for c in columns[i]:  # a cell no longer than the longest word so far cannot beat it
                 if len(c) > word:
                     word = max(word, _longest_word(c))
                     if word >= LONG_WORD:
@@ -102,15 +103,31 @@ def table_lines(headers: Sequence[str], rows: Sequence[Sequence[str]], width: in
         widths = _share(floor, natural, room)
     yield GAP.join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()
     yield GAP.join("-" * w for w in widths)
-    fits = widths is natural
+    line = GAP.join(f"%-{w}s" for w in widths)  # each cell left-aligned in its width
+    if widths is natural:
+        for r in rows:
+            yield (line % tuple(r)).rstrip()
+        return
+    narrow = [i for i in range(n) if natural[i] > widths[i]]  # the columns that may wrap
+    # A column's cells repeat (statuses, attributes, evidence): each is wrapped once.
+    wrapped: list[dict] = [{} for _ in range(n)]
     for r in rows:
-        if fits or all(len(c) <= w for c, w in zip(r, widths)):
-            yield GAP.join(c.ljust(w) for c, w in zip(r, widths)).rstrip()
+        for i in narrow:
+            if len(r[i]) > widths[i]:
+                break
+        else:
+            yield (line % tuple(r)).rstrip()
             continue
-        cells = [wrap(c, w) for c, w in zip(r, widths)]
-        for k in range(max(len(c) for c in cells)):
-            yield GAP.join((c[k] if k < len(c) else "").ljust(w)
-                           for c, w in zip(cells, widths)).rstrip()
+        cells = []
+        for c, w, seen in zip(r, widths, wrapped):
+            lines = seen.get(c)
+            if lines is None:
+                lines = seen[c] = wrap(c, w)
+            cells.append(lines)
+        depth = max(map(len, cells))
+        for parts in zip(*[c if len(c) == depth else c + [""] * (depth - len(c))
+                           for c in cells]):
+            yield (line % parts).rstrip()
 
 
 def _share(floor: list[int], natural: list[int], room: int) -> list[int]:

@@ -116,7 +116,8 @@ def _terminal(doc: Doc, width: int) -> str:
             if not rows:
                 out.append(empty)
                 continue
-            cells = [[_plain(c, "table") for c in r] for r in rows]
+            cells = [[c if type(c) is str else "" if c is None else _plain(c, "table")
+                      for c in r] for r in rows]
             out.extend(layout.table_lines(headers, cells, width))
         elif kind == "tree":
             for depth, what, text in block[1]:
