@@ -263,7 +263,7 @@ def _changes(corpus, a: int, b: int) -> list[dict]:
         kind, target, about, label, about_label, title, events = fact
         if events is None:  # a fact some rule derives, or not remembered
             by, when = _causes(corpus, keys[n], a, b)
-        elif events[6]:  # _held_causes, inlined for the common case
+        elif events[4]:  # _held_causes, inlined for the common case
             first, last = bisect_right(events[1], lo), bisect_right(events[0], hi)
             if first < last:
                 by = sorted(set().union(*events[2][first:last]))
@@ -317,41 +317,57 @@ def _diff_fact(corpus, key, events: bool = True) -> tuple:
 
 def _cause_entries(corpus, key) -> tuple:
     """The dated events of the holdings of a fact, once each, as ``_causes`` reads them:
-    ``(earliest days, latest days, by of each, the events, their JSON (each made when first
-    needed), whether some event has alternatives (its JSON nests lists), whether the latest
-    days rise with the earliest)``, in the order ``_causes`` sorts events: by earliest day,
-    latest day, label (ISO days sort as the days do; an open end is the earliest or latest)."""
+    ``(earliest days, latest days, by of each, JSON of each, whether the latest days rise
+    with the earliest, whether an event's JSON nests lists (a date's alternatives))``, in the
+    order ``_causes`` sorts events: by earliest day, latest day, label (ISO days sort as the
+    days do; an open end is the earliest or latest).
+
+    What a corpus remembers for its diffs holds nothing the garbage collector tracks, so
+    that it adds nothing to the collections the answers' own objects cause: tuples of
+    numbers and text, and each event's JSON as the tuple of its items (a tuple holding a
+    dict stays tracked), except where the JSON nests lists."""
     events: dict = {}  # label -> [order, event, by]
     for h in corpus.holdings_by_fact.get(key, ()):
-        for ev, cause in [(h.start, "")] + [(e, c) for e, _r, c in h.end_causes]:
+        by = h.by
+        for ev, cause in ((h.start, ""),) + tuple((e, c) for e, _r, c in h.end_causes):
             entry = events.get(ev.label)
             if entry is None:
-                lo = ev.earliest if NEG < ev.earliest < POS else NEG  # day_iso's None
-                hi = ev.latest if NEG < ev.latest < POS else POS
-                entry = events[ev.label] = [(lo, hi, ev.label), ev, set()]
-            entry[2].add(h.by)
+                lo, hi = ev.earliest, ev.latest
+                entry = events[ev.label] = [(lo if NEG < lo < POS else NEG,
+                                             hi if NEG < hi < POS else POS, ev.label), ev, {by}]
+            else:
+                entry[2].add(by)
             if "#" in cause:
                 entry[2].add(cause)
     chosen = sorted(events.values(), key=_first)
-    earliest = tuple(e[1].earliest for e in chosen)
-    latest = tuple(e[1].latest for e in chosen)
-    rising = list(earliest) == sorted(earliest) and list(latest) == sorted(latest)
-    nested = any(e[1].date is not None and e[1].date.alternatives for e in chosen)
-    return (earliest, latest, tuple(tuple(e[2]) for e in chosen), tuple(e[1] for e in chosen),
-            [None] * len(chosen), nested, rising)
+    earliest = tuple([e[1].earliest for e in chosen])
+    latest = tuple([e[1].latest for e in chosen])
+    rising = all(earliest[i] <= earliest[i + 1] and latest[i] <= latest[i + 1]
+                 for i in range(len(chosen) - 1))
+    jsons = [event_json(e[1]) for e in chosen]
+    nested = any("alternatives" in js for js in jsons)
+    return (earliest, latest, tuple([tuple(e[2]) for e in chosen]),
+            tuple([js if "alternatives" in js else tuple(js.items()) for js in jsons]),
+            rising, nested)
 
 
 def _events_json(entries: tuple, first: int, last: int) -> list[dict]:
     """Fresh copies of the JSON of events ``first`` to ``last`` of a fact's entries."""
-    jsons = entries[4]
-    chosen = jsons[first:last]
-    if None in chosen:
-        events = entries[3]
-        for i in range(first, last):
-            if jsons[i] is None:
-                jsons[i] = event_json(events[i])
-        chosen = jsons[first:last]
-    return list(map(_copy_json if entries[5] else dict, chosen))
+    chosen = entries[3][first:last]
+    if entries[5]:
+        return [_copy_json(js) if type(js) is dict else dict(js) for js in chosen]
+    return list(map(dict, chosen))
+
+
+def _copy_json(value):
+    """A copy of plain JSON data (dicts, lists, scalars), so that no answer shares a dict or
+    list with another."""
+    if isinstance(value, dict):
+        return {k: _copy_json(v) if isinstance(v, (dict, list)) else v
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy_json(v) for v in value]
+    return value
 
 
 def _first(pair):
@@ -368,17 +384,6 @@ def _held_causes(entries: tuple, lo: int, hi: int) -> tuple[list[str], list[dict
     picked = [i for i in range(len(earliest)) if latest[i] > lo and earliest[i] <= hi]
     by = sorted(set().union(*(bys[i] for i in picked)))
     return by, [x for i in picked for x in _events_json(entries, i, i + 1)]
-
-
-def _copy_json(value):
-    """A copy of plain JSON data (dicts, lists, scalars), so that no answer shares a dict or
-    list with another."""
-    if isinstance(value, dict):
-        return {k: _copy_json(v) if isinstance(v, (dict, list)) else v
-                for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy_json(v) for v in value]
-    return value
 
 
 def _answer(value) -> Optional[tuple]:
