@@ -368,3 +368,29 @@ def test_direct_measures_decline_each_problem(change):
     want, problems = cattrs_way(data)
     assert want is None and problems  # cattrs says what is wrong ...
     assert direct_or_none(data) is None  # ... and the direct path left it to cattrs
+
+
+def test_direct_sources_equal_cattrs_and_decline_what_it_refuses():
+    from kzlaw.model import Source
+    bodies = []
+    for path in sorted(glob.glob(os.path.join(REPO, "measures", "sources", "*.yaml"))):
+        bodies += list(yamlfile.parse(open(path, encoding="utf-8").read()).values())
+    taken = 0
+    for body in bodies:
+        got = direct_or_none(body, loader._direct_source)
+        want, problems = cattrs_way(body, Source)
+        assert got is not None and problems == [] and got == want
+    rng = random.Random(3)
+    for _ in range(1500):
+        body = clone(rng.choice(bodies))
+        key = rng.choice(["citation", "kind", "url", "published", "footnote", "note", "bogus"])
+        body[key] = clone(made(rng.choice([None, "x", "press", "12", "1a", "2011-13", "2011",
+                                           [], {}, ["a"]])))
+        body.lines[key] = 1
+        got = direct_or_none(body, loader._direct_source)
+        want, problems = cattrs_way(body, Source)
+        if got is None:
+            continue
+        taken += 1
+        assert problems == [] and got == want, body
+    assert taken > 100

@@ -5,8 +5,12 @@ parameter file per prohibition (a boolean with eleven dated values: false, then 
 true and false); kzlaw gets one measure per switch (a prohibition from its adopted day
 ``until`` the day it is switched off). Both answer the same questions on the same days,
 checked identical on every day: load (no cache; kzlaw also from its compiled cache, which
-OpenFisca does not have), the whole state at a day, one lookup in a state, diffs a month and
-ten years apart, and memory after load. Each figure is the median of interleaved repetitions
+OpenFisca does not have), the whole state at a day, one lookup in a state already built
+(OpenFisca's ``node[name]`` on the parameters at an instant, which are all worked out when the
+node is made; kzlaw's ``state.status``, a view that works out only what is asked), one
+question (one prohibition on one day, asked of the loaded parameters or corpus: OpenFisca's
+``parameter(instant)``, kzlaw's ``corpus.at(day).status``), diffs a month and ten years
+apart, and memory after load. Each figure is the median of interleaved repetitions
 (OpenFisca, kzlaw, OpenFisca, kzlaw, ...), each in a fresh process, and the ratios are
 OpenFisca's time (or memory) over kzlaw's: above 1, kzlaw wins. Times are the process's CPU
 time (``time.process_time``): on a machine shared with other work, wall times measure the
@@ -166,6 +170,16 @@ t = time.process_time()
 for n in probes:
     node[n]
 out["lookup"] = (time.process_time() - t) / len(probes)
+# one question: one prohibition on one day, asked of the loaded parameters (OpenFisca's way
+# to ask for one value at one instant)
+children = params.children
+questions = [(names[i % len(names)], iso(plan["days"][k % len(plan["days"])]))
+             for k, i in enumerate(plan["probes"])]
+t = time.process_time()
+for n, day in questions:
+    children[n](day)
+out["question"] = (time.process_time() - t) / len(questions)
+out["question_answers"] = digest(f"{n}@{d}" for (n, d) in questions if children[n](d))
 for label, gap in (("diff_month", 30), ("diff_decade", 3650)):
     answers, times = [], []
     for day in plan["days"]:
@@ -203,6 +217,17 @@ def kzlaw_worker(folder: str, plan: dict, cache: bool) -> dict:
     for p in probes:
         state.status("prohibition", p)
     out["lookup"] = (time.process_time() - t) / len(probes)
+    # one question: one prohibition on one day, asked of the loaded corpus
+    days = plan["days"]
+    questions = [(f"p-{i % n:06d}", days[k % len(days)]) for k, i in enumerate(plan["probes"])]
+    at = corpus.at
+    t = time.process_time()
+    for p, day in questions:
+        at(day).status("prohibition", p)
+    out["question"] = (time.process_time() - t) / len(questions)
+    out["question_answers"] = _digest(
+        f"{p.replace('-', '_')}@{_iso(d)}" for p, d in questions
+        if at(d).status("prohibition", p) == "in-force")
     for label, gap in (("diff_month", 30), ("diff_decade", 3650)):
         answers, times = [], []
         for day in plan["days"]:
@@ -294,12 +319,15 @@ def measure(n: int, reps: int, python: str) -> dict:
                 if a != b:
                     raise RuntimeError(f"N={n}: kzlaw and OpenFisca answer {key} differently")
                 checks += 1
+        if r["question_answers"] != runs["openfisca"][0]["question_answers"]:
+            raise RuntimeError(f"N={n}: kzlaw and OpenFisca answer the questions differently")
+        checks += len(plan["probes"])
 
     def med(side, key):
         return statistics.median(r[key] for r in runs[side])
 
     out = {"n": n, "measures": n * SWITCHES, "checks": checks, "reps": reps}
-    for key in ("load", "rss", "state", "lookup", "diff_month", "diff_decade"):
+    for key in ("load", "rss", "state", "lookup", "question", "diff_month", "diff_decade"):
         out[f"openfisca_{key}"] = med("openfisca", key)
         out[f"kzlaw_{key}"] = med("kzlaw", key)
     out["kzlaw_cached_load"] = med("kzlaw_cached", "load")
@@ -313,7 +341,10 @@ ROWS = (
     ("load, no cache", "openfisca_load", "kzlaw_load", "s"),
     ("load, compiled cache warm", "openfisca_load", "kzlaw_cached_load", "s"),
     ("whole state at a day", "openfisca_state", "kzlaw_state", "s"),
-    ("one lookup (`state.status`)", "openfisca_lookup", "kzlaw_lookup", "s"),
+    ("one lookup in a state already built (`node[name]` / `state.status`)",
+     "openfisca_lookup", "kzlaw_lookup", "s"),
+    ("one question: a prohibition on a day (`parameter(day)` / `at(day).status`)",
+     "openfisca_question", "kzlaw_question", "s"),
     ("diff a month apart", "openfisca_diff_month", "kzlaw_diff_month", "s"),
     ("diff ten years apart", "openfisca_diff_decade", "kzlaw_diff_decade", "s"),
     ("memory after load, no cache", "openfisca_rss", "kzlaw_rss", "MB"),

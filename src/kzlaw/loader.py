@@ -15,14 +15,11 @@ from datetime import date
 from typing import Any, Optional
 
 import attrs
-import cattrs
-from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
-from cattrs.gen import make_dict_structure_fn, override
 
 from . import dates as _dates
 from .dates import Alternative, DateError, UncertainDate
 from .model import (
-    DESIGNATIONS, LIABILITIES, MEASURE_KINDS, STATUSES, CHOICES, PATTERN_KINDS, VOCAB_SECTIONS, CorpusInfo, Dates, Effect, Measure, Pattern, Rule,
+    DESIGNATIONS, LIABILITIES, MEASURE_KINDS, SOURCE_KINDS, STATUSES, CHOICES, PATTERN_KINDS, VOCAB_SECTIONS, CorpusInfo, Dates, Effect, Measure, Pattern, Rule,
     LANGUAGE_CODE, Source, SourceRef, Titles, VocabEntry, is_slug, words_problem,
 )
 from .problems import Problem, suggest
@@ -191,18 +188,9 @@ def _is_tuple(t) -> bool:
     return getattr(t, "__origin__", None) is tuple
 
 
-def _tuple_hook_factory(t):
-    inner = t.__args__[0]
-
-    def hook(value, _type):
-        if not isinstance(value, list):
-            raise TypeError(f"expected a list, found {_describe(value)}")
-        return converter.structure(value, list[inner])  # type: ignore[valid-type]
-
-    return hook
-
-
-def _make_converter() -> cattrs.Converter:
+def _make_converter():
+    import cattrs
+    from cattrs.gen import make_dict_structure_fn, override
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(str, _structure_text)
     conv.register_structure_hook(int, _structure_int)
@@ -231,11 +219,21 @@ def _list_to_tuple(conv, t):
     return hook
 
 
-converter = _make_converter()
+_CONVERTER = None
+
+
+def converter():
+    """The cattrs converter, made the first time a file needs it: plainly right files are
+    built without it (the direct path below), so a corpus of them never imports cattrs."""
+    global _CONVERTER
+    if _CONVERTER is None:
+        _CONVERTER = _make_converter()
+    return _CONVERTER
 
 
 def _leaves(exc, path=()):
     """(path, exception) for each leaf of a cattrs validation error."""
+    from cattrs.errors import ClassValidationError, IterableValidationError
     if isinstance(exc, (ClassValidationError, IterableValidationError)):
         with_notes, without = exc.group_exceptions()
         for sub, note in with_notes:
@@ -273,9 +271,12 @@ def _value_problem(relpath: str, node, line: int, where: str, exc: Exception) ->
 
 
 def structure(raw, cls, relpath: str, problems: list[Problem]):
-    """``converter.structure`` with every failure turned into a located Problem."""
+    """``converter().structure`` with every failure turned into a located Problem."""
+    conv = converter()
+    from cattrs.errors import (ClassValidationError, ForbiddenExtraKeysError,
+                               IterableValidationError)
     try:
-        return converter.structure(raw, cls)
+        return conv.structure(raw, cls)
     except (ClassValidationError, IterableValidationError) as e:
         for path, exc in _leaves(e):
             node, line = locate(raw, path)
@@ -331,7 +332,7 @@ def structure(raw, cls, relpath: str, problems: list[Problem]):
 # measures, vocabulary entries and source citations that are plainly right are built directly
 # here, and anything the direct path does not expect (an unknown or missing field, a value of
 # the wrong type or not among the choices, a date it cannot parse) raises _Decline and goes
-# the cattrs way, which gives the same objects and every message. tests/test_loader_direct.py
+# the cattrs way, which gives the same objects and every message. tests/test_fast_paths.py
 # checks the two build equal objects.
 
 class _Decline(Exception):
@@ -453,6 +454,29 @@ def _direct_measure(data: LMap) -> Measure:
     return Measure(ident, title, kind, status, made, _d_refs(get("sources")),
                    _d_text(get("number")), titles, _d_text(get("note")),
                    tuple(_d_effect(e) for e in effects))
+
+
+_SOURCE_FIELDS = frozenset(("citation", "kind", "url", "published", "document", "footnote",
+                            "passage", "note"))
+_SOURCE_KIND_SET = frozenset(SOURCE_KINDS)
+
+
+def _direct_source(body) -> Source:
+    if body.__class__ is not LMap or not body.keys() <= _SOURCE_FIELDS:
+        raise _Decline
+    get = body.get
+    citation, kind, footnote = get("citation"), get("kind"), get("footnote")
+    if citation.__class__ is not str or kind.__class__ is not str or \
+            kind not in _SOURCE_KIND_SET:
+        raise _Decline
+    if footnote is not None:
+        try:
+            footnote = _structure_int(footnote, int)
+        except TypeError:
+            raise _Decline from None
+    return Source(citation, kind, _d_text(get("url")), _d_date(get("published")),
+                  _d_text(get("document")), footnote, _d_text(get("passage")),
+                  _d_text(get("note")))
 
 
 def _direct_vocab(body) -> VocabEntry:
@@ -816,7 +840,10 @@ def _load_sources(corpus: RawCorpus, rel: str, data) -> None:
                                            f"(also at {_place(first, ident)})"))
             continue
         corpus.sources_where[ident] = (rel, data)
-        src = _structure_at(body, Source, rel, line, corpus.problems)
+        try:
+            src = _direct_source(body)
+        except _Decline:
+            src = _structure_at(body, Source, rel, line, corpus.problems)
         if src is not None:
             corpus.sources[ident] = src
         else:
@@ -906,7 +933,10 @@ def _load_rule(corpus: RawCorpus, rel: str, data) -> None:
             problems.append(Problem(rel, data.lines["then"], "a rule cannot derive category facts"))
     sources = ()
     if "sources" in data:
-        sources = structure(data["sources"], tuple[SourceRef, ...], rel, problems) or ()
+        try:
+            sources = _d_refs(data["sources"])
+        except _Decline:
+            sources = structure(data["sources"], tuple[SourceRef, ...], rel, problems) or ()
     if len(problems) > before:
         return
     corpus.rules[ident] = Rule(id=ident, when=tuple(patterns), then=then,

@@ -19,12 +19,10 @@ import os
 from sys import intern
 import re
 
-import yaml
-
-try:  # the C parser is several times faster
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - libyaml missing
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+# PyYAML, imported the first time a file goes the general way (see _general_reader): a corpus
+# of plainly written files is read without it.
+yaml = None
+_Loader = None  # libyaml's C parser where available (several times faster)
 
 MAX_BYTES = 1 << 20
 MAX_DEPTH = 40
@@ -91,6 +89,7 @@ def parse(text: str):
 
 def parse_general(text: str):
     """``parse`` without the fast path: libyaml's event stream, for any YAML (NUL-free)."""
+    _general_reader()
     try:
         loader = _Loader(text)
     except (UnicodeError, ValueError) as e:  # e.g. a lone surrogate in a str given directly
@@ -145,6 +144,7 @@ def _line_map(text: str):
 def _own_problem(text: str):
     """The first problem kzlaw's own checks find in ``text``, read with the pure-Python
     parser (which streams events with no depth limit of its own), or None."""
+    _general_reader()
     loader = yaml.SafeLoader(text)
     try:
         _build(loader, _line_map(text))
@@ -157,11 +157,23 @@ def _own_problem(text: str):
     return None
 
 
-_SCALAR = yaml.ScalarEvent
-_MAP_START = yaml.MappingStartEvent
-_SEQ_START = yaml.SequenceStartEvent
-_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
-_SKIP = (yaml.StreamStartEvent, yaml.DocumentEndEvent)
+_SCALAR = _MAP_START = _SEQ_START = _ENDS = _SKIP = None  # PyYAML's event classes
+
+
+def _general_reader() -> None:
+    """Import PyYAML and its event classes, once."""
+    global yaml, _Loader, _SCALAR, _MAP_START, _SEQ_START, _ENDS, _SKIP
+    if yaml is not None:
+        return
+    import yaml as pyyaml
+    if _Loader is None:  # (a test may have put a stand-in parser here)
+        _Loader = getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)
+    _SCALAR = pyyaml.ScalarEvent
+    _MAP_START = pyyaml.MappingStartEvent
+    _SEQ_START = pyyaml.SequenceStartEvent
+    _ENDS = (pyyaml.MappingEndEvent, pyyaml.SequenceEndEvent)
+    _SKIP = (pyyaml.StreamStartEvent, pyyaml.DocumentEndEvent)
+    yaml = pyyaml
 
 
 def _build(loader, fix=None):
