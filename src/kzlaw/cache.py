@@ -36,7 +36,6 @@ import math
 import os
 import stat
 import sys
-import tempfile
 import time
 from array import array
 from itertools import chain, repeat
@@ -376,6 +375,7 @@ def store(root: str, corpus, before: tuple, stamp_ns: int, fixed: bool = False) 
         return False
     tmp = None
     try:
+        import tempfile  # only a run that writes the cache needs it
         fd, tmp = tempfile.mkstemp(prefix=".kzlaw-cache-", dir=folder)  # 0600
         with os.fdopen(fd, "wb") as f:
             f.write(MAGIC + fmt.frame(header) + fmt.frame(compiled) + fmt.frame(rest))
