@@ -85,12 +85,8 @@ class Corpus:
                 gc.enable()
 
     def _build(self, raw: RawCorpus, timeline: bool = True) -> None:
-        from .check import line_skeleton
-        # Keep only the line numbers of the files, not their parsed text.
-        shared: dict = {}
-        raw.measure_files = {mid: (rel, line_skeleton(data, shared))
-                             for mid, (rel, data) in raw.measure_files.items()}
-        del shared
+        # (The loader kept only the measure files' lines, shared between files laid out
+        # alike: see loader._load_measure.)
         # Where each vocabulary id and source is defined (a parsed file of its folder) served
         # only the checks' line numbers: a checked corpus keeps none of those files.
         raw.vocabulary_where, raw.sources_where = {}, {}

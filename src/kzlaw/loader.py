@@ -664,13 +664,14 @@ def _load_raw(root: str) -> RawCorpus:
                 if corpus.sources_file[1] is None:
                     corpus.sources_file = (rel, data)
                 _load_sources(corpus, rel, data)
+    shapes: dict = {}  # see _load_measure
     for rel in measure_paths:
         data, ok = _read(root, rel, problems)
         if not ok or not _top_mapping(rel, data, []):
             corpus.broken.add(_broken_key(rel))
         if not ok:
             continue
-        _load_measure(corpus, rel, data)
+        _load_measure(corpus, rel, data, shapes)
     for rel in rule_paths:
         data, ok = _read(root, rel, problems)
         if ok:
@@ -850,7 +851,8 @@ def _load_sources(corpus: RawCorpus, rel: str, data) -> None:
             corpus.broken.add("source:" + ident)
 
 
-def _load_measure(corpus: RawCorpus, rel: str, data) -> None:
+def _load_measure(corpus: RawCorpus, rel: str, data, shapes: Optional[dict] = None) -> None:
+    """``shapes``: the Lines already kept for this corpus (files laid out alike share one)."""
     problems = corpus.problems
     parts = rel.split("/")
     if len(parts) != 3 or not (len(parts[1]) == 4 and parts[1].isascii() and parts[1].isdigit()):
@@ -877,7 +879,7 @@ def _load_measure(corpus: RawCorpus, rel: str, data) -> None:
         # Only the lines are kept, not the parsed text: a corpus's files are never all in
         # memory at once (check.py reads a file again for a line its Lines does not keep).
         from .check import line_skeleton
-        corpus.measure_files[ident] = (rel, line_skeleton(data))
+        corpus.measure_files[ident] = (rel, line_skeleton(data, shapes))
 
 
 RULE_FIELDS = ("id", "description", "sources", "note", "when", "then", "check")

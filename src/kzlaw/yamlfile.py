@@ -590,17 +590,14 @@ def _fast(text: str):
             value = _fast_value(rest, lineno, flow)
             if value is _DECLINE:
                 return _DECLINE
-        elif rest in _NULLS:
-            value = None
         elif rest in _BLOCK_STYLES:  # a block text: its lines follow
             block = [target, key, rest, top[0], [], 0]
             budget -= 1
             continue
-        elif (first not in _PLAIN_FIRST and not (first > "\x7f" and first.isalpha())) \
-                or ": " in rest or rest[-1] == ":":
-            return _DECLINE
         else:
-            value = intern(rest) if len(rest) <= 80 else rest
+            value = _fast_plain(rest)
+            if value is _DECLINE:
+                return _DECLINE
         budget -= 1
         target[key] = value
     if block is not None and not _end_block(block, block[5] > 0):

@@ -140,7 +140,7 @@ MUTANTS = {
 FAST_TESTS = "tests/test_fast_paths.py"
 FAST_PATH_MUTANTS = {
     "fast-plain-with-colon-space": (
-        "yamlfile.py", 'or ": " in rest or rest[-1] == ":":', 'or rest[-1] == ":":',
+        "yamlfile.py", 'or ": " in text or text[-1] == ":":', 'or text[-1] == ":":',
         "the fast reader takes 'a: b: c' as text", FAST_TESTS),
     "fast-comment-after-value": (
         "yamlfile.py", 'if " #" in text:', 'if False:',
@@ -162,8 +162,8 @@ FAST_PATH_MUTANTS = {
         "if False:\n        return _DECLINE",
         "the fast reader takes tabs, CR and non-ASCII text as it finds them", FAST_TESTS),
     "fast-plain-any-start": (
-        "yamlfile.py", "        elif (first not in _PLAIN_FIRST and not (first > \"\\x7f\" and "
-        "first.isalpha())) \\\n                or", "        elif False \\\n                or",
+        "yamlfile.py", "    if (text[0] not in _PLAIN_FIRST and not (text[0] > \"\\x7f\" and "
+        "text[0].isalpha())) \\\n            or", "    if False \\\n            or",
         "the fast reader takes a value starting with & * ! | > as plain text", FAST_TESTS),
     "fast-bare-line": (
         "yamlfile.py", "if not dash and not key:\n            if rest:\n"
