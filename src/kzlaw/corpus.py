@@ -90,6 +90,8 @@ class Corpus:
         # Where each vocabulary id and source is defined (a parsed file of its folder) served
         # only the checks' line numbers: a checked corpus keeps none of those files.
         raw.vocabulary_where, raw.sources_where = {}, {}
+        raw.vocabulary_file = (raw.vocabulary_file[0], None)
+        raw.sources_file = (raw.sources_file[0], None)
         self.raw = raw
         self.root = raw.root
         self.info = raw.info
@@ -99,16 +101,18 @@ class Corpus:
         self.vocabulary = raw.vocabulary
         self.holdings, self.events, self.changes = build_holdings(raw.measures.values())
         _check_end_causes(raw, self.holdings)
-        self.holdings_by_fact: dict[tuple, list] = {}
+        by_fact: dict[tuple, list] = {}
         for h in self.holdings:
-            self.holdings_by_fact.setdefault(h.fact, []).append(h)
+            by_fact.setdefault(h.fact, []).append(h)
+        # each fact's holdings, in their order (a tuple: no room kept for more)
+        self.holdings_by_fact: dict[tuple, tuple] = {k: tuple(v) for k, v in by_fact.items()}
+        del by_fact
         base = FactIndex()
         for key in sorted(self.holdings_by_fact, key=fact_order):
             hs = self.holdings_by_fact[key]
             possible = ds.union(*(h.possible for h in hs))
             if possible:
                 base.add(key, certain_set(hs), possible)
-        self.base_keys = set(base.sets)
         for section, entries in sorted(self.vocabulary.items()):
             for ident in sorted(entries):
                 for cat in entries[ident].categories:
