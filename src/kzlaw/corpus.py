@@ -101,12 +101,9 @@ class Corpus:
         self.vocabulary = raw.vocabulary
         self.holdings, self.events, self.changes = build_holdings(raw.measures.values())
         _check_end_causes(raw, self.holdings)
-        by_fact: dict[tuple, list] = {}
+        self.holdings_by_fact: dict[tuple, list] = {}
         for h in self.holdings:
-            by_fact.setdefault(h.fact, []).append(h)
-        # each fact's holdings, in their order (a tuple: no room kept for more)
-        self.holdings_by_fact: dict[tuple, tuple] = {k: tuple(v) for k, v in by_fact.items()}
-        del by_fact
+            self.holdings_by_fact.setdefault(h.fact, []).append(h)
         base = FactIndex()
         for key in sorted(self.holdings_by_fact, key=fact_order):
             hs = self.holdings_by_fact[key]
