@@ -197,3 +197,18 @@ def test_the_timeline_compiled_fact_by_fact_is_the_one_compiled_at_once(which, s
     for day in days[:: max(1, len(days) // 60)] + [days[-1]]:
         for d in (day - 1, day):
             assert list(got.at(d).facts()) == list(want.at(d).facts())
+
+
+def test_importing_kzlaw_and_loading_without_the_cache_imports_no_cache_or_subprocess():
+    import subprocess
+    import sys
+    code = ("import sys, kzlaw; c = kzlaw.load(); c.at('2012-06-01').facts(); "
+            "print(sorted(m for m in ('kzlaw.cache', 'kzlaw.cachefile', 'subprocess', "
+            "'hashlib') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env={**os.environ, "KZLAW_DATA": REPO}).stdout
+    assert out.strip() == "[]"
+    code = "import kzlaw; c = kzlaw.load(); print(c.commit is None or len(c.commit) >= 40)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env={**os.environ, "KZLAW_DATA": REPO}).stdout
+    assert out.strip() == "True"  # the commit is still found when asked

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import gc
 import os
-import subprocess
 from datetime import date
 from typing import TYPE_CHECKING, Optional, Union
 
-from . import cache as _cache
 from . import daysets as ds
 from .dates import NEG, POS, DateError, day_iso, parse_day
 from .engine import build_holdings, certain_set
@@ -349,6 +347,7 @@ def git_commit(folder: Optional[str]) -> Optional[str]:
     corpus files differ from it), or None: not a checkout, no git, or git too slow."""
     if not folder:
         return None
+    import subprocess  # only asked for when an answer is cited
     env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", LC_ALL="C")
 
     def git(*args):
@@ -429,7 +428,10 @@ def load(path: Optional[str] = None, cache: bool = False) -> Corpus:
     ``cache=True`` a compiled copy in the user's cache folder is used when the files are
     unchanged (see ``cache.py``); the command line does this unless ``--no-cache``."""
     root = resolve_path(path)
-    use_cache = cache and not _cache.disabled()
+    use_cache = False
+    if cache:  # only a load that may use the compiled cache imports it (and hashlib, json)
+        from . import cache as _cache
+        use_cache = not _cache.disabled()
     if use_cache:
         _cache.racy_seconds()  # a bad KZLAW_CACHE_RACY_SECONDS is refused before any work
         stamp = _cache.now_ns()
