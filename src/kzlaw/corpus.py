@@ -177,11 +177,11 @@ class Corpus:
         shared: dict = {}
         intern = shared.setdefault
 
-        def plain(v):
+        def plain(v):  # (keyed by the plain tuple, so that the FactValue goes at once)
             if v is None:
                 return None
-            return intern(v, (v[0], intern(v[1], v[1]), intern(v[2], v[2]),
-                              intern(v[3], v[3])))
+            t = (v[0], intern(v[1], v[1]), intern(v[2], v[2]), intern(v[3], v[3]))
+            return intern(t, t)
 
         segments = {key: ([s for s, _ in segs], [plain(v) for _, v in segs])
                     for key, segs in self._fact_segments()}
