@@ -74,10 +74,11 @@ def test_a_planted_file_with_valid_digests_runs_no_code(env, tmp_path):
     cached(root)
     path = cache.cache_path(root)
     data = open(path, "rb").read()
-    header, compiled, _rest = _split(data)
+    header, compiled, _rest, facts = _split(data)
     fields = (header["root"], header["code"], header["manifest"])
     header["rest"] = cachefile.bind(fields, EVIL)
-    _write(path, header, compiled, EVIL)
+    header["facts"] = cachefile.bind(fields, EVIL)
+    _write(path, header, compiled, EVIL, EVIL)
     c = cached(root)
     assert is_hit(c)
     assert c.explain(*KEY, at="2000-06-01") == truth
@@ -87,17 +88,17 @@ def test_a_planted_file_with_valid_digests_runs_no_code(env, tmp_path):
 def _split(data: bytes):
     assert data.startswith(cachefile.MAGIC)
     at, out = len(cachefile.MAGIC), []
-    for _ in range(3):
+    for _ in range(4):
         n = int.from_bytes(data[at:at + 8], "big")
         out.append(data[at + 8:at + 8 + n])
         at += 8 + n
     assert at == len(data)
-    return json.loads(out[0]), out[1], out[2]
+    return json.loads(out[0]), out[1], out[2], out[3]
 
 
-def _write(path, header: dict, compiled: bytes, rest: bytes):
+def _write(path, header: dict, compiled: bytes, rest: bytes, facts: bytes):
     with open(path, "wb") as f:
-        f.write(cachefile.MAGIC + frames(cachefile.dumps(header), compiled, rest))
+        f.write(cachefile.MAGIC + frames(cachefile.dumps(header), compiled, rest, facts))
 
 
 def test_a_cache_swapped_between_two_corpora_is_not_used(env, tmp_path):
@@ -116,10 +117,10 @@ def test_a_cache_swapped_between_two_corpora_is_not_used(env, tmp_path):
     assert not is_hit(c) and answers(c) == truth
     # swapped with the header rewritten to claim this corpus: the frames' digests do not verify
     my_header = _split(mine)[0]
-    their_header, compiled, rest = _split(theirs)
+    their_header, compiled, rest, facts = _split(theirs)
     for field in ("root", "code", "manifest"):
         their_header[field] = my_header[field]
-    _write(cache.cache_path(root), their_header, compiled, rest)
+    _write(cache.cache_path(root), their_header, compiled, rest, facts)
     c = cached(root)
     assert not is_hit(c) and answers(c) == truth
     assert c.at("2000-06-01").status("prohibition", "x") == "absent"
@@ -293,18 +294,23 @@ def test_fuzz_damaged_files_are_ignored(valid, monkeypatch, ops):
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
-@given(ops=edits, frame=st.sampled_from([1, 2]))
+@given(ops=edits, frame=st.sampled_from([1, 2, 3]))
 def test_fuzz_damaged_frames_with_valid_digests_decode_or_are_refused(valid, monkeypatch,
                                                                        ops, frame):
     """The decoders themselves, past the digests (as a forger would): damage to the compiled
-    timeline or the rest of the corpus either decodes to plain data or is refused; nothing
-    else escapes (no crash, no code)."""
-    header, compiled, rest = _split(valid[2])
-    parts = [compiled, rest]
+    timeline, the rest of the corpus or the facts' parts either decodes to plain data or is
+    refused; nothing else escapes (no crash, no code)."""
+    header, compiled, rest, facts = _split(valid[2])
+    parts = [compiled, rest, facts]
     parts[frame - 1] = _apply(parts[frame - 1], ops)
-    fields = (header["root"], header["code"], header["manifest"])
-    header["compiled"] = cachefile.bind(fields, parts[0])
-    header["rest"] = cachefile.bind(fields, parts[1])
+    try:
+        index, docs = cachefile.read_fact_parts(parts[2])
+        for name, where in index.items():
+            for key, span in where.items():
+                assert type(key) is tuple and len(key) == 3
+                cachefile.decode_fact_part(docs, span, name)
+    except cachefile.CacheFormatError:
+        pass
     try:
         timeline, extra = cachefile._frames(parts[0], 1)
         segments, _every = cachefile.decode_compiled(timeline)

@@ -271,6 +271,29 @@ def test_direct_measures_equal_cattrs_on_real_and_generated_files(synth_corpus):
     assert taken >= 0.9 * len(docs)
 
 
+def test_measures_built_sharing_equal_parts_equal_those_built_alone(synth_corpus):
+    """One corpus's measures share equal citations, lists of them and dates blocks (one dict
+    for the whole load): each is still exactly what its file says, and equal parts are one
+    object."""
+    docs = measure_documents(REPO) + measure_documents(synth_corpus)
+    shared: dict = {}
+    built = [(direct_or_none(d, lambda d: loader._direct_measure(d, shared)), direct_or_none(d))
+             for d in docs]
+    assert sum(got is not None for got, _ in built) >= 0.9 * len(docs)
+    parts: dict = {}
+    refs = 0
+    for got, alone in built:
+        assert got == alone
+        if got is None:
+            continue
+        effects = got.effects + tuple(e.with_ for e in got.effects if e.with_ is not None)
+        cited = got.sources + tuple(r for e in effects for r in e.sources)
+        refs += len(cited)
+        for part in (got.dates, got.sources, *cited, *(e.sources for e in effects)):
+            assert parts.setdefault(part, part) is part  # an equal one met before is this one
+    assert len({id(p) for p in parts if type(p).__name__ == "SourceRef"}) < refs
+
+
 VALUES = [None, "", "x", "bad id", "law", "enacted", "reported", "criminal", "terrorist", "2001",
           "2001-13", "[..2001]", "2001-02-30", "s1", {}, [], ["a"], {"date": "2001"},
           {"date": "2001", "ref": "s1"}, [{"date": "2001", "ref": "s1"},

@@ -14,7 +14,8 @@ beside OpenFisca on the same prohibitions (``bench_openfisca.py``), and ``--chec
 ``--scale N`` ``kzlaw check`` against the YAML parse floor and the peak memory of N measures,
 on the corpora of ``synth_independent`` (``bench_check.py``). ``python -m kzlaw.bench --cli [N ...]
 [--data FOLDER] [--against SRC]`` times a warm ``kzlaw in-force`` printing its full table,
-beside its target, Python's start with ``import kzlaw`` and another kzlaw's ``src``, in one run.
+and a warm ``kzlaw diff`` a month apart, beside the target, Python's start with ``import kzlaw``
+and another kzlaw's ``src``, in one run.
 """
 
 from __future__ import annotations
@@ -186,32 +187,37 @@ def warm_cli(n: int, runs: int) -> float:
 IN_FORCE_TARGET = 0.5  # seconds, wall (issue 15)
 
 
-def _timed_child(cmd: list[str], env: dict) -> tuple[float, float]:
-    """(wall, CPU) seconds of one run of ``cmd``, its output thrown away; CPU is the child's
-    user + system time."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+def _timed_child(cmd: list[str], env: dict) -> tuple[float, float, float]:
+    """(wall, CPU seconds, peak memory MB) of one run of ``cmd``, its output thrown away; CPU
+    is the child's user + system time, memory its peak resident set."""
     t = time.perf_counter()
-    subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, check=True)
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL)
+    _pid, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise subprocess.CalledProcessError(proc.returncode, cmd)
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def cli_in_force(folder: str, day: str, runs: int, against: str | None = None) -> dict:
-    """Median wall and CPU of ``kzlaw in-force DAY`` on ``folder`` with a warm cache, beside
-    Python's own start with ``import kzlaw`` and, with ``against`` (the ``src`` folder of
-    another kzlaw, e.g. ``git archive REV src``), that kzlaw on the same corpus; all
-    interleaved in one run. Each kzlaw keeps its own cache folder, and the first run of each
-    writes its bytecode, as an installed package has it."""
+def cli_in_force(folder: str, day: str, runs: int, against: str | None = None,
+                 diff: tuple[str, str] = ("2010-06-01", "2010-07-01")) -> dict:
+    """Median wall, CPU and peak memory of ``kzlaw in-force DAY`` and of ``kzlaw diff A B``
+    on ``folder`` with a warm cache, beside Python's own start with ``import kzlaw`` and, with
+    ``against`` (the ``src`` folder of another kzlaw, e.g. ``git archive REV src``), that
+    kzlaw on the same corpus; all interleaved in one run. Each kzlaw keeps its own cache
+    folder, and the first run of each writes its bytecode, as an installed package has it."""
     env = dict(os.environ)
     env.pop("KZLAW_NO_CACHE", None)
-    sides = {"kzlaw in-force": ([sys.executable, "-m", "kzlaw", "--data", folder, "in-force",
-                                 day], env),
+    kzlaw = [sys.executable, "-m", "kzlaw", "--data", folder]
+    sides = {"kzlaw in-force": (kzlaw + ["in-force", day], env),
+             "kzlaw diff": (kzlaw + ["diff", *diff], env),
              "python -c 'import kzlaw'": ([sys.executable, "-c", "import kzlaw"], env)}
     if against:
         other = dict(env, PYTHONPATH=os.path.abspath(against),
                      KZLAW_CACHE_DIR=os.path.join(tempfile.gettempdir(), "kzlaw-bench-cli-cache"))
         sides["previous kzlaw in-force"] = (sides["kzlaw in-force"][0], other)
+        sides["previous kzlaw diff"] = (sides["kzlaw diff"][0], other)
     for cmd, e in sides.values():  # fills the cache, writes the bytecode
         warm = {k: v for k, v in e.items() if k != "PYTHONDONTWRITEBYTECODE"}
         subprocess.run(cmd, env=warm, stdout=subprocess.DEVNULL, check=True)
@@ -220,48 +226,62 @@ def cli_in_force(folder: str, day: str, runs: int, against: str | None = None) -
     for _ in range(max(3, runs)):
         for name, (cmd, e) in sides.items():
             times[name].append(_timed_child(cmd, e))
-    out = {"folder": folder, "day": day, "runs": max(3, runs)}
-    for name, pairs in times.items():
-        out[name] = {"wall": statistics.median(w for w, _c in pairs),
-                     "cpu": statistics.median(c for _w, c in pairs)}
+    out = {"folder": folder, "day": day, "diff": list(diff), "runs": max(3, runs)}
+    for name, runs_ in times.items():
+        out[name] = {"wall": statistics.median(w for w, _c, _m in runs_),
+                     "cpu": statistics.median(c for _w, c, _m in runs_),
+                     "peak_mb": max(m for _w, _c, m in runs_)}
     return out
 
 
 def cli_main(argv: list[str]) -> int:
     """``python -m kzlaw.bench --cli [N ...] [--data FOLDER] [--against SRC] [--runs K]``."""
     p = argparse.ArgumentParser(prog="python -m kzlaw.bench --cli",
-                                description="a warm `kzlaw in-force` at N measures, full table")
+                                description="a warm `kzlaw in-force` at N measures, full table, "
+                                            "and a warm `kzlaw diff`")
     p.add_argument("sizes", nargs="*", type=int,
                    help="synthetic corpora of N measures (kzlaw.synth; 40,000 unless --data)")
     p.add_argument("--data", action="append", default=[], help="also this corpus folder")
     p.add_argument("--day", default="2010-06-01")
+    p.add_argument("--diff", nargs=2, default=["2010-06-01", "2010-07-01"],
+                   metavar=("DATE_A", "DATE_B"), help="the days of the diff (a month apart)")
     p.add_argument("--against", help="the src folder of another kzlaw to compare with")
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
     sizes = args.sizes or ([] if args.data else [40000])
     folders = [corpus_dir(n) for n in sizes] + args.data
-    results = [cli_in_force(f, args.day, args.runs, args.against) for f in folders]
+    results = [cli_in_force(f, args.day, args.runs, args.against, tuple(args.diff))
+               for f in folders]
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
+
+    def figures(r: dict) -> str:
+        return f"{_fmt_s(r['wall'])} (CPU {_fmt_s(r['cpu'])}, {r['peak_mb']:.0f} MB)"
+
+    def versus(prev: dict, mine: dict) -> str:
+        return (f"{prev['wall'] / mine['wall']:.2f}x wall, {prev['cpu'] / mine['cpu']:.2f}x "
+                f"CPU, {prev['peak_mb'] / mine['peak_mb']:.2f}x memory")
+
     rows = []
     for r in results:
         mine, start = r["kzlaw in-force"], r["python -c 'import kzlaw'"]
-        row = [r["folder"], f"{_fmt_s(mine['wall'])} (CPU {_fmt_s(mine['cpu'])})",
+        row = [r["folder"], figures(mine),
                f"{_fmt_s(IN_FORCE_TARGET)}: {'met' if mine['wall'] <= IN_FORCE_TARGET else 'not met'}",
-               f"{mine['wall'] / start['wall']:.1f}x ({_fmt_s(start['wall'])})"]
+               f"{mine['wall'] / start['wall']:.1f}x ({_fmt_s(start['wall'])})",
+               figures(r["kzlaw diff"])]
         if "previous kzlaw in-force" in r:
-            prev = r["previous kzlaw in-force"]
-            row.append(f"{prev['wall'] / mine['wall']:.2f}x wall, {prev['cpu'] / mine['cpu']:.2f}x "
-                       f"CPU ({_fmt_s(prev['wall'])}, CPU {_fmt_s(prev['cpu'])})")
+            row.append(versus(r["previous kzlaw in-force"], mine))
+            row.append(versus(r["previous kzlaw diff"], r["kzlaw diff"]))
         rows.append(row)
-    head = ["corpus", "warm `kzlaw in-force` (wall)", "target (wall)", "/ python -c 'import kzlaw'"]
+    head = ["corpus", "warm `kzlaw in-force` (wall)", "target (wall)",
+            "/ python -c 'import kzlaw'", f"warm `kzlaw diff {' '.join(args.diff)}`"]
     if args.against:
-        head.append("previous / this")
+        head += ["in-force: previous / this", "diff: previous / this"]
     print(tabulate(rows, headers=head, tablefmt="github", disable_numparse=True))
-    print(f"\nmedian of {results[0]['runs'] if results else 0} interleaved runs; load average "
-          "at the end: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
+    print(f"\nmedian of {results[0]['runs'] if results else 0} interleaved runs (memory: the "
+          "largest); load average at the end: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
     return 0
 
 

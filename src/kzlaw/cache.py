@@ -38,6 +38,7 @@ import stat
 import sys
 import time
 from array import array
+from collections.abc import Mapping
 from itertools import chain, repeat
 from operator import attrgetter
 from typing import NamedTuple
@@ -248,9 +249,10 @@ def _open_private(path: str):
 
 def load(root: str, current: tuple):
     """The cached Corpus for ``root`` if it was stored for exactly the files of the manifest
-    ``current``, else None. The compiled timeline is decoded at once; the rest of the corpus
-    (measures, holdings, derivations: what explain, show and history need) only when first
-    used, so a point query pays for the timeline alone."""
+    ``current``, else None. The compiled timeline is decoded at once; each fact's holdings
+    and derivations (what a diff and an explanation read) when a question first asks about
+    the fact; the rest of the corpus (measures, events, sources: what show, history and the
+    reports need) only when first used, so a question pays for what it reads."""
     if usable_dir(root, create=False) is None:
         return None
     path = cache_path(root)
@@ -264,7 +266,7 @@ def load(root: str, current: tuple):
                 return None
             at = len(MAGIC)
             sizes = []
-            for i in range(3):
+            for i in range(4):
                 size = int.from_bytes(_read_exact(f, 8), "big")
                 at += 8
                 if size <= 0 or at + size > total:
@@ -274,13 +276,13 @@ def load(root: str, current: tuple):
                     header = fmt.loads(_read_exact(f, size))
                 elif i == 1:
                     compiled_bytes = _read_exact(f, size)  # the timeline, its names, the info
-                else:  # the rest of the corpus is read only if it is needed
+                else:  # the facts' parts and the rest are read only if they are needed
                     f.seek(size, os.SEEK_CUR)
                 at += size
             if at != total:
                 return None
         if type(header) is not dict or set(header) != {"root", "code", "manifest",
-                                                          "compiled", "rest"}:
+                                                          "compiled", "rest", "facts"}:
             return None
         fields = _header_fields(root, code_fingerprint(), _key_digest(current))
         if (header["root"], header["code"], header["manifest"]) != fields:
@@ -304,29 +306,142 @@ def load(root: str, current: tuple):
     compiled = Compiled.__new__(Compiled)
     compiled.__setstate__({"segments": segments, "snapshot_every": every,
                            "names": extra["names"], "why": extra["why"]})
-    rest_at, rest_size = sizes[2]
-    rest_digest = header["rest"]
+    state: dict = {}  # the rest, once read
 
     def rest():
         """The rest of the corpus; if that part of the cache is damaged (or was replaced
         meanwhile), the corpus is loaded afresh from its files instead."""
-        state = None
-        try:
-            g = _open_private(path)
-            if g is not None:
-                with g:
-                    g.seek(rest_at)
-                    data = _read_exact(g, rest_size)
-                if fmt.bind(fields, data) == rest_digest:
-                    state = _without_gc(fmt.decode_value, fmt.loads(data))
-        except (OSError, fmt.CacheFormatError):
-            state = None
-        if not isinstance(state, dict) or "holdings_by_fact" not in state or \
-                not all(type(k) is str for k in state):
-            return Corpus(_fresh(root)).state_for_cache() | {"compiled": compiled, "info": info}
+        if state:
+            return state
+        got = None
+        data = _read_frame(path, sizes[2], fields, header["rest"])
+        if data is not None:
+            try:
+                got = _without_gc(fmt.decode_value, fmt.loads(data))
+            except fmt.CacheFormatError:
+                got = None
+        if not isinstance(got, dict) or not isinstance(got.get("holdings"), list) or \
+                not all(type(k) is str for k in got):
+            got = Corpus(_fresh(root)).state_for_cache() | {"compiled": compiled, "info": info}
+        else:  # as Corpus builds them: the holdings of each fact, in the holdings' order
+            by_fact: dict = {}
+            for h in got["holdings"]:
+                by_fact.setdefault(h.fact, []).append(h)
+            got["holdings_by_fact"] = by_fact
+        state.update(got)
         return state
 
-    return Corpus.from_cache(compiled, info, rest)
+    corpus = Corpus.from_cache(compiled, info, rest)
+    facts = _FactParts(path, sizes[3], fields, header["facts"], rest)
+    for name in fmt.FACT_PARTS:  # set, so that asking for them does not read the rest
+        corpus.__dict__[name] = _FactPart(name, facts)
+    return corpus
+
+
+def _read_frame(path: str, where: tuple, fields: tuple, digest: str):
+    """The bytes of a frame read later, if they still verify (the file may have been
+    replaced or damaged meanwhile), else None."""
+    try:
+        g = _open_private(path)
+        if g is None:
+            return None
+        with g:
+            g.seek(where[0])
+            data = _read_exact(g, where[1])
+    except (OSError, fmt.CacheFormatError):
+        return None
+    return data if fmt.bind(fields, data) == digest else None
+
+
+class _FactParts:
+    """The facts frame of a cache file, read and verified on first use; ``failed`` when it
+    cannot be (then the parts come from the rest of the corpus)."""
+
+    def __init__(self, path: str, where: tuple, fields: tuple, digest: str, rest):
+        self._args = (path, where, fields, digest)
+        self.rest = rest
+        self.index = None
+        self.docs = None
+        self.failed = False
+
+    def where(self, name: str):
+        if self.index is None and not self.failed:
+            data = _read_frame(*self._args)
+            try:
+                if data is None:
+                    raise fmt.CacheFormatError("unreadable")
+                self.index, self.docs = fmt.read_fact_parts(data)
+            except fmt.CacheFormatError:
+                self.failed = True
+        return None if self.failed else self.index[name]
+
+
+class _FactPart(Mapping):
+    """fact -> list (its holdings, or its derivations) of a cached corpus, as the dict of a
+    corpus built from its files: each fact's list decoded from the cache file the first time
+    it is asked for, then kept. If the cache cannot give it, the rest of the corpus does."""
+
+    def __init__(self, name: str, parts: _FactParts):
+        self._name = name
+        self._parts = parts
+        self._lists: dict = {}
+        self._eager = None  # the rest's dict, once the cache failed
+
+    def _fallback(self) -> dict:
+        if self._eager is None:
+            self._eager = self._parts.rest()[self._name]
+        return self._eager
+
+    def _entry(self, key):
+        """The fact's list, _MISSING for a fact without one."""
+        got = self._lists.get(key, _MISSING)
+        if got is not _MISSING or self._eager is not None:
+            return got if self._eager is None else self._eager.get(key, _MISSING)
+        where = self._parts.where(self._name)
+        if where is None:
+            return self._fallback().get(key, _MISSING)
+        span = where.get(key) if type(key) is tuple else None
+        if span is None:
+            return _MISSING
+        try:
+            got = fmt.decode_fact_part(self._parts.docs, span, self._name)
+        except fmt.CacheFormatError:
+            self._parts.failed = True
+            return self._fallback().get(key, _MISSING)
+        self._lists[key] = got
+        return got
+
+    def __getitem__(self, key):
+        got = self._entry(key)
+        if got is _MISSING:
+            raise KeyError(key)
+        return got
+
+    def get(self, key, default=None):
+        got = self._entry(key)
+        return default if got is _MISSING else got
+
+    def __contains__(self, key) -> bool:
+        return self._entry(key) is not _MISSING
+
+    def _keys(self):
+        if self._eager is None:
+            where = self._parts.where(self._name)
+            if where is not None:
+                return where
+        return self._fallback()
+
+    def __iter__(self):
+        return iter(self._keys())
+
+    def __len__(self) -> int:
+        return len(self._keys())
+
+    def __repr__(self) -> str:
+        return f"<{self._name} of a cached corpus: {len(self)} facts>"
+
+
+_MISSING = object()
 
 
 def _fresh(root: str):
@@ -365,11 +480,15 @@ def store(root: str, corpus, before: tuple, stamp_ns: int, fixed: bool = False) 
         c = corpus.compiled
         compiled = fmt.frame(fmt.encode_compiled(c)) + fmt.dumps(fmt.encode_value(
             {"info": corpus.info, "names": c.names, "why": c.why}))
-        rest = fmt.dumps(fmt.encode_value(corpus.state_for_cache()))
+        state = corpus.state_for_cache()
+        facts = fmt.encode_fact_parts({name: state[name] for name in fmt.FACT_PARTS})
+        del state["holdings_by_fact"]  # rebuilt from the holdings when read
+        rest = fmt.dumps(fmt.encode_value(state))
     except (TypeError, ValueError, OverflowError, RecursionError):  # a corpus the format cannot hold
         return False
     header = fmt.dumps({"root": fields[0], "code": fields[1], "manifest": fields[2],
-                        "compiled": fmt.bind(fields, compiled), "rest": fmt.bind(fields, rest)})
+                        "compiled": fmt.bind(fields, compiled), "rest": fmt.bind(fields, rest),
+                        "facts": fmt.bind(fields, facts)})
     folder = usable_dir(root, create=True)
     if folder is None:
         return False
@@ -378,7 +497,9 @@ def store(root: str, corpus, before: tuple, stamp_ns: int, fixed: bool = False) 
         import tempfile  # only a run that writes the cache needs it
         fd, tmp = tempfile.mkstemp(prefix=".kzlaw-cache-", dir=folder)  # 0600
         with os.fdopen(fd, "wb") as f:
-            f.write(MAGIC + fmt.frame(header) + fmt.frame(compiled) + fmt.frame(rest))
+            for part in (MAGIC, fmt.frame(header), fmt.frame(compiled), fmt.frame(rest),
+                         fmt.frame(facts)):
+                f.write(part)
         os.replace(tmp, cache_path(root))
         tmp = None
     except OSError:

@@ -8,15 +8,20 @@ raises ``CacheFormatError``.
 
 Layout::
 
-    MAGIC                       b"kzlaw-cache-7\\n"
-    3 frames                    8-byte big-endian length, then that many bytes of UTF-8 JSON:
-      header                    {"root", "code", "manifest", "compiled", "rest"}: the corpus's
-                                real path, kzlaw's code fingerprint, the SHA-256 of the corpus
-                                manifest, and the SHA-256 of each of the next two frames
+    MAGIC                       b"kzlaw-cache-8\\n"
+    4 frames                    8-byte big-endian length, then that many bytes:
+      header                    UTF-8 JSON {"root", "code", "manifest", "compiled", "rest",
+                                "facts"}: the corpus's real path, kzlaw's code fingerprint,
+                                the SHA-256 of the corpus manifest, and the SHA-256 of each of
+                                the next three frames
       compiled                  the compiled timeline: a frame of ``encode_compiled``, then
                                 the JSON of ``encode_value({"info", "names", "why"})``
-      rest                      everything else of the corpus (``encode_value``), read only
-                                when a question needs it
+      rest                      everything else of the corpus (``encode_value``) but its
+                                holdings by fact (rebuilt from its holdings), read only when a
+                                question needs it
+      facts                     each fact's holdings and derivations, one JSON document per
+                                fact (``encode_fact_parts``), read when a question asks about
+                                the fact: a diff, an explanation
     nothing after the last frame
 
 Each digest is taken over the header's corpus fields too (``bind``), so a frame from one
@@ -33,7 +38,7 @@ from array import array
 from datetime import date
 from operator import itemgetter
 
-MAGIC = b"kzlaw-cache-7\n"  # 7: tuples and facts grouped by length (read without a step per item)
+MAGIC = b"kzlaw-cache-8\n"  # 8: each fact's holdings and derivations in a frame of their own
 STATUSES = ("in-force", "uncertain")
 
 
@@ -580,5 +585,77 @@ def decode_value(doc):
         raise CacheFormatError(str(e)) from None
 
 
+# --- each fact's holdings and derivations -------------------------------------------------------
+#
+# What a diff or an explanation reads of the rest of the corpus: the holdings and derivations of
+# the facts it is about. Each fact's list is its own JSON document (``encode_value``, references
+# only within the fact), so a question decodes the facts it touches and nothing else:
+#
+#   frame: the index, UTF-8 JSON {part: [[kind, target, about, start, end], ...]} for each of
+#          FACT_PARTS, the facts in the order of the corpus's dict
+#   then the documents, one after another; a fact's is bytes start to end of them
+
+FACT_PARTS = {"holdings_by_fact": "Holding", "derivations": "Derivation"}
+
+
+def encode_fact_parts(parts: dict) -> bytes:
+    """The frame of ``parts`` (each of FACT_PARTS: fact -> list); ``TypeError`` for anything
+    outside the format."""
+    by_class = {spec[0]: (name, spec[1], spec[2]) for name, spec in table().items()}
+    index: dict = {}
+    docs: list = []
+    at = 0
+    for name in FACT_PARTS:
+        entries = index[name] = []
+        for key, items in parts[name].items():
+            if type(key) is not tuple or len(key) != 3 or type(key[0]) is not str or \
+                    type(key[1]) is not str or not (key[2] is None or type(key[2]) is str):
+                raise TypeError("a fact's key is not (kind, target, about)")
+            if type(items) is not list:
+                raise TypeError("a fact's part is not a list")
+            doc = dumps(_encoder(by_class)(items))
+            entries.append([key[0], key[1], key[2], at, at + len(doc)])
+            docs.append(doc)
+            at += len(doc)
+    return frame(dumps(index)) + b"".join(docs)
+
+
+def read_fact_parts(data: bytes) -> tuple[dict, memoryview]:
+    """``({part: {fact: (start, end)}}, documents)`` of a facts frame, every entry checked to
+    be a fact's key and a stretch of the documents; ``CacheFormatError`` else."""
+    head, docs = _frames(data, 1)
+    index = loads(head)
+    if type(index) is not dict or set(index) != set(FACT_PARTS):
+        raise CacheFormatError("bad facts index")
+    out = {}
+    for name in FACT_PARTS:
+        entries = index[name]
+        if type(entries) is not list:
+            raise CacheFormatError("bad facts index")
+        where = {}
+        for e in entries:
+            if type(e) is not list or len(e) != 5 or type(e[0]) is not str or \
+                    type(e[1]) is not str or not (e[2] is None or type(e[2]) is str) or \
+                    type(e[3]) is not int or type(e[4]) is not int or \
+                    not 0 <= e[3] <= e[4] <= len(docs):
+                raise CacheFormatError("bad facts index")
+            where[(e[0], e[1], e[2])] = (e[3], e[4])
+        if len(where) != len(entries):
+            raise CacheFormatError("duplicate fact")
+        out[name] = where
+    return out, memoryview(docs)
+
+
+def decode_fact_part(docs: memoryview, where: tuple, name: str) -> list:
+    """One fact's list of the part ``name`` (its holdings or derivations), every item an
+    instance of the part's class; ``CacheFormatError`` else."""
+    items = decode_value(loads(bytes(docs[where[0]:where[1]])))
+    cls = _spec(FACT_PARTS[name])[0]
+    if type(items) is not list or not all(type(x) is cls for x in items):
+        raise CacheFormatError(f"bad {name}")
+    return items
+
+
 __all__ = ["MAGIC", "CacheFormatError", "frame", "dumps", "loads", "bind", "manifest_digest",
-           "encode_compiled", "decode_compiled", "encode_value", "decode_value"]
+           "encode_compiled", "decode_compiled", "encode_value", "decode_value",
+           "FACT_PARTS", "encode_fact_parts", "read_fact_parts", "decode_fact_part"]

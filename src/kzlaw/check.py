@@ -194,6 +194,7 @@ def check_corpus(corpus: RawCorpus) -> list[Problem]:
     try:
         return _check_corpus(corpus)
     finally:
+        _VOCAB_IDS.clear()  # served the checks: a checked corpus keeps no copy of its ids
         if enabled:
             gc.enable()
 

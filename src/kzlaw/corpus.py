@@ -90,6 +90,8 @@ class Corpus:
         # Where each vocabulary id and source is defined (a parsed file of its folder) served
         # only the checks' line numbers: a checked corpus keeps none of those files.
         raw.vocabulary_where, raw.sources_where = {}, {}
+        raw.vocabulary_file = (raw.vocabulary_file[0], None)
+        raw.sources_file = (raw.sources_file[0], None)
         self.raw = raw
         self.root = raw.root
         self.info = raw.info
@@ -108,7 +110,6 @@ class Corpus:
             possible = ds.union(*(h.possible for h in hs))
             if possible:
                 base.add(key, certain_set(hs), possible)
-        self.base_keys = set(base.sets)
         for section, entries in sorted(self.vocabulary.items()):
             for ident in sorted(entries):
                 for cat in entries[ident].categories:

@@ -24,14 +24,18 @@ def span(start: int, end: int) -> DaySet:
 
 
 def normalize(ranges: Iterable[tuple[int, int]]) -> DaySet:
-    out: list[list[int]] = []
-    for s, e in sorted(r for r in ranges if r[0] < r[1]):
-        if out and s <= out[-1][1]:
-            if e > out[-1][1]:
-                out[-1][1] = e
+    # A range that is not merged with another is kept as the very tuple it was: the union of
+    # a fact's holdings then shares their ranges instead of holding copies.
+    out: list[tuple[int, int]] = []
+    for r in sorted(r for r in ranges if r[0] < r[1]):
+        if out and r[0] <= out[-1][1]:
+            if r[1] > out[-1][1]:
+                out[-1] = (out[-1][0], r[1])
+        elif r.__class__ is tuple:
+            out.append(r)
         else:
-            out.append([s, e])
-    return tuple((s, e) for s, e in out)
+            out.append((r[0], r[1]))
+    return tuple(out)
 
 
 def union(*sets: DaySet) -> DaySet:

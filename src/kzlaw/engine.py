@@ -40,17 +40,32 @@ _NO_KEYS: frozenset = frozenset()
 FactKey = tuple  # (kind, target, about)
 
 
-@attrs.frozen
+# Classes of which a corpus holds one object per measure, effect or date leave out the weak
+# reference slot (8 bytes each): nothing refers to them weakly.
+@attrs.frozen(weakref_slot=False)
 class Event:
-    key: tuple
+    key: tuple  # ("m", measure, field) or ("e", measure, effect, field): see EventTable
     earliest: int
     latest: int  # inclusive: on day d the event has certainly happened when latest <= d,
     # certainly not yet when earliest > d, and is undetermined when earliest <= d < latest
-    label: str  # e.g. "law-2011-religious-activity in_force"
     date: Optional[UncertainDate] = None
 
+    @property
+    def label(self) -> str:
+        """What the event is, in words: ``law-2011 in force``, ``law-2011 adopted (in
+        force)``, ``law-2011 expires``, ``law-2011#ban from``, ``law-2011#ban until``.
+        Made from the key when asked (a corpus has one event per dated field)."""
+        key = self.key
+        if key[0] == "m":
+            return f"{key[1]}{_MEASURE_LABELS[key[2]]}"
+        return f"{key[1]}#{key[2]} {key[3]}"
 
-@attrs.frozen
+
+_MEASURE_LABELS = {"in_force": " in force", "adopted": " adopted (in force)",
+                   "expires": " expires"}
+
+
+@attrs.frozen(weakref_slot=False)
 class Holding:
     """One establishing effect (or the effect an ``amends`` establishes) holding one fact,
     with the days it certainly and possibly holds on its own."""
@@ -104,26 +119,28 @@ def fact_key(eff: Effect) -> FactKey:
 
 
 class EventTable:
-    """Distinct dated events, one per (measure, field) or (measure, effect, field)."""
+    """Distinct dated events, one per (measure, field) or (measure, effect, field). Once
+    ``build_holdings`` is done the table forgets them (each holding and change keeps its own):
+    asking again makes an equal event."""
 
     def __init__(self):
         self.events: dict[tuple, Event] = {}
 
-    def get(self, key: tuple, date: UncertainDate, label: str) -> Event:
+    def get(self, key: tuple, date: UncertainDate) -> Event:
         ev = self.events.get(key)
         if ev is None:
-            ev = Event(key, date.earliest, date.latest, label, date)
+            ev = Event(key, date.earliest, date.latest, date)
             self.events[key] = ev
         return ev
 
     def measure_start(self, m: Measure) -> Event:
         if m.dates.in_force is not None:
-            return self.get(("m", m.id, "in_force"), m.dates.in_force, f"{m.id} in force")
-        return self.get(("m", m.id, "adopted"), m.dates.adopted, f"{m.id} adopted (in force)")
+            return self.get(("m", m.id, "in_force"), m.dates.in_force)
+        return self.get(("m", m.id, "adopted"), m.dates.adopted)
 
     def effect_start(self, m: Measure, eff: Effect) -> Event:
         if eff.from_ is not None:
-            return self.get(("e", m.id, eff.id, "from"), eff.from_, f"{m.id}#{eff.id} from")
+            return self.get(("e", m.id, eff.id, "from"), eff.from_)
         return self.measure_start(m)
 
 
@@ -144,9 +161,9 @@ def build_holdings(measures: Iterable[Measure]) -> tuple[list[Holding], EventTab
             kind = eff.kind
             if kind in ("repeals", "replaces", "amends"):
                 ev = events.effect_start(m, eff)
-                target = getattr(eff, kind)
-                enders.setdefault(target, []).append((ev, kind, f"{m.id}#{eff.id}"))
-                changes.append((ev, kind, f"{m.id}#{eff.id}", target))
+                target, by = getattr(eff, kind), f"{m.id}#{eff.id}"
+                enders.setdefault(target, []).append((ev, kind, by))
+                changes.append((ev, kind, by, target))
     holdings = []
     # Equal values are kept once (a corpus of 200,000 measures has millions of them): most
     # effects of a measure hold on the same days, with the same sources and attributes.
@@ -159,8 +176,8 @@ def build_holdings(measures: Iterable[Measure]) -> tuple[list[Holding], EventTab
         measure_sources = None  # the sorted ids of m.sources, found once per measure
         measure_end = []
         if m.dates.expires is not None:
-            measure_end.append((events.get(("m", m.id, "expires"), m.dates.expires,
-                                           f"{m.id} expires"), "expires", m.id))
+            measure_end.append((events.get(("m", m.id, "expires"), m.dates.expires),
+                                "expires", m.id))
         # The causes that end every effect of the measure (its expiry, the repeals of the
         # whole measure) are built once and shared by the effects that have none of their
         # own: N repeals of a measure of N effects are N causes, not N * N.
@@ -169,16 +186,16 @@ def build_holdings(measures: Iterable[Measure]) -> tuple[list[Holding], EventTab
             body = eff.with_ if eff.kind == "amends" else eff
             if body is None or body.kind not in ESTABLISHING:
                 continue
-            alone = eff.until is None and f"{m.id}#{eff.id}" not in enders
+            by = f"{m.id}#{eff.id}"  # one string for the holding and its own end cause
+            alone = eff.until is None and by not in enders
             if alone and shared is not None:
                 causes, ends, conditional = shared
             else:
                 causes = list(measure_end)
                 if eff.until is not None:
-                    causes.append((events.get(("e", m.id, eff.id, "until"), eff.until,
-                                              f"{m.id}#{eff.id} until"), "until",
-                                   f"{m.id}#{eff.id}"))
-                causes += enders.get(m.id, []) + enders.get(f"{m.id}#{eff.id}", [])
+                    causes.append((events.get(("e", m.id, eff.id, "until"), eff.until),
+                                   "until", by))
+                causes += enders.get(m.id, []) + enders.get(by, [])
                 causes.sort(key=lambda c: (c[0].earliest, c[0].latest, c[2]))
                 causes = tuple(causes)
                 ends = tuple(sorted({c[0].key: c[0] for c in causes}.values(),
@@ -196,7 +213,7 @@ def build_holdings(measures: Iterable[Measure]) -> tuple[list[Holding], EventTab
                     measure_sources = share(tuple(sorted({s.ref for s in m.sources})))
                 srcs = measure_sources
             h = Holding(
-                fact=share(fact_key(body)), by=f"{m.id}#{eff.id}", measure=m.id, effect=eff,
+                fact=share(fact_key(body)), by=by, measure=m.id, effect=eff,
                 start=events.effect_start(m, eff),
                 ends=ends,
                 end_causes=causes,
@@ -206,6 +223,7 @@ def build_holdings(measures: Iterable[Measure]) -> tuple[list[Holding], EventTab
             object.__setattr__(h, "possible", share(h.possible))
             object.__setattr__(h, "certain", share(h.certain))
             holdings.append(h)
+    events.events = {}
     return holdings, events, changes
 
 

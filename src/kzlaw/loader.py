@@ -23,7 +23,7 @@ from .model import (
     LANGUAGE_CODE, Source, SourceRef, Titles, VocabEntry, is_slug, words_problem,
 )
 from .problems import Problem, suggest
-from .yamlfile import LMap, LSeq, YamlProblem, load_file, locate
+from .yamlfile import LMap, LSeq, YamlProblem, forget_texts, load_file, locate
 
 RENAMED = {"as_": "as", "with_": "with", "from_": "from"}
 
@@ -382,7 +382,9 @@ def _d_date(value):
         raise _Decline from None
 
 
-def _d_refs(value) -> tuple:
+def _d_refs(value, shared: Optional[dict] = None) -> tuple:
+    """The citations ``value`` lists; with ``shared`` (see _direct_measure), equal citations
+    and equal lists of them are one object."""
     if value.__class__ is not LSeq:
         raise _Decline
     out = []
@@ -392,12 +394,26 @@ def _d_refs(value) -> tuple:
         ref = item.get("ref")
         if ref.__class__ is not str or not is_slug(ref):
             raise _Decline
-        out.append(SourceRef(ref, _d_text(item.get("quote")), _d_text(item.get("summary")),
-                             _d_text(item.get("translation")), _d_text(item.get("note"))))
-    return tuple(out)
+        fields = (ref, _d_text(item.get("quote")), _d_text(item.get("summary")),
+                  _d_text(item.get("translation")), _d_text(item.get("note")))
+        if shared is None:
+            out.append(SourceRef(*fields))
+            continue
+        key = ("ref",) + fields
+        made = shared.get(key)
+        if made is None:
+            made = shared[key] = SourceRef(*fields)
+        out.append(made)
+    if shared is None or not out:
+        return tuple(out)
+    key = ("refs",) + tuple(map(id, out))  # the citations are kept alive by ``shared``
+    made = shared.get(key)
+    if made is None:
+        made = shared[key] = tuple(out)
+    return made
 
 
-def _d_effect(item) -> Effect:
+def _d_effect(item, shared: Optional[dict] = None) -> Effect:
     if item.__class__ is not LMap or not item.keys() <= _EFFECT_FIELDS:
         raise _Decline
     get = item.get
@@ -417,13 +433,16 @@ def _d_effect(item) -> Effect:
                   _d_text(get("empowers")), _d_text(get("penalizes")), _d_text(get("repeals")),
                   _d_text(get("replaces")), _d_text(get("amends")), liability, as_,
                   _d_date(get("deadline")), _d_text(get("penalty")),
-                  None if with_ is None else _d_effect(with_), _d_date(get("from")),
+                  None if with_ is None else _d_effect(with_, shared), _d_date(get("from")),
                   _d_date(get("until")), () if sources is None and "sources" not in item
-                  else _d_refs(sources), _d_text(get("note")), _d_text(get("article")))
+                  else _d_refs(sources, shared), _d_text(get("note")), _d_text(get("article")))
 
 
-def _direct_measure(data: LMap) -> Measure:
-    """The Measure ``data`` says, built without cattrs; raises _Decline on anything unusual."""
+def _direct_measure(data: LMap, shared: Optional[dict] = None) -> Measure:
+    """The Measure ``data`` says, built without cattrs; raises _Decline on anything unusual.
+    ``shared``: a dict kept for one corpus's load, through which equal citations, lists of
+    citations and dates blocks of its measures are one object (each is immutable; a corpus
+    of many measures citing one source has many equal ones)."""
     if not data.keys() <= _MEASURE_FIELDS:
         raise _Decline
     get = data.get
@@ -436,8 +455,15 @@ def _direct_measure(data: LMap) -> Measure:
     if dates.__class__ is not LMap or not dates.keys() <= _DATE_KEYS:
         raise _Decline
     dget = dates.get
-    made = Dates(_d_date(dget("introduced")), _d_date(dget("adopted")),
-                 _d_date(dget("in_force")), _d_date(dget("expires")), _d_date(dget("failed")))
+    days = (_d_date(dget("introduced")), _d_date(dget("adopted")), _d_date(dget("in_force")),
+            _d_date(dget("expires")), _d_date(dget("failed")))
+    if shared is None:
+        made = Dates(*days)
+    else:
+        key = ("dates",) + tuple(map(id, days))  # the dates are kept alive by ``shared``
+        made = shared.get(key)
+        if made is None:
+            made = shared[key] = Dates(*days)
     titles = ()
     if "titles" in data:
         try:
@@ -451,9 +477,9 @@ def _direct_measure(data: LMap) -> Measure:
         effects = ()
     elif effects.__class__ is not LSeq:
         raise _Decline
-    return Measure(ident, title, kind, status, made, _d_refs(get("sources")),
+    return Measure(ident, title, kind, status, made, _d_refs(get("sources"), shared),
                    _d_text(get("number")), titles, _d_text(get("note")),
-                   tuple(_d_effect(e) for e in effects))
+                   tuple(_d_effect(e, shared) for e in effects))
 
 
 _SOURCE_FIELDS = frozenset(("citation", "kind", "url", "published", "document", "footnote",
@@ -613,6 +639,10 @@ def load_raw(root: str) -> RawCorpus:
     try:
         return _load_raw(root)
     finally:
+        # What only the reading shared (equal texts, dates parsed once) goes with it: what
+        # was built keeps its own objects.
+        forget_texts()
+        _DATE_MEMO.clear()
         if enabled:
             gc.enable()
 
@@ -665,13 +695,14 @@ def _load_raw(root: str) -> RawCorpus:
                     corpus.sources_file = (rel, data)
                 _load_sources(corpus, rel, data)
     shapes: dict = {}  # see _load_measure
+    shared: dict = {}  # see _direct_measure
     for rel in measure_paths:
         data, ok = _read(root, rel, problems)
         if not ok or not _top_mapping(rel, data, []):
             corpus.broken.add(_broken_key(rel))
         if not ok:
             continue
-        _load_measure(corpus, rel, data, shapes)
+        _load_measure(corpus, rel, data, shapes, shared)
     for rel in rule_paths:
         data, ok = _read(root, rel, problems)
         if ok:
@@ -851,8 +882,10 @@ def _load_sources(corpus: RawCorpus, rel: str, data) -> None:
             corpus.broken.add("source:" + ident)
 
 
-def _load_measure(corpus: RawCorpus, rel: str, data, shapes: Optional[dict] = None) -> None:
-    """``shapes``: the Lines already kept for this corpus (files laid out alike share one)."""
+def _load_measure(corpus: RawCorpus, rel: str, data, shapes: Optional[dict] = None,
+                  shared: Optional[dict] = None) -> None:
+    """``shapes``: the Lines already kept for this corpus (files laid out alike share one);
+    ``shared``: see _direct_measure."""
     problems = corpus.problems
     parts = rel.split("/")
     if len(parts) != 3 or not (len(parts[1]) == 4 and parts[1].isascii() and parts[1].isdigit()):
@@ -871,7 +904,7 @@ def _load_measure(corpus: RawCorpus, rel: str, data, shapes: Optional[dict] = No
         return
     corpus.measure_files[ident] = (rel, data)
     try:
-        measure = _direct_measure(data)
+        measure = _direct_measure(data, shared)
     except _Decline:
         measure = structure(data, Measure, rel, problems)
     if measure is not None:

@@ -106,7 +106,9 @@ def _one_of(choices):
     return check
 
 
-@attrs.frozen
+# The classes leave out the weak reference slot (8 bytes an object; a corpus holds one per
+# measure, effect, citation and date): nothing refers to them weakly.
+@attrs.frozen(weakref_slot=False)
 class CorpusInfo:
     """What ``measures/corpus.yaml`` says the corpus is and how far it reaches (semantics.md
     section 2). Without the file: named after its folder, with no horizon (both days None)."""
@@ -120,7 +122,7 @@ class CorpusInfo:
     corrections_since: Optional[str] = None
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class SourceRef:
     """A citation of a source: its id, and the source's own words (``quote``, verbatim, with an
     optional English ``translation``) and/or the curator's ``summary`` of it."""
@@ -132,7 +134,7 @@ class SourceRef:
     note: Optional[str] = None
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class VocabEntry:
     label: str
     aliases: tuple[str, ...] = ()
@@ -140,7 +142,7 @@ class VocabEntry:
     categories: tuple[str, ...] = ()
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Source:
     citation: str
     kind: SourceKind = attrs.field(validator=_one_of(SOURCE_KINDS))
@@ -152,7 +154,7 @@ class Source:
     note: Optional[str] = None
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Dates:
     introduced: Optional[UncertainDate] = None
     adopted: Optional[UncertainDate] = None
@@ -161,7 +163,7 @@ class Dates:
     failed: Optional[UncertainDate] = None
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Effect:
     """One effect of a measure. Exactly one of the kind keys is set (checked in check.py)."""
 
@@ -216,7 +218,7 @@ class Effect:
         return out
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Measure:
     id: str = attrs.field(validator=_slug)
     title: str
@@ -240,7 +242,7 @@ class Measure:
         return self.status in ("enacted", "reported")
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Pattern:
     """``KIND: TARGET`` with an optional ``about``; a value starting with ``?`` is a variable."""
 
@@ -252,7 +254,7 @@ class Pattern:
     line: int = 0
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class Rule:
     id: str
     when: tuple[Pattern, ...]

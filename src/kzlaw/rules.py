@@ -207,6 +207,8 @@ class FactIndex:
         """Union the sets into the fact; True if anything grew."""
         old = self.sets.get(key)
         if old is None:
+            if certain == possible:  # a fact without uncertain days: one set for both
+                certain = possible
             self.sets[key] = (certain, possible)
             kind, target, about = key
             self.by_kt.setdefault((kind, target), set()).add(key)
@@ -215,7 +217,7 @@ class FactIndex:
             return True
         new = (ds.union(old[0], certain), ds.union(old[1], possible))
         if new != old:
-            self.sets[key] = new
+            self.sets[key] = (new[1], new[1]) if new[0] == new[1] else new
             return True
         return False
 

@@ -16,7 +16,6 @@ empty value, which are ``None``.
 from __future__ import annotations
 
 import os
-from sys import intern
 import re
 
 # PyYAML, imported the first time a file goes the general way (see _general_reader): a corpus
@@ -27,6 +26,20 @@ _Loader = None  # libyaml's C parser where available (several times faster)
 MAX_BYTES = 1 << 20
 MAX_DEPTH = 40
 MAX_NODES = 50_000  # values in one file; the largest bundled file has about a thousand
+
+# Equal short texts of the files read are one object (keys, ids, kinds, dates and quotes
+# repeat in every file). They are kept in this dict, which ``forget_texts`` empties once a
+# corpus is loaded, rather than by ``sys.intern``: the interpreter's table of interned text
+# never shrinks, and would keep a slot for every id and title read as long as the process
+# lives (4 MB for 50,000 measures).
+_TEXTS: dict = {}
+_share = _TEXTS.setdefault
+_TEXTS_MAX = 2_000_000  # files read outside a load (a line looked up again) never clear it
+
+
+def forget_texts() -> None:
+    """Let go of the texts read (what was built from them keeps its own)."""
+    _TEXTS.clear()
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _STR_TAGS = {None, "!", "tag:yaml.org,2002:str"}
 _MAP_TAGS = {None, "tag:yaml.org,2002:map"}
@@ -81,6 +94,8 @@ def parse(text: str):
     """Parse one YAML document into LMap / LSeq / str / None, or raise YamlProblem."""
     if "\x00" in text:
         raise YamlProblem(text.count("\n", 0, text.index("\x00")) + 1, "file contains a NUL byte")
+    if len(_TEXTS) > _TEXTS_MAX:
+        _TEXTS.clear()
     fast = _fast(text)
     if fast is not _DECLINE:
         return fast
@@ -204,7 +219,7 @@ def _build(loader, fix=None):
                 raise YamlProblem(line, f"control character {ord(bad):#06x} in text "
                                   "is not allowed")
             if len(text) <= 80:  # keys, ids, kinds and dates repeat in every file: share them
-                text = intern(text)
+                text = _share(text, text)
             value = None if ev.implicit[0] and text in _NULLS else text
             if not stack:
                 root = value
@@ -338,7 +353,7 @@ def _fast_plain(text: str):
     if (text[0] not in _PLAIN_FIRST and not (text[0] > "\x7f" and text[0].isalpha())) \
             or ": " in text or text[-1] == ":":
         return _DECLINE
-    return intern(text) if len(text) <= 80 else text
+    return _share(text, text) if len(text) <= 80 else text
 
 
 def _fast_flow(text: str, pos: int, line: int, budget: list, depth: int = 0):
@@ -363,7 +378,7 @@ def _fast_flow(text: str, pos: int, line: int, budget: list, depth: int = 0):
             key = m.group(1)
             if key in _NULLS or key in out:
                 return _DECLINE, 0
-            key = intern(key)
+            key = _share(key, key)
             budget[0] -= 1
             value, pos = _fast_flow(text, m.end(), line, budget, depth + 1)
             if value is _DECLINE:
@@ -397,7 +412,7 @@ def _fast_flow(text: str, pos: int, line: int, budget: list, depth: int = 0):
         if m is None:
             return _DECLINE, 0
         value = m.group(1).replace("''", "'") if c == "'" else m.group(1)
-        return (intern(value) if len(value) <= 80 else value), m.end()
+        return (_share(value, value) if len(value) <= 80 else value), m.end()
     m = _FLOW_PLAIN.match(text, pos)
     if m is None:
         return _DECLINE, 0
@@ -405,7 +420,7 @@ def _fast_flow(text: str, pos: int, line: int, budget: list, depth: int = 0):
     end = pos + len(value)
     if value in _NULLS:
         return None, end
-    return (intern(value) if len(value) <= 80 else value), end
+    return (_share(value, value) if len(value) <= 80 else value), end
 
 
 _FLAT_PAIR = re.compile(r" *([A-Za-z0-9_][A-Za-z0-9_-]*): +([A-Za-z0-9_(][^:]*?) *")
@@ -424,8 +439,8 @@ def _flat_map(inner: str, line: int):
         key, value = m.groups()
         if key in out or key in _NULLS:  # (the callers saw no brackets or quotes)
             return None
-        key = intern(key)
-        out[key] = None if value in _NULLS else (intern(value) if len(value) <= 80 else value)
+        key = _share(key, key)
+        out[key] = None if value in _NULLS else (_share(value, value) if len(value) <= 80 else value)
         lines[key] = line
     return out
 
@@ -579,7 +594,7 @@ def _fast(text: str):
         target = top[1]
         if key in target or key in _NULLS:
             return _DECLINE
-        key = intern(key)
+        key = _share(key, key)
         target.lines[key] = lineno
         budget -= 1
         if not rest:
@@ -623,5 +638,5 @@ def _end_block(block: list, final_break: bool = True) -> bool:
     value = (" " if style[0] == ">" else "\n").join(lines)
     if not style.endswith("-") and final_break:
         value += "\n"
-    target[key] = intern(value) if len(value) <= 80 else value
+    target[key] = _share(value, value) if len(value) <= 80 else value
     return True

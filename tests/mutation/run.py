@@ -48,8 +48,8 @@ MUTANTS = {
         "a holding is certain from its start's earliest day instead of its latest"),
     "revival-on-repeal-of-repeal": (
         "engine.py",
-        'causes += enders.get(m.id, []) + enders.get(f"{m.id}#{eff.id}", [])',
-        'causes += [c for c in enders.get(m.id, []) + enders.get(f"{m.id}#{eff.id}", [])'
+        'causes += enders.get(m.id, []) + enders.get(by, [])',
+        'causes += [c for c in enders.get(m.id, []) + enders.get(by, [])'
         ' if not (enders.get(c[2]) or enders.get(c[2].split("#")[0]))]',
         "a repeal that is itself repealed stops ending its target (revival)"),
     "order-dependent-rules": (
@@ -99,13 +99,13 @@ MUTANTS = {
         "disagreeing attributes show one value instead of the alternatives"),
     "repeal-of-effect-ends-measure": (
         "engine.py",
-        'enders.setdefault(target, []).append((ev, kind, f"{m.id}#{eff.id}"))',
-        'enders.setdefault(target.split("#")[0], []).append((ev, kind, f"{m.id}#{eff.id}"))',
+        'enders.setdefault(target, []).append((ev, kind, by))',
+        'enders.setdefault(target.split("#")[0], []).append((ev, kind, by))',
         "repealing one effect (M#E) ends every effect of M"),
     "reported-acts-as-enacted": (
         "engine.py",
-        "exists=m.id if m.id in reported else None, conditional=conditional))",
-        "exists=None, conditional=frozenset()))",
+        "exists=m.id if m.id in reported else None, conditional=conditional)",
+        "exists=None, conditional=frozenset())",
         "a reported measure acts as if enacted: its facts certain, its repeals certain"),
     "reported-repeal-ends-for-certain": (
         "engine.py",

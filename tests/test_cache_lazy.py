@@ -1,0 +1,164 @@
+"""What a cached corpus decodes lazily answers as the corpus built from its files does: each
+fact's holdings and derivations (the cache file's facts frame, read fact by fact when a diff
+or an explanation asks), and the holdings by fact rebuilt when the rest is read. Compared on
+generated corpora (with and without rules) and the bundled one, on the days either side of
+every change point; a damaged facts frame falls back to the rest, then to the files."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+import kzlaw
+from kzlaw import cache, cachefile
+import strategies as S
+from test_properties import AMENDED, MIXED, RECURSIVE, REJECTED, sample_days
+
+any_spec = st.one_of(S.tiny_specs(), S.specs())
+
+
+@contextlib.contextmanager
+def cache_folder():
+    folder = tempfile.mkdtemp(prefix="kzlaw-lazy-")
+    saved = os.environ.get("KZLAW_CACHE_DIR")
+    os.environ["KZLAW_CACHE_DIR"] = os.path.join(folder, "cache")
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["KZLAW_CACHE_DIR"]
+        else:
+            os.environ["KZLAW_CACHE_DIR"] = saved
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def stored_and_cached(root):
+    """(the corpus built from the files, the same corpus read back from its cache file)."""
+    fresh = kzlaw.load(root)
+    # a moment later than the files, so that the racy rule lets it be stored
+    assert cache.store(root, fresh, cache.manifest(root), cache.now_ns() + 10**10)
+    cached = cache.load(root, cache.manifest(root))
+    assert cached is not None
+    return fresh, cached
+
+
+def is_lazy(corpus) -> bool:
+    return "_rest" in corpus.__dict__
+
+
+def same_parts(fresh, cached) -> None:
+    for name in cachefile.FACT_PARTS:
+        eager, lazy = getattr(fresh, name), cached.__dict__[name]
+        assert type(lazy) is cache._FactPart
+        assert len(lazy) == len(eager) and list(lazy) == list(eager)  # the same order
+        for key in eager:
+            assert key in lazy and lazy[key] == eager[key] and lazy.get(key) == eager[key]
+        assert lazy.get(("prohibition", "no-such-fact", None)) is None
+        assert ("prohibition", "no-such-fact", None) not in lazy
+        assert dict(lazy.items()) == eager
+
+
+def pairs(days: list) -> list:
+    """Neighbouring days, and wide spans (first to last, last to first, to the middle)."""
+    out = list(zip(days, days[1:]))
+    if days:
+        out += [(days[0], days[-1]), (days[-1], days[0]), (days[len(days) // 2], days[-1])]
+    return out
+
+
+@settings(max_examples=40, deadline=None)
+@given(any_spec)
+@example(RECURSIVE)
+@example(MIXED)
+@example(AMENDED)
+@example(REJECTED)
+def test_the_lazy_parts_answer_as_the_corpus_built_from_the_files(spec):
+    root = S.write_spec(spec)
+    try:
+        with cache_folder():
+            fresh, cached = stored_and_cached(root)
+            days = sample_days(fresh, spec)
+            for a, b in pairs(days):
+                assert cached.diff(a, b) == fresh.diff(a, b)
+            assert is_lazy(cached)  # a diff reads the facts frame, not the rest
+            same_parts(fresh, cached)
+            for key in list(fresh.compiled.segments)[:4]:
+                for day in days[::4]:
+                    assert cached.explain(*key, at=day) == fresh.explain(*key, at=day)
+            # the rest, once read, brings its own parts: the holdings by fact rebuilt
+            assert cached.measures == fresh.measures
+            assert not is_lazy(cached)
+            assert type(cached.holdings_by_fact) is dict
+            assert cached.holdings_by_fact == fresh.holdings_by_fact
+            assert list(cached.holdings_by_fact) == list(fresh.holdings_by_fact)
+            assert cached.derivations == fresh.derivations
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_the_bundled_corpus_lazy_parts_and_diffs():
+    root = kzlaw.corpus.resolve_path(None)
+    with cache_folder():
+        fresh, cached = stored_and_cached(root)
+        days = [d for d in (p + k for p in fresh.compiled.points[1:-1:7] for k in (-1, 0, 1))]
+        for a, b in pairs(days):
+            assert cached.diff(a, b) == fresh.diff(a, b)
+        assert is_lazy(cached)
+        same_parts(fresh, cached)
+
+
+def test_a_month_apart_diff_decodes_only_the_facts_it_changes():
+    """Work counted: the facts decoded are those the diff names (and, for a derived fact,
+    its premises), not every fact of the corpus."""
+    root = kzlaw.corpus.resolve_path(None)
+    with cache_folder():
+        fresh, cached = stored_and_cached(root)
+        changes = cached.diff("2011-10-01", "2011-11-01")["changes"]
+        assert changes
+        holdings = cached.__dict__["holdings_by_fact"]
+        assert 0 < len(holdings._lists) < len(fresh.holdings_by_fact) // 4
+
+
+def _damage_a_document(root):
+    """Rewrite the cache file with one fact's document of the facts frame made invalid, with
+    digests that verify (as a forger could): the file is still taken, the fact is not."""
+    path = cache.cache_path(root)
+    data = open(path, "rb").read()
+    at, frames = len(cachefile.MAGIC), []
+    while at < len(data):
+        n = int.from_bytes(data[at:at + 8], "big")
+        frames.append(data[at + 8:at + 8 + n])
+        at += 8 + n
+    header = cachefile.loads(frames[0])
+    index, docs = cachefile.read_fact_parts(frames[3])
+    a, b = next(iter(index["holdings_by_fact"].values()))
+    docs = bytes(docs)
+    facts = frames[3][:len(frames[3]) - len(docs)] + docs[:a] + b"[" * (b - a) + docs[b:]
+    fields = (header["root"], header["code"], header["manifest"])
+    header["facts"] = cachefile.bind(fields, facts)
+    frames[0], frames[3] = cachefile.dumps(header), facts
+    with open(path, "wb") as f:
+        f.write(cachefile.MAGIC + b"".join(len(x).to_bytes(8, "big") + x for x in frames))
+
+
+def test_a_damaged_fact_falls_back_to_the_rest_with_the_same_answers():
+    root = S.write_spec(MIXED)
+    try:
+        with cache_folder():
+            fresh, _cached = stored_and_cached(root)
+            _damage_a_document(root)
+            cached = cache.load(root, cache.manifest(root))
+            assert cached is not None
+            days = sample_days(fresh, MIXED)
+            assert cached.diff(days[0], days[-1]) == fresh.diff(days[0], days[-1])
+            part = cached.__dict__["holdings_by_fact"]
+            assert part._eager is not None  # the rest was read instead
+            assert part == fresh.holdings_by_fact
+            assert cached.measures == fresh.measures
+    finally:
+        shutil.rmtree(root, ignore_errors=True)

@@ -1,0 +1,168 @@
+"""What a loaded corpus keeps (issue 15: memory after a load without the cache).
+
+Equal immutable values are one object, what served only the load is let go, and nothing
+kept differently changes a value: each test counts objects or compares values, never bytes
+or seconds.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import given, strategies as st
+
+import kzlaw
+from kzlaw import bench_openfisca, synth
+from kzlaw import daysets as ds
+from kzlaw.engine import EventTable
+from kzlaw.model import Dates, Effect, Measure, SourceRef
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest.fixture(scope="module")
+def synth_corpus(tmp_path_factory):
+    root = str(tmp_path_factory.mktemp("synth"))
+    synth.write(root, synth.generate(150, seed=5))
+    return kzlaw.load(root)
+
+
+def _parts(corpus):
+    for m in corpus.measures.values():
+        yield m.dates
+        yield m.sources
+        yield from m.sources
+        for e in m.effects:
+            yield e.sources
+            yield from e.sources
+
+
+@pytest.mark.parametrize("which", ["bundled", "synth"])
+def test_equal_citations_and_dates_blocks_of_a_corpus_are_one_object(which, synth_corpus):
+    corpus = kzlaw.load(REPO) if which == "bundled" else synth_corpus
+    first: dict = {}
+    met = 0
+    for part in _parts(corpus):
+        met += 1
+        assert first.setdefault(part, part) is part
+    assert len({id(p) for p in first}) < met
+
+
+def test_a_corpus_of_one_citation_everywhere_keeps_one(tmp_path):
+    # the OpenFisca side-by-side corpus: every measure cites s1 with the same quote
+    folder = tmp_path / "of"
+    folder.mkdir()
+    (folder / "measures" / "2001").mkdir(parents=True)
+    (folder / "rules").mkdir()
+    (folder / "measures" / "vocabulary.yaml").write_text(
+        "acts:\n" + "".join(f"  p-{i}: {{label: P {i}}}\n" for i in range(5)))
+    (folder / "measures" / "sources.yaml").write_text("s1: {citation: S, kind: primary}\n")
+    for i in range(20):
+        (folder / "measures" / "2001" / f"m-{i}.yaml").write_text(
+            f"id: m-{i}\ntitle: M {i}\nkind: law\nstatus: enacted\n"
+            f"dates: {{adopted: 2001-0{1 + i % 3}-01}}\nsources: [{{ref: s1, quote: q}}]\n"
+            f"effects:\n- id: on\n  prohibits: p-{i % 5}\n  until: 2003-01-0{1 + i % 2}\n")
+    corpus = kzlaw.load(str(folder))
+    measures = list(corpus.measures.values())
+    assert len({id(m.sources) for m in measures}) == 1
+    assert len({id(m.dates) for m in measures}) == 3  # three adopted days
+    assert measures[0].sources == (SourceRef("s1", "q"),)
+
+
+def test_the_event_table_forgets_its_events_and_asking_again_gives_equal_ones(synth_corpus):
+    corpus = synth_corpus
+    assert corpus.events.events == {}
+    for h in corpus.holdings:
+        m = corpus.measures[h.measure]
+        eff = next(e for e in m.effects if f"{m.id}#{e.id}" == h.by)
+        assert corpus.events.effect_start(m, eff) == h.start
+    assert corpus.events.events  # what was asked again is kept, as before
+
+
+def test_event_labels_are_made_from_their_keys_as_they_were_written():
+    day = kzlaw.dates.parse_edtf("2001-04-09")
+    m = Measure("law-1", "T", "law", "enacted", Dates(adopted=day), (),
+                effects=(Effect(id="ban", prohibits="x", from_=day, until=day),))
+    table = EventTable()
+    assert table.measure_start(m).label == "law-1 adopted (in force)"
+    assert table.effect_start(m, m.effects[0]).label == "law-1#ban from"
+    assert table.get(("e", "law-1", "ban", "until"), day).label == "law-1#ban until"
+    assert table.get(("m", "law-1", "expires"), day).label == "law-1 expires"
+    m2 = Measure("law-2", "T", "law", "enacted", Dates(adopted=day, in_force=day), ())
+    assert table.measure_start(m2).label == "law-2 in force"
+
+
+def test_a_fact_without_uncertain_days_keeps_one_day_set_for_both(synth_corpus):
+    sets = synth_corpus.facts.sets
+    same = [(c, p) for c, p in sets.values() if c == p]
+    assert same and all(c is p for c, p in same)
+    assert any(c != p for c, p in sets.values())  # the corpus has uncertain facts too
+
+
+def test_a_compiled_corpus_keeps_no_parsed_vocabulary_or_sources_file(synth_corpus):
+    raw = synth_corpus.raw
+    assert raw.vocabulary_file == ("measures/vocabulary.yaml", None)
+    assert raw.sources_file == ("measures/sources.yaml", None)
+
+
+def test_the_side_by_side_workload_answers_as_before_on_a_small_corpus(tmp_path, monkeypatch):
+    # The OpenFisca corpus's measures share their citation and most dates blocks: the
+    # states and diffs asked of it are those of a plain computation over its switches.
+    monkeypatch.setattr(bench_openfisca.tempfile, "gettempdir", lambda: str(tmp_path))
+    _of, kz = bench_openfisca.write_corpora(30)
+    corpus = kzlaw.load(kz)
+    work = bench_openfisca.workload(30)
+    edges = [d for sw in work[:4] for on, off in sw for d in (on - 1, on, off - 1, off)]
+    for day in [bench_openfisca.FIRST, bench_openfisca.LAST] + edges:
+        want = sorted(f"p-{i:06d}" for i, sw in enumerate(work)
+                      if any(on <= day < off for on, off in sw))
+        got = sorted(f.target for f in corpus.at(day).facts() if f.status == "in-force")
+        assert got == want, day
+
+
+def test_equal_texts_of_different_files_are_one_object_and_the_load_lets_go_of_its_table():
+    from kzlaw import yamlfile
+    corpus = kzlaw.load(REPO)
+    assert yamlfile._TEXTS == {}
+    ids = {}
+    for entries in corpus.vocabulary.values():
+        ids.update((k, k) for k in entries)
+    named = [e.value for m in corpus.measures.values() for e in m.effects
+             if e.value in ids and e.kind in ("prohibits", "designates")]
+    assert named and all(ids[v] is v for v in named)  # the vocabulary file's own id object
+
+
+def _normalize_reference(ranges):
+    out = []
+    for s, e in sorted((s, e) for s, e in ranges if s < e):
+        if out and s <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return tuple((s, e) for s, e in out)
+
+
+_RANGES = st.lists(st.tuples(st.integers(-5, 40), st.integers(-5, 40)), max_size=12)
+
+
+@given(_RANGES, st.booleans())
+def test_day_set_unions_equal_the_plain_computation_and_keep_unmerged_ranges(ranges, as_lists):
+    given_ranges = [list(r) for r in ranges] if as_lists else ranges
+    got = ds.normalize(given_ranges)
+    assert got == _normalize_reference(ranges)
+    assert all(type(r) is tuple and len(r) == 2 for r in got)
+    if not as_lists:
+        mine = {id(r) for r in ranges}
+        kept = [r for r in got if sum(1 for s, e in ranges if s < e and
+                                      not (e < r[0] or s > r[1])) == 1]
+        assert all(id(r) in mine for r in kept)  # a range merged with no other is its own
+
+
+def test_a_fact_shares_the_ranges_of_its_holdings(synth_corpus):
+    for key, hs in synth_corpus.holdings_by_fact.items():
+        _certain, possible = synth_corpus.facts.sets.get(key, ((), ()))
+        theirs = {id(r) for h in hs for r in h.possible}
+        alone = [r for r in possible if sum(r[0] <= s[0] and s[1] <= r[1]
+                                            for h in hs for s in h.possible) == 1]
+        assert all(id(r) in theirs for r in alone if key not in synth_corpus.derivations)
