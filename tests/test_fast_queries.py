@@ -273,16 +273,21 @@ def test_events_json_with_shared_day_texts_equal_event_json(spec):
     source wrote the date in, a month or a range are written by ``event_json`` itself."""
     corpus = S.load_spec(spec)
     days: dict = {}
-    for ev in corpus.events.events.values():
+    for ev in events_of(corpus):
         assert list(queries._event_json_of_days(ev, days).items()) == \
             list(event_json(ev).items()), ev
 
 
+def events_of(corpus) -> list:
+    return [ev for h in corpus.holdings for ev in (h.start,) + tuple(e for e, _r, _c in
+                                                                     h.end_causes)]
+
+
 def test_bundled_events_json_with_shared_day_texts_equal_event_json(bundled):
     days: dict = {}
-    shared = [queries._event_json_of_days(ev, days) for ev in bundled.events.events.values()]
-    assert [list(js.items()) for js in shared] == \
-        [list(event_json(ev).items()) for ev in bundled.events.events.values()]
+    events = events_of(bundled)
+    shared = [queries._event_json_of_days(ev, days) for ev in events]
+    assert [list(js.items()) for js in shared] == [list(event_json(ev).items()) for ev in events]
     assert any(js.get("as_written") for js in shared)  # not only plain days
     assert any(js.get("date") == js["earliest"] for js in shared)  # and plain days
 

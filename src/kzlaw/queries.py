@@ -338,30 +338,32 @@ def _cause_entries(corpus, key, days: dict) -> tuple:
     Each event's JSON is a dict of text, which the garbage collector does not track (nor a
     copy of it), copied per answer with ``dict.copy``; where the JSON nests lists (a date's
     alternatives), ``_events_json`` copies it whole."""
-    events: dict = {}  # label -> [event, by]
+    events: dict = {}  # event key (one per label) -> [event, by]
     for h in corpus.holdings_by_fact.get(key, ()):
         by = h.by
         ev = h.start
-        entry = events.get(ev.label)
+        entry = events.get(ev.key)
         if entry is None:
-            events[ev.label] = [ev, {by}]
+            events[ev.key] = [ev, {by}]
         else:
             entry[1].add(by)
         for ev, _reason, cause in h.end_causes:
-            entry = events.get(ev.label)
+            entry = events.get(ev.key)
             if entry is None:
-                entry = events[ev.label] = [ev, {by}]
+                entry = events[ev.key] = [ev, {by}]
             else:
                 entry[1].add(by)
             if "#" in cause:
                 entry[1].add(cause)
+    for entry in events.values():
+        entry.append(entry[0].label)  # made from the key when asked: once
     chosen = sorted(events.values(), key=_event_order)
     earliest = tuple([e[0].earliest for e in chosen])
     latest = tuple([e[0].latest for e in chosen])
     rising = all(map(le, earliest, earliest[1:])) and all(map(le, latest, latest[1:]))
-    jsons = tuple([_event_json_of_days(e[0], days) for e in chosen])
+    jsons = tuple([_event_json_of_days(e[0], days, e[2]) for e in chosen])
     nested = any(["alternatives" in js for js in jsons])
-    bys = tuple([tuple(by) if len(by) == 1 else tuple(sorted(by)) for _ev, by in chosen])
+    bys = tuple([tuple(by) if len(by) == 1 else tuple(sorted(by)) for _ev, by, _l in chosen])
     single = tuple([b[0] for b in bys]) if all([len(b) == 1 for b in bys]) else None
     return (earliest, latest, bys, jsons, rising, nested, single)
 
@@ -371,12 +373,13 @@ def _event_order(entry) -> tuple:
     first or last)."""
     ev = entry[0]
     lo, hi = ev.earliest, ev.latest
-    return (lo if NEG < lo < POS else NEG, hi if NEG < hi < POS else POS, ev.label)
+    return (lo if NEG < lo < POS else NEG, hi if NEG < hi < POS else POS, entry[2])
 
 
-def _event_json_of_days(ev, days: dict) -> dict:
+def _event_json_of_days(ev, days: dict, label: Optional[str] = None) -> dict:
     """``event_json(ev)``, a plain day's ISO text taken from ``days`` (day -> text; a day not
-    there is added), so that each day's text is made once and shared by the events on it."""
+    there is added), so that each day's text is made once and shared by the events on it.
+    ``label`` is the event's, when known."""
     d = ev.date
     if d is None or d.alternatives or d.as_written or d.flag:
         return event_json(ev)
@@ -385,7 +388,8 @@ def _event_json_of_days(ev, days: dict) -> dict:
         day = days[ev.earliest] = day_iso(ev.earliest) or ""  # "": an open end
     if d.text != day:  # not a plain day
         return event_json(ev)
-    return {"label": ev.label, "earliest": day, "latest": day, "range": day, "date": day}
+    return {"label": ev.label if label is None else label, "earliest": day, "latest": day,
+            "range": day, "date": day}
 
 
 def _events_json(entries: tuple, first: int, last: int) -> list[dict]:
