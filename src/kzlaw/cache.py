@@ -472,36 +472,60 @@ def _without_gc(fn, arg):
 def store(root: str, corpus, before: tuple, stamp_ns: int, fixed: bool = False) -> bool:
     """Write the cache if the files did not change while loading and none is racy. A
     ``fixed`` folder (a revision's files, record.py) never changes: ``before`` is then its
-    key (the commit id), not a manifest, and the racy rule does not apply."""
+    key (the commit id), not a manifest, and the racy rule does not apply.
+
+    The frames are written to the file as they are encoded, each hashed on the way, and the
+    header (its digests) last, over a placeholder of the same length: the encoding of the
+    corpus is never all in memory at once."""
     if not fixed and (_racy(before, stamp_ns) or manifest(root) != before):
         return False
     fields = _header_fields(root, code_fingerprint(), _key_digest(before))
-    try:
-        c = corpus.compiled
-        compiled = fmt.frame(fmt.encode_compiled(c)) + fmt.dumps(fmt.encode_value(
-            {"info": corpus.info, "names": c.names, "why": c.why}))
-        state = corpus.state_for_cache()
-        facts = fmt.encode_fact_parts({name: state[name] for name in fmt.FACT_PARTS})
-        del state["holdings_by_fact"]  # rebuilt from the holdings when read
-        rest = fmt.dumps(fmt.encode_value(state))
-    except (TypeError, ValueError, OverflowError, RecursionError):  # a corpus the format cannot hold
-        return False
-    header = fmt.dumps({"root": fields[0], "code": fields[1], "manifest": fields[2],
-                        "compiled": fmt.bind(fields, compiled), "rest": fmt.bind(fields, rest),
-                        "facts": fmt.bind(fields, facts)})
     folder = usable_dir(root, create=True)
     if folder is None:
         return False
+    c = corpus.compiled
+    state = corpus.state_for_cache()
+    facts = {name: state[name] for name in fmt.FACT_PARTS}
+    del state["holdings_by_fact"]  # rebuilt from the holdings when read
+
+    def compiled_frame(write):
+        write(fmt.frame(fmt.encode_compiled(c)))
+        write(fmt.dumps(fmt.encode_value({"info": corpus.info, "names": c.names, "why": c.why})))
+
+    frames = (("compiled", compiled_frame), ("rest", lambda write: fmt.write_value(state, write)),
+              ("facts", lambda write: fmt.write_fact_parts(facts, write)))
+    digests = {name: "0" * 64 for name, _ in frames}  # a placeholder as long as a digest
+
+    def header() -> bytes:
+        return fmt.dumps({"root": fields[0], "code": fields[1], "manifest": fields[2],
+                          **digests})
+
     tmp = None
     try:
         import tempfile  # only a run that writes the cache needs it
         fd, tmp = tempfile.mkstemp(prefix=".kzlaw-cache-", dir=folder)  # 0600
         with os.fdopen(fd, "wb") as f:
-            for part in (MAGIC, fmt.frame(header), fmt.frame(compiled), fmt.frame(rest),
-                         fmt.frame(facts)):
-                f.write(part)
+            placeholder = header()
+            f.write(MAGIC + fmt.frame(placeholder))
+            for name, write_frame in frames:
+                at = f.tell()
+                f.write(bytes(8))  # the frame's length, once known
+                h = fmt.binder(fields)
+                write_frame(_Tee(h.update, f.write))
+                end = f.tell()
+                f.seek(at)
+                f.write((end - at - 8).to_bytes(8, "big"))
+                f.seek(end)
+                digests[name] = h.hexdigest()
+            final = header()
+            if len(final) != len(placeholder):
+                return False
+            f.seek(len(MAGIC) + 8)
+            f.write(final)
         os.replace(tmp, cache_path(root))
         tmp = None
+    except (TypeError, ValueError, OverflowError, RecursionError):  # a corpus the format cannot hold
+        return False
     except OSError:
         return False
     finally:  # also on Ctrl-C or SIGTERM: no temporary file is left behind
@@ -511,6 +535,19 @@ def store(root: str, corpus, before: tuple, stamp_ns: int, fixed: bool = False) 
             except OSError:
                 pass
     return True
+
+
+class _Tee:
+    """Bytes to the digest and to the file."""
+
+    __slots__ = ("update", "write")
+
+    def __init__(self, update, write):
+        self.update, self.write = update, write
+
+    def __call__(self, data: bytes) -> None:
+        self.update(data)
+        self.write(data)
 
 
 def now_ns() -> int:

@@ -36,6 +36,7 @@ import operator
 import sys
 from array import array
 from datetime import date
+from itertools import chain
 from operator import itemgetter
 
 MAGIC = b"kzlaw-cache-8\n"  # 8: each fact's holdings and derivations in a frame of their own
@@ -70,11 +71,17 @@ def loads(data: bytes):
 
 def bind(header_fields: tuple, data: bytes) -> str:
     """The SHA-256 of a frame, bound to the corpus it was written for."""
+    h = binder(header_fields)
+    h.update(data)
+    return h.hexdigest()
+
+
+def binder(header_fields: tuple):
+    """A SHA-256 that has taken the corpus's fields: ``bind`` of what it is then given."""
     h = hashlib.sha256()
     for field in header_fields:
         h.update(field.encode("utf-8", "surrogatepass") + b"\0")
-    h.update(data)
-    return h.hexdigest()
+    return h
 
 
 def manifest_digest(manifest: tuple) -> str:
@@ -114,13 +121,6 @@ SECTIONS = 11  # the ten sections of numbers and the starts
 LONG_TUPLE = 32
 
 
-def _pack(code: str, numbers) -> bytes:
-    arr = array(code, numbers)  # OverflowError for a number out of range
-    if sys.byteorder != "little":
-        arr.byteswap()
-    return arr.tobytes()
-
-
 def _unpack(code: str, data: bytes) -> array:
     arr = array(code)
     if len(data) % arr.itemsize:
@@ -146,12 +146,15 @@ def _grouped(items: list, size) -> tuple[list, list]:
 
 
 def encode_compiled(compiled) -> bytes:
+    # The numbers are gathered in arrays, not lists: a list holds an object per number, which
+    # at 200,000 measures made this the largest part of writing the cache.
     strings: dict = {}
     tuples: dict = {}  # tuple -> the tuple it is best written as an edit of (or None)
     attributes: dict = {}
     values: dict = {}
-    a_off, a_items, v_items = [0], [], []
-    keys, fact_segments = [], []
+    a_off, a_items = [0], []
+    v_status, v_attrs, v_by, v_sources = array("I"), array("I"), [], []
+    keys, fact_segments = array("I"), []
 
     def s(x):
         i = strings.get(x)
@@ -181,8 +184,8 @@ def encode_compiled(compiled) -> bytes:
         return i
 
     for key, (starts, vals) in compiled.segments.items():
-        keys += [s(key[0]), s(key[1]), 0 if key[2] is None else 1 + s(key[2])]
-        refs = []
+        keys.extend((s(key[0]), s(key[1]), 0 if key[2] is None else 1 + s(key[2])))
+        refs = array("I")
         prev = None
         for v in vals:
             if v is None:
@@ -192,25 +195,32 @@ def encode_compiled(compiled) -> bytes:
             if i is None:
                 i = values[v] = len(values)
                 status, attrs, by, sources = v
-                v_items += [STATUSES.index(status), a(attrs),
-                            t(by, prev and prev[2]), t(sources, prev and prev[3])]
+                v_status.append(STATUSES.index(status))
+                v_attrs.append(a(attrs))
+                v_by.append(t(by, prev and prev[2]))
+                v_sources.append(t(sources, prev and prev[3]))
             prev = v
             refs.append(1 + i)
         if not starts or len(starts) != len(refs):
             raise ValueError("a fact without segments")
         fact_segments.append((starts, refs))
+    del values
     # the tuples numbered: the short ones grouped by length, then the long ones in the order
     # met (so that each is an edit of an earlier one)
     short = [x for x, base in tuples.items() if len(x) <= LONG_TUPLE or base is None]
     long = [x for x, base in tuples.items() if len(x) > LONG_TUPLE and base is not None]
+    bases = {x: tuples[x] for x in long}
     t_groups, order = _grouped(short, len)
-    number = {}
+    number = tuples  # from here on: tuple -> its number (one dict of them, not two)
+    number.clear()
     for place, i in enumerate(order):
         number[short[i]] = place
-    t_items = [strings[y] for i in order for y in short[i]]
-    e_items = []
+    t_items = array("I")
+    for i in order:
+        t_items.extend(map(strings.__getitem__, short[i]))
+    e_items = array("I")
     for x in long:
-        b = tuples[x]
+        b = bases[x]
         limit = min(len(b), len(x))
         prefix = suffix = 0
         while prefix < limit and b[prefix] == x[prefix]:
@@ -218,30 +228,38 @@ def encode_compiled(compiled) -> bytes:
         while suffix < limit - prefix and b[-1 - suffix] == x[-1 - suffix]:
             suffix += 1
         middle = x[prefix:len(x) - suffix]
-        e_items += [number[b], prefix, suffix, len(middle)]
-        e_items += [strings[y] for y in middle]
+        e_items.extend((number[b], prefix, suffix, len(middle)))
+        e_items.extend(map(strings.__getitem__, middle))
         number[x] = len(number)
-    for j in range(2, len(v_items), 4):
-        v_items[j] = number[v_items[j]]
-        v_items[j + 1] = number[v_items[j + 1]]
+    v_items = array("I", chain.from_iterable(zip(v_status, v_attrs, map(number.__getitem__, v_by),
+                                                 map(number.__getitem__, v_sources))))
+    del v_status, v_attrs, v_by, v_sources
     for j in range(1, len(a_items), 2):
         if type(a_items[j]) is tuple:
             a_items[j] = 2 * number[a_items[j]] + 1
     f_groups, f_order = _grouped(fact_segments, lambda fs: len(fs[0]))
-    f_place = [0] * len(f_order)
+    f_place = array("I", bytes(4 * len(f_order)))
     for place, i in enumerate(f_order):
         f_place[i] = place
-    f_refs, f_starts = [], []
+    f_refs, f_starts = array("I"), array("i")
     for i in f_order:
-        f_starts += fact_segments[i][0]
-        f_refs += fact_segments[i][1]
-    numbers = [compiled.snapshot_every]
+        f_starts.extend(fact_segments[i][0])
+        f_refs.extend(fact_segments[i][1])
+    del fact_segments
+    numbers = array("I", [compiled.snapshot_every])
     for section in (t_groups, t_items, e_items, a_off, a_items, v_items, keys, f_groups,
                     f_place, f_refs):
         numbers.append(len(section))
-        numbers += section
-    return (frame("\0".join(strings).encode("utf-8")) + frame(_pack("I", numbers))
-            + _pack("i", f_starts))
+        numbers.extend(section)
+    return (frame("\0".join(strings).encode("utf-8")) + frame(_packed(numbers))
+            + _packed(f_starts))
+
+
+def _packed(arr: array) -> bytes:
+    if sys.byteorder != "little":
+        arr = array(arr.typecode, arr)
+        arr.byteswap()
+    return arr.tobytes()
 
 
 def _offsets(arr, n_items: int) -> None:
@@ -440,9 +458,73 @@ def table() -> dict:
 
 def encode_value(value):
     """The JSON-ready form of ``value``; ``TypeError`` for anything outside the format."""
-    by_class = {spec[0]: (name, spec[1], spec[2]) for name, spec in table().items()}
+    return _encoder(_by_class())(value)
+
+
+def _by_class() -> dict:
+    return {spec[0]: (name, spec[1], spec[2]) for name, spec in table().items()}
+
+
+STREAMED = 64  # a list, dict or set of this many items is written item by item (write_value)
+
+
+def write_value(value, write) -> None:
+    """Write ``dumps(encode_value(value))`` through ``write`` (which takes bytes) piece by
+    piece, the same bytes: the containers of the first two levels and every large one are
+    written item by item, so that only one item's encoding is in memory at a time (a corpus
+    of 200,000 measures encoded whole took several times its own memory). ``TypeError`` as
+    ``encode_value``."""
+    by_class = _by_class()
     enc = _encoder(by_class)
-    return enc(value)
+    seen, keep = enc.seen, enc.keep
+
+    def stream(v, depth: int, force: bool = False) -> None:
+        t = type(v)
+        if t is list or t is dict or t is set:
+            go = force or depth > 0 or len(v) >= STREAMED
+            spec = None
+        else:
+            spec = by_class.get(t)
+            # a plain class (an index of the corpus) is its dict of tables: always written so
+            go = spec is not None and (depth > 0 or spec[2] == "dict")
+        if not go:
+            write(dumps(enc(v)))
+            return
+        ref = seen.get(id(v))
+        if ref is not None:
+            write(dumps(["r", ref]))
+            return
+        seen[id(v)] = len(keep)
+        keep.append(v)
+        if spec is None:
+            write(b'["l"' if t is list else b'["d"' if t is dict else b'["s"')
+            items = chain.from_iterable(v.items()) if t is dict else v
+            for x in items:
+                write(b",")
+                stream(x, depth - 1)
+            write(b"]")
+            return
+        name, fields, how = spec
+        write(b'["o",' + dumps(name))
+        if how == "slots":
+            for f in fields:
+                write(b",")
+                stream(getattr(v, f), depth - 1)
+        elif how == "dict":
+            state = dict(vars(v))
+            if set(state) != fields:
+                raise TypeError(f"{name} has other attributes than a new one")
+            write(b",")
+            stream(state, depth - 1, force=True)
+        else:
+            write(b",")
+            stream(dict(v) if how == "dict-base" else list(v), depth - 1)
+            for f in fields:
+                write(b",")
+                stream(getattr(v, f, None), depth - 1)
+        write(b"]")
+
+    stream(value, 2)
 
 
 def _encoder(by_class: dict):
@@ -490,6 +572,7 @@ def _encoder(by_class: dict):
             return ["o", name, enc(state)]
         base = dict(v) if how == "dict-base" else list(v)
         return ["o", name, enc(base), *(enc(getattr(v, f, None)) for f in fields)]
+    enc.seen, enc.keep = seen, keep  # for write_value, which continues the same numbering
     return enc
 
 
@@ -591,19 +674,21 @@ def decode_value(doc):
 # the facts it is about. Each fact's list is its own JSON document (``encode_value``, references
 # only within the fact), so a question decodes the facts it touches and nothing else:
 #
-#   frame: the index, UTF-8 JSON {part: [[kind, target, about, start, end], ...]} for each of
-#          FACT_PARTS, the facts in the order of the corpus's dict
-#   then the documents, one after another; a fact's is bytes start to end of them
+#   the documents, one after another (a fact's is bytes start to end of them)
+#   the index, UTF-8 JSON {part: [[kind, target, about, start, end], ...]} for each of
+#     FACT_PARTS, the facts in the order of the corpus's dict
+#   the index's length: 8 bytes, big-endian
+#
+# (the index last, so that the frame is written as its documents are encoded)
 
 FACT_PARTS = {"holdings_by_fact": "Holding", "derivations": "Derivation"}
 
 
-def encode_fact_parts(parts: dict) -> bytes:
-    """The frame of ``parts`` (each of FACT_PARTS: fact -> list); ``TypeError`` for anything
-    outside the format."""
-    by_class = {spec[0]: (name, spec[1], spec[2]) for name, spec in table().items()}
+def write_fact_parts(parts: dict, write) -> None:
+    """Write the frame of ``parts`` (each of FACT_PARTS: fact -> list) through ``write``;
+    ``TypeError`` for anything outside the format."""
+    by_class = _by_class()
     index: dict = {}
-    docs: list = []
     at = 0
     for name in FACT_PARTS:
         entries = index[name] = []
@@ -615,16 +700,30 @@ def encode_fact_parts(parts: dict) -> bytes:
                 raise TypeError("a fact's part is not a list")
             doc = dumps(_encoder(by_class)(items))
             entries.append([key[0], key[1], key[2], at, at + len(doc)])
-            docs.append(doc)
+            write(doc)
             at += len(doc)
-    return frame(dumps(index)) + b"".join(docs)
+    head = dumps(index)
+    write(head)
+    write(len(head).to_bytes(8, "big"))
+
+
+def encode_fact_parts(parts: dict) -> bytes:
+    """The frame ``write_fact_parts`` writes, as bytes."""
+    out: list = []
+    write_fact_parts(parts, out.append)
+    return b"".join(out)
 
 
 def read_fact_parts(data: bytes) -> tuple[dict, memoryview]:
     """``({part: {fact: (start, end)}}, documents)`` of a facts frame, every entry checked to
     be a fact's key and a stretch of the documents; ``CacheFormatError`` else."""
-    head, docs = _frames(data, 1)
-    index = loads(head)
+    if len(data) < 8:
+        raise CacheFormatError("truncated")
+    n = int.from_bytes(data[-8:], "big")
+    if n > len(data) - 8:
+        raise CacheFormatError("truncated")
+    index = loads(data[len(data) - 8 - n:len(data) - 8])
+    docs = memoryview(data)[:len(data) - 8 - n]
     if type(index) is not dict or set(index) != set(FACT_PARTS):
         raise CacheFormatError("bad facts index")
     out = {}
@@ -643,7 +742,7 @@ def read_fact_parts(data: bytes) -> tuple[dict, memoryview]:
         if len(where) != len(entries):
             raise CacheFormatError("duplicate fact")
         out[name] = where
-    return out, memoryview(docs)
+    return out, docs
 
 
 def decode_fact_part(docs: memoryview, where: tuple, name: str) -> list:
@@ -656,6 +755,8 @@ def decode_fact_part(docs: memoryview, where: tuple, name: str) -> list:
     return items
 
 
-__all__ = ["MAGIC", "CacheFormatError", "frame", "dumps", "loads", "bind", "manifest_digest",
-           "encode_compiled", "decode_compiled", "encode_value", "decode_value",
-           "FACT_PARTS", "encode_fact_parts", "read_fact_parts", "decode_fact_part"]
+__all__ = ["MAGIC", "CacheFormatError", "frame", "dumps", "loads", "bind", "binder",
+           "manifest_digest",
+           "encode_compiled", "decode_compiled", "encode_value", "decode_value", "write_value",
+           "FACT_PARTS", "write_fact_parts", "encode_fact_parts", "read_fact_parts",
+           "decode_fact_part"]
