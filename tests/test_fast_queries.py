@@ -260,3 +260,91 @@ def test_rank_sort_equals_the_sort_key(bundled):
     assert compiled.sorted_keys(keys[::-1]) == sorted(keys, key=sort_key)
     assert compiled.sorted_keys(keys[:3]) == sorted(keys[:3], key=sort_key)
     assert compiled.sorted_keys(keys[::-2]) == sorted(keys[::2], key=sort_key)
+
+
+# --- a day's text made once, states compared by identity, the collector paused ---------------
+
+@given(any_spec)
+@example(REJECTED)
+@example(AMENDED)
+def test_events_json_with_shared_day_texts_equal_event_json(spec):
+    """What a diff remembers of an event (each day's text made once and shared) is
+    ``event_json`` exactly, its keys in the same order: alternatives, a flag, the words a
+    source wrote the date in, a month or a range are written by ``event_json`` itself."""
+    corpus = S.load_spec(spec)
+    days: dict = {}
+    for ev in events_of(corpus):
+        assert list(queries._event_json_of_days(ev, days).items()) == \
+            list(event_json(ev).items()), ev
+
+
+def events_of(corpus) -> list:
+    return [ev for h in corpus.holdings for ev in (h.start,) + tuple(e for e, _r, _c in
+                                                                     h.end_causes)]
+
+
+def test_bundled_events_json_with_shared_day_texts_equal_event_json(bundled):
+    days: dict = {}
+    events = events_of(bundled)
+    shared = [queries._event_json_of_days(ev, days) for ev in events]
+    assert [list(js.items()) for js in shared] == [list(event_json(ev).items()) for ev in events]
+    assert any(js.get("as_written") for js in shared)  # not only plain days
+    assert any(js.get("date") == js["earliest"] for js in shared)  # and plain days
+
+
+@given(any_spec)
+@example(MIXED)
+def test_long_diffs_find_equal_values_that_are_distinct_objects_equal(spec):
+    """A diff over many change points compares two states by the identity of their values
+    (a compiled timeline makes equal values one object) and then by equality: a timeline
+    whose equal values are distinct objects gives the same differences."""
+    corpus = S.load_spec(spec)
+    compiled = corpus.compiled
+    compiled.segments = {k: (starts, [None if v is None else tuple(list(v)) for v in values])
+                         for k, (starts, values) in compiled.segments.items()}
+    compiled.snapshot_every = 1  # every diff of two or more change points compares states
+    compiled._index = None
+    keys = compiled.fact_keys
+    days = sample_days(corpus, spec)
+    for a, b in zip(days, days[::-1]):
+        plain = [(n, plain_value(compiled, k, a), plain_value(compiled, k, b))
+                 for n, k in enumerate(keys)]
+        assert compiled.diff_numbers(a, b) == [x for x in plain if x[1] != x[2]]
+
+
+def test_a_pause_of_the_collector_nests_and_ends_as_it_began():
+    import gc
+    from kzlaw import collector
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        with collector.paused():
+            assert not gc.isenabled()
+            with collector.paused():
+                assert not gc.isenabled()
+            assert not gc.isenabled()  # the outer pause still runs
+        assert gc.isenabled()
+        with pytest.raises(ZeroDivisionError):
+            with collector.paused():
+                1 / 0
+        assert gc.isenabled()
+        gc.disable()
+        with collector.paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # a collector the caller disabled stays disabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_diffs_and_states_leave_the_collector_as_they_found_it(bundled):
+    import gc
+    was = gc.isenabled()
+    points = [p for p in bundled.compiled.points if NEG < p < POS]
+    try:
+        for enabled in (True, False, True):
+            (gc.enable if enabled else gc.disable)()
+            assert bundled.diff(points[0], points[-1])["changes"]
+            assert bundled.at(points[-1]).facts()
+            assert gc.isenabled() == enabled
+    finally:
+        (gc.enable if was else gc.disable)()

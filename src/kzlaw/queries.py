@@ -6,8 +6,10 @@ Each returns plain data (dicts and lists, JSON-ready); ``report.py`` renders it.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from operator import le
 from typing import Optional
 
+from . import collector
 from . import daysets as ds
 from .dates import NEG, POS, day_iso, format_range
 from .engine import fact_key
@@ -221,7 +223,8 @@ def diff_group(before: str, after: str) -> str:
 
 def diff(corpus, a: int, b: int) -> dict:
     """Every fact whose status or attributes differ between days a and b (semantics.md §9)."""
-    changes = _changes(corpus, a, b)
+    with collector.paused():
+        changes = _changes(corpus, a, b)
     return document(corpus, {"command": "diff", "from": day_iso(a), "to": day_iso(b)}, [a, b],
                     {"from": day_iso(a), "to": day_iso(b), "changes": changes})
 
@@ -230,7 +233,6 @@ REMEMBER_SHARE = 16  # see _changes
 
 
 def _changes(corpus, a: int, b: int) -> list[dict]:
-    changes = []
     compiled = corpus.compiled
     keys = compiled.fact_keys
     memo = _diff_memo(corpus)
@@ -242,6 +244,9 @@ def _changes(corpus, a: int, b: int) -> list[dict]:
     # does, and pays where diffs are large. A small diff answers the facts it has not met
     # directly.
     remember = len(numbers) * REMEMBER_SHARE >= len(keys)
+    changes: list[dict] = []
+    append = changes.append
+    copy = dict.copy
     for n, before, after in numbers:
         sb = ABSENT if before is None else before[0]
         sa = ABSENT if after is None else after[0]
@@ -265,9 +270,15 @@ def _changes(corpus, a: int, b: int) -> list[dict]:
             by, when = _causes(corpus, keys[n], a, b)
         elif events[4]:  # _held_causes, inlined for the common case
             first, last = bisect_right(events[1], lo), bisect_right(events[0], hi)
-            if first < last:
-                by = sorted(set().union(*events[2][first:last]))
-                when = _events_json(events, first, last)
+            if first + 1 == last:  # one event: its by, sorted once
+                by = list(events[2][first])
+                when = [copy(events[3][first])] if not events[5] else \
+                    _events_json(events, first, last)
+            elif first < last:
+                by = sorted({*events[6][first:last]}) if events[6] is not None \
+                    else sorted(set().union(*events[2][first:last]))
+                when = list(map(copy, events[3][first:last])) if not events[5] else \
+                    _events_json(events, first, last)
             else:
                 by, when = [], []
         else:
@@ -278,29 +289,29 @@ def _changes(corpus, a: int, b: int) -> list[dict]:
             both = set(pair[0]) | set(pair[1])
             src = sources_of[pair] = (tuple(sorted(both)), corpus.names.evidence(both))
         if changed:
-            changes.append({"kind": kind, "target": target, "about": about, "label": label,
-                            "about_label": about_label, "title": title, "before": sb,
-                            "after": sa, "group": diff_group(sb, sa), "changed": changed,
-                            "by": by, "when": when, "sources": list(src[0]),
-                            "evidence": src[1]})
+            append({"kind": kind, "target": target, "about": about, "label": label,
+                    "about_label": about_label, "title": title, "before": sb, "after": sa,
+                    "group": diff_group(sb, sa), "changed": changed, "by": by, "when": when,
+                    "sources": list(src[0]), "evidence": src[1]})
         else:
-            changes.append({"kind": kind, "target": target, "about": about, "label": label,
-                            "about_label": about_label, "title": title, "before": sb,
-                            "after": sa, "group": diff_group(sb, sa), "by": by, "when": when,
-                            "sources": list(src[0]), "evidence": src[1]})
+            append({"kind": kind, "target": target, "about": about, "label": label,
+                    "about_label": about_label, "title": title, "before": sb, "after": sa,
+                    "group": diff_group(sb, sa), "by": by, "when": when,
+                    "sources": list(src[0]), "evidence": src[1]})
     return changes
 
 
 def _diff_memo(corpus) -> dict:
-    """What diffs look up again and again, found once per fact (or pair of source lists) on
-    first use and kept with the corpus: per fact number of the compiled timeline, the fact's
-    names and its dated events with their JSON; per pair of source lists, the change's
-    sorted sources and their evidence."""
+    """What diffs look up again and again, found once per fact (or pair of source lists, or
+    day) on first use and kept with the corpus: per fact number of the compiled timeline,
+    the fact's names and its dated events with their JSON; per pair of source lists, the
+    change's sorted sources and their evidence; per day, its ISO text."""
     memo = corpus.__dict__.get("_memo_diff")
     compiled = corpus.compiled
     if memo is None or memo["compiled"] is not compiled:
         memo = corpus.__dict__["_memo_diff"] = {
-            "compiled": compiled, "facts": [None] * len(compiled.fact_keys), "sources": {}}
+            "compiled": compiled, "facts": [None] * len(compiled.fact_keys), "sources": {},
+            "days": {}}
     return memo
 
 
@@ -310,53 +321,83 @@ def _diff_fact(corpus, key, events: bool = True) -> tuple:
     causes include its premises', found per diff by ``_causes``), or when not asked for."""
     n = fact_names(corpus, key)
     events = None if not events or corpus.derivations.get(key) \
-        else _cause_entries(corpus, key)
+        else _cause_entries(corpus, key, _diff_memo(corpus)["days"])
     return (n["kind"], n["target"], n["about"], n["label"], n["about_label"], n["title"],
             events)
 
 
-def _cause_entries(corpus, key) -> tuple:
+def _cause_entries(corpus, key, days: dict) -> tuple:
     """The dated events of the holdings of a fact, once each, as ``_causes`` reads them:
     ``(earliest days, latest days, by of each, JSON of each, whether the latest days rise
-    with the earliest, whether an event's JSON nests lists (a date's alternatives))``, in the
-    order ``_causes`` sorts events: by earliest day, latest day, label (ISO days sort as the
-    days do; an open end is the earliest or latest).
+    with the earliest, whether an event's JSON nests lists (a date's alternatives), the one
+    by of each where each has one (else None))``, in the order ``_causes`` sorts events: by
+    earliest day, latest day, label (ISO days sort as the days do; an open end is the
+    earliest or latest). ``days`` (day -> ISO text, filled here) makes each day's text once.
 
-    What a corpus remembers for its diffs holds nothing the garbage collector tracks, so
-    that it adds nothing to the collections the answers' own objects cause: tuples of
-    numbers and text, and each event's JSON as the tuple of its items (a tuple holding a
-    dict stays tracked), except where the JSON nests lists."""
-    events: dict = {}  # label -> [order, event, by]
+    Each event's by is sorted, so that a diff over one event of the fact copies it as it is.
+    Each event's JSON is a dict of text, which the garbage collector does not track (nor a
+    copy of it), copied per answer with ``dict.copy``; where the JSON nests lists (a date's
+    alternatives), ``_events_json`` copies it whole."""
+    events: dict = {}  # event key (one per label) -> [event, by]
     for h in corpus.holdings_by_fact.get(key, ()):
         by = h.by
-        for ev, cause in ((h.start, ""),) + tuple((e, c) for e, _r, c in h.end_causes):
-            entry = events.get(ev.label)
+        ev = h.start
+        entry = events.get(ev.key)
+        if entry is None:
+            events[ev.key] = [ev, {by}]
+        else:
+            entry[1].add(by)
+        for ev, _reason, cause in h.end_causes:
+            entry = events.get(ev.key)
             if entry is None:
-                lo, hi = ev.earliest, ev.latest
-                entry = events[ev.label] = [(lo if NEG < lo < POS else NEG,
-                                             hi if NEG < hi < POS else POS, ev.label), ev, {by}]
+                entry = events[ev.key] = [ev, {by}]
             else:
-                entry[2].add(by)
+                entry[1].add(by)
             if "#" in cause:
-                entry[2].add(cause)
-    chosen = sorted(events.values(), key=_first)
-    earliest = tuple([e[1].earliest for e in chosen])
-    latest = tuple([e[1].latest for e in chosen])
-    rising = all(earliest[i] <= earliest[i + 1] and latest[i] <= latest[i + 1]
-                 for i in range(len(chosen) - 1))
-    jsons = [event_json(e[1]) for e in chosen]
-    nested = any("alternatives" in js for js in jsons)
-    return (earliest, latest, tuple([tuple(e[2]) for e in chosen]),
-            tuple([js if "alternatives" in js else tuple(js.items()) for js in jsons]),
-            rising, nested)
+                entry[1].add(cause)
+    for entry in events.values():
+        entry.append(entry[0].label)  # made from the key when asked: once
+    chosen = sorted(events.values(), key=_event_order)
+    earliest = tuple([e[0].earliest for e in chosen])
+    latest = tuple([e[0].latest for e in chosen])
+    rising = all(map(le, earliest, earliest[1:])) and all(map(le, latest, latest[1:]))
+    jsons = tuple([_event_json_of_days(e[0], days, e[2]) for e in chosen])
+    nested = any(["alternatives" in js for js in jsons])
+    bys = tuple([tuple(by) if len(by) == 1 else tuple(sorted(by)) for _ev, by, _l in chosen])
+    single = tuple([b[0] for b in bys]) if all([len(b) == 1 for b in bys]) else None
+    return (earliest, latest, bys, jsons, rising, nested, single)
+
+
+def _event_order(entry) -> tuple:
+    """Where ``_causes`` puts an event: by earliest day, latest day, label (an open end
+    first or last)."""
+    ev = entry[0]
+    lo, hi = ev.earliest, ev.latest
+    return (lo if NEG < lo < POS else NEG, hi if NEG < hi < POS else POS, entry[2])
+
+
+def _event_json_of_days(ev, days: dict, label: Optional[str] = None) -> dict:
+    """``event_json(ev)``, a plain day's ISO text taken from ``days`` (day -> text; a day not
+    there is added), so that each day's text is made once and shared by the events on it.
+    ``label`` is the event's, when known."""
+    d = ev.date
+    if d is None or d.alternatives or d.as_written or d.flag:
+        return event_json(ev)
+    day = days.get(ev.earliest)
+    if day is None:
+        day = days[ev.earliest] = day_iso(ev.earliest) or ""  # "": an open end
+    if d.text != day:  # not a plain day
+        return event_json(ev)
+    return {"label": ev.label if label is None else label, "earliest": day, "latest": day,
+            "range": day, "date": day}
 
 
 def _events_json(entries: tuple, first: int, last: int) -> list[dict]:
     """Fresh copies of the JSON of events ``first`` to ``last`` of a fact's entries."""
     chosen = entries[3][first:last]
     if entries[5]:
-        return [_copy_json(js) if type(js) is dict else dict(js) for js in chosen]
-    return list(map(dict, chosen))
+        return [_copy_json(js) for js in chosen]
+    return list(map(dict.copy, chosen))
 
 
 def _copy_json(value):

@@ -12,10 +12,13 @@ This is kzlaw's equivalent of zic's output; ``kzlaw timeline`` is its zdump.
 from __future__ import annotations
 
 from bisect import bisect_right
+from itertools import compress, count, repeat
+from operator import is_not
 from typing import Iterator, NamedTuple, Optional
 
 import attrs
 
+from . import collector
 from . import daysets as ds
 from .dates import NEG, POS, day_iso
 from .model import fact_order
@@ -88,9 +91,10 @@ class Fact:
         return out
 
 
-def make_fact(key: FactKey, value: FactValue) -> Fact:
-    attributes = Attributes(value.attributes) if value.attributes else NO_ATTRIBUTES
-    return Fact(key[0], key[1], key[2], value.status, attributes, value.by, value.sources)
+def make_fact(key: FactKey, value: tuple) -> Fact:
+    """The Fact of a value: a FactValue, or the plain tuple the timeline stores."""
+    attributes = Attributes(value[1]) if value[1] else NO_ATTRIBUTES
+    return Fact(key[0], key[1], key[2], value[0], attributes, value[2], value[3])
 
 
 sort_key = fact_order  # facts sort by kind, target, about (an empty about first)
@@ -159,9 +163,11 @@ class Compiled:
 
     def index(self) -> tuple:
         """(points, deltas, every, snapshots): built once, on first use. The facts are
-        numbered in the order they sort (``fact_keys``; ``rank`` gives each fact's number),
-        and the deltas and snapshots map fact numbers to values: sorting facts is sorting
-        numbers, and a number hashes without reading the fact's strings."""
+        numbered in the order they sort (``fact_keys``; ``rank`` gives each fact's number);
+        the deltas map fact numbers to values (None: absent from then on), and a snapshot is
+        a list of every fact's value (None where absent) by number: a state is a copy of a
+        snapshot with the changes since written in, and its facts, in order, are the places
+        not None (``_values``)."""
         if self._index is None:
             keys = sorted(self.segments, key=sort_key)
             self._keys = keys
@@ -176,16 +182,13 @@ class Compiled:
             points = sorted(changes)
             deltas = [changes[p] for p in points]
             every = self.snapshot_every or max(64, len(points) // 8)
-            snapshots: list[dict] = []
-            current: dict = {}
+            snapshots: list[list] = []
+            current: list = [None] * len(keys)
             for i, delta in enumerate(deltas):
                 for n, value in delta.items():
-                    if value is None:
-                        current.pop(n, None)
-                    else:
-                        current[n] = value
+                    current[n] = value
                 if i % every == 0:
-                    snapshots.append(dict(current))
+                    snapshots.append(current[:])
             self._index = (points, deltas, every, snapshots)
         return self._index
 
@@ -259,30 +262,28 @@ class Compiled:
 
         Over a few change points it looks up the facts they change; over many it compares
         the two days' states (each a snapshot and the changes since it), which costs about
-        as much as two states and no binary search per fact."""
+        as much as two states and no binary search per fact: the facts whose values are not
+        the same object (equal values are mostly one object: see ``__init__``), in order."""
         points, _deltas, every, _snapshots = self.index()
         out = []
         if bisect_right(points, max(a, b)) - bisect_right(points, min(a, b)) > every:
-            on_a, on_b = State(self, a)._numbered(), State(self, b)._numbered()
-            for n, before in on_a.items():
-                after = on_b.get(n)
-                if before is not after and before != after:
-                    out.append((n, before, after))
-            for n, after in on_b.items():
-                if n not in on_a:
-                    out.append((n, None, after))
-        else:
-            segments = self.segments
-            keys = self._keys
-            for n in self._changed(a, b):
-                starts, values = segments[keys[n]]
-                i, j = bisect_right(starts, a), bisect_right(starts, b)
-                if i == j:
-                    continue  # the same stretch: the same value
-                before = values[i - 1] if i else None
-                after = values[j - 1] if j else None
+            on_a, on_b = State(self, a)._values(), State(self, b)._values()
+            for n in compress(count(), map(is_not, on_a, on_b)):
+                before, after = on_a[n], on_b[n]
                 if before != after:
                     out.append((n, before, after))
+            return out
+        segments = self.segments
+        keys = self._keys
+        for n in self._changed(a, b):
+            starts, values = segments[keys[n]]
+            i, j = bisect_right(starts, a), bisect_right(starts, b)
+            if i == j:
+                continue  # the same stretch: the same value
+            before = values[i - 1] if i else None
+            after = values[j - 1] if j else None
+            if before != after:
+                out.append((n, before, after))
         out.sort(key=_first)
         return out
 
@@ -330,7 +331,7 @@ class State:
         """The fact on the day, or None where it is absent; unknown ids raise as ``status``."""
         key = self.compiled.check_fact(kind, target, about)
         v = self.compiled.raw_value(key, self.day)
-        return None if v is None else make_fact(key, FactValue._make(v))
+        return None if v is None else make_fact(key, v)
 
     def _items(self) -> dict:
         """fact -> value (a plain tuple) of every fact in force or uncertain on the day."""
@@ -349,23 +350,21 @@ class State:
                     out[key] = values[i]
             return out
         keys = c._keys
-        return {keys[n]: v for n, v in self._numbered().items()}
+        values = self._values()
+        return {keys[n]: values[n] for n in _present(values)}
 
-    def _numbered(self) -> dict:
-        """fact number -> value of every fact in force or uncertain on the day: the nearest
-        snapshot before it and the changes since."""
+    def _values(self) -> list:
+        """The value of every fact on the day, by fact number (None where absent): a copy of
+        the nearest snapshot before it with the changes since written in."""
         points, deltas, every, snapshots = self.compiled.index()
         i = bisect_right(points, self.day) - 1
         if i < 0:
-            return {}
+            return [None] * len(self.compiled._keys)
         s = i // every
-        current = dict(snapshots[s])
+        current = snapshots[s][:]
         for delta in deltas[s * every + 1: i + 1]:
             for n, value in delta.items():
-                if value is None:
-                    current.pop(n, None)
-                else:
-                    current[n] = value
+                current[n] = value
         return current
 
     def __iter__(self) -> Iterator[Fact]:
@@ -373,6 +372,10 @@ class State:
 
     def facts(self, kind: Optional[str] = None) -> list[Fact]:
         """The facts in force or uncertain on the day (of one kind), sorted."""
+        with collector.paused():  # thousands of Facts, made once each: no cycles
+            return self._made_facts(kind)
+
+    def _made_facts(self, kind: Optional[str]) -> list[Fact]:
         c = self.compiled
         if c._index is None:
             # The first state of a corpus fresh from the cache is read fact by fact (see
@@ -381,31 +384,34 @@ class State:
             if c._unindexed_states == 1:
                 items = self._items()
                 keys = c.sorted_keys([k for k in items if kind is None or k[0] == kind])
-                return [make_fact(key, FactValue._make(items[key])) for key in keys]
+                return [make_fact(key, items[key]) for key in keys]
         # Each Fact is made once per stretch of its fact and handed out again: remembered
         # by fact number and the identity of the stretch's value (kept with it, so that the
         # identity cannot be reused while remembered).
-        numbered = self._numbered()
+        values = self._values()
         keys = c._keys
         made = c._facts
         many = len(keys)
         out = []
-        for n in sorted(numbered):
-            value = numbered[n]
+        for n in _present(values):
+            value = values[n]
             slot = id(value) * many + n
             hit = made.get(slot)
             if hit is None or hit[0] is not value:
                 key = keys[n]
                 if kind is not None and key[0] != kind:
                     continue
-                hit = made[slot] = (value, make_fact(key, FactValue._make(value)))
+                hit = made[slot] = (value, make_fact(key, value))
             elif kind is not None and hit[1].kind != kind:
                 continue
             out.append(hit[1])
         return out
 
     def __len__(self) -> int:
-        return len(self._items() if self.compiled._index is None else self._numbered())
+        if self.compiled._index is None:
+            return len(self._items())
+        values = self._values()
+        return len(values) - values.count(None)
 
     def __contains__(self, key) -> bool:
         return self.compiled.raw_value(tuple(key), self.day) is not None
@@ -413,6 +419,11 @@ class State:
 
 def _first(item):
     return item[0]
+
+
+def _present(values: list):
+    """The numbers of the facts present in a state's ``_values``, in order."""
+    return compress(count(), map(is_not, values, repeat(None)))
 
 
 def segments_for(certain: ds.DaySet, possible: ds.DaySet, parts: list[tuple]) -> list:

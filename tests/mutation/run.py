@@ -229,6 +229,54 @@ FAST_PATH_MUTANTS = {
 }
 MUTANTS.update(FAST_PATH_MUTANTS)
 
+# The fast paths of answering (timeline.py, queries.py) against the plain computations of
+# tests/test_fast_queries.py; each mutant drops one guard of theirs.
+QUERY_TESTS = "tests/test_fast_queries.py"
+FAST_QUERY_MUTANTS = {
+    "diff-one-event-window": (
+        "queries.py", "if first + 1 == last:  # one event", "if first < last:  # one event",
+        "a diff over several events of a fact gives only the first's by and date",
+        QUERY_TESTS),
+    "diff-single-by-guard": (
+        "queries.py",
+        "single = tuple([b[0] for b in bys]) if all([len(b) == 1 for b in bys]) else None",
+        "single = tuple([b[0] for b in bys])",
+        "a diff keeps one by of an event that two effects (a repeal's and its target's) share",
+        QUERY_TESTS),
+    "diff-events-always-rising": (
+        "queries.py",
+        "rising = all(map(le, earliest, earliest[1:])) and all(map(le, latest, latest[1:]))",
+        "rising = all(map(le, earliest, earliest[1:]))",
+        "a diff takes the events of a fact as one run where their latest days do not rise",
+        QUERY_TESTS),
+    "diff-nested-json-shallow": (
+        "queries.py", 'nested = any(["alternatives" in js for js in jsons])', "nested = False",
+        "a diff copies an event's JSON with alternatives shallowly (answers share lists)",
+        QUERY_TESTS),
+    "plain-day-alternatives": (
+        "queries.py", "if d is None or d.alternatives or d.as_written or d.flag:",
+        "if d is None or d.as_written or d.flag:",
+        "an event whose sources disagree is written as a plain day", QUERY_TESTS),
+    "plain-day-as-written": (
+        "queries.py", "if d is None or d.alternatives or d.as_written or d.flag:",
+        "if d is None or d.alternatives or d.flag:",
+        "an event's date loses the words the source wrote it in", QUERY_TESTS),
+    "plain-day-flag": (
+        "queries.py", "if d is None or d.alternatives or d.as_written or d.flag:",
+        "if d is None or d.alternatives or d.as_written:",
+        "an uncertain or approximate day (? ~) is written without its flag", QUERY_TESTS),
+    "plain-day-any-text": (
+        "queries.py", "if d.text != day:  # not a plain day", "if False:  # not a plain day",
+        "a month, a season or a range is written as its first day", QUERY_TESTS),
+    "state-diff-identity-only": (
+        "timeline.py", "                if before != after:\n"
+        "                    out.append((n, before, after))\n            return out",
+        "                if True:\n"
+        "                    out.append((n, before, after))\n            return out",
+        "a long diff lists facts whose values are equal but not one object", QUERY_TESTS),
+}
+MUTANTS.update(FAST_QUERY_MUTANTS)
+
 
 class NotApplied(Exception):
     """The text a mutant replaces is not in the engine (any more): loud, never silent."""
