@@ -22,6 +22,8 @@ from test_cache_safety import _timelines
 from test_properties import AMENDED, MIXED, RECURSIVE, REJECTED, sample_days
 
 any_spec = st.one_of(S.tiny_specs(), S.specs())
+# the bundled corpus, as this checkout has it (also for a copy of kzlaw elsewhere: mutants)
+BUNDLED = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 @contextlib.contextmanager
@@ -104,7 +106,7 @@ def test_the_lazy_parts_answer_as_the_corpus_built_from_the_files(spec):
 
 
 def test_the_bundled_corpus_lazy_parts_and_diffs():
-    root = kzlaw.corpus.resolve_path(None)
+    root = BUNDLED
     with cache_folder():
         fresh, cached = stored_and_cached(root)
         days = [d for d in (p + k for p in fresh.compiled.points[1:-1:7] for k in (-1, 0, 1))]
@@ -117,7 +119,7 @@ def test_the_bundled_corpus_lazy_parts_and_diffs():
 def test_a_month_apart_diff_decodes_only_the_facts_it_changes():
     """Work counted: the facts decoded are those the diff names (and, for a derived fact,
     its premises), not every fact of the corpus."""
-    root = kzlaw.corpus.resolve_path(None)
+    root = BUNDLED
     with cache_folder():
         fresh, cached = stored_and_cached(root)
         changes = cached.diff("2011-10-01", "2011-11-01")["changes"]
@@ -186,7 +188,7 @@ def test_the_streamed_encoding_is_the_whole_encoding_byte_for_byte(spec):
 def test_the_bundled_corpus_streamed_in_pieces(monkeypatch):
     """With every container of two items or more written item by item (as a large corpus's
     are), no piece is more than a small part of the whole, and the bytes are the same."""
-    corpus = kzlaw.load()
+    corpus = kzlaw.load(BUNDLED)
     state = corpus.state_for_cache()
     whole = cachefile.dumps(cachefile.encode_value(state))
     for streamed in (cachefile.STREAMED, 2):
@@ -267,5 +269,41 @@ def test_a_first_state_from_the_cache_is_the_state_of_the_files(spec):
                 assert first.in_force(day) == fresh.in_force(day)  # from the tables
                 assert first.in_force(day) == fresh.in_force(day)  # from the index
             assert dict(cached.compiled.segments.items()) == fresh.compiled.segments
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_a_facts_frame_changed_without_its_digest_is_not_used():
+    """Two facts' documents swapped in the index (the frame still decodes, and would give
+    each fact the other's holdings): the digest no longer verifies, so the rest answers."""
+    root = S.write_spec(MIXED)
+    try:
+        with cache_folder():
+            fresh, _cached = stored_and_cached(root)
+            path = cache.cache_path(root)
+            data = open(path, "rb").read()
+            at, frames = len(cachefile.MAGIC), []
+            while at < len(data):
+                n = int.from_bytes(data[at:at + 8], "big")
+                frames.append(data[at + 8:at + 8 + n])
+                at += 8 + n
+            facts = frames[3]
+            n = int.from_bytes(facts[-8:], "big")
+            index = cachefile.loads(facts[-8 - n:-8])
+            entries = index["holdings_by_fact"]
+            assert len(entries) >= 2
+            entries[0][3:], entries[1][3:] = entries[1][3:], entries[0][3:]
+            head = cachefile.dumps(index)
+            frames[3] = facts[:-8 - n] + head + len(head).to_bytes(8, "big")
+            cachefile.read_fact_parts(frames[3])  # still a well-formed frame
+            with open(path, "wb") as f:
+                f.write(cachefile.MAGIC + b"".join(len(x).to_bytes(8, "big") + x
+                                                   for x in frames))
+            cached = cache.load(root, cache.manifest(root))
+            assert cached is not None
+            part = cached.__dict__["holdings_by_fact"]
+            for key in fresh.holdings_by_fact:
+                assert part[key] == fresh.holdings_by_fact[key]
+            assert part._eager is not None
     finally:
         shutil.rmtree(root, ignore_errors=True)

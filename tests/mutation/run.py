@@ -277,6 +277,30 @@ FAST_QUERY_MUTANTS = {
 }
 MUTANTS.update(FAST_QUERY_MUTANTS)
 
+# The compiled cache's lazy and streamed paths (cache.py, cachefile.py) against the corpus
+# built from the files and the whole encoding, in tests/test_cache_lazy.py.
+CACHE_TESTS = "tests/test_cache_lazy.py"
+CACHE_MUTANTS = {
+    "cache-first-segment-of-next-fact": (
+        "cachefile.py", "            if i > lo:\n                v = values[refs[i - 1]]",
+        "            if i >= lo:\n                v = values[refs[i - 1]]",
+        "a fact not yet present on a day takes the previous fact's last value", CACHE_TESTS),
+    "cache-holdings-not-rebuilt": (
+        "cache.py", "by_fact.setdefault(h.fact, []).append(h)", "by_fact.setdefault(h.fact, [h])",
+        "the rest, once read, keeps only the first holding of each fact", CACHE_TESTS),
+    "cache-stream-shares-nothing": (
+        "cachefile.py", "        ref = seen.get(id(v))\n        if ref is not None:\n"
+        "            write(dumps([\"r\", ref]))",
+        "        ref = None\n        if ref is not None:\n            write(dumps([\"r\", ref]))",
+        "the streamed rest writes an object met again in full, not as a reference",
+        CACHE_TESTS),
+    "cache-facts-frame-unverified": (
+        "cache.py", "    return data if fmt.bind(fields, data) == digest else None",
+        "    return data", "a frame read later is taken without checking its digest",
+        CACHE_TESTS),
+}
+MUTANTS.update(CACHE_MUTANTS)
+
 
 class NotApplied(Exception):
     """The text a mutant replaces is not in the engine (any more): loud, never silent."""
