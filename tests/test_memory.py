@@ -166,3 +166,49 @@ def test_a_fact_shares_the_ranges_of_its_holdings(synth_corpus):
         alone = [r for r in possible if sum(r[0] <= s[0] and s[1] <= r[1]
                                             for h in hs for s in h.possible) == 1]
         assert all(id(r) in theirs for r in alone if key not in synth_corpus.derivations)
+
+
+def _sharing(segments: dict) -> list:
+    """Each value and part of a value, as the index of the first equal one met that is the
+    same object: two timelines share alike when these lists are equal."""
+    first: dict = {}
+    out = []
+    for key in segments:
+        for v in segments[key][1]:
+            for x in (v,) if v is None else (v, v[1], v[2], v[3]):
+                out.append(first.setdefault(id(x), len(first)))
+    return out
+
+
+@pytest.mark.parametrize("which", ["bundled", "synth"])
+def test_the_timeline_compiled_fact_by_fact_is_the_one_compiled_at_once(which, synth_corpus):
+    from kzlaw.timeline import Compiled
+    corpus = kzlaw.load(REPO) if which == "bundled" else synth_corpus
+    want = Compiled(dict(corpus._fact_segments()))
+    got = corpus._compile()
+    assert list(got.segments) == list(want.segments)
+    for key, (starts, values) in want.segments.items():
+        g_starts, g_values = got.segments[key]
+        assert g_starts == starts and g_values == values
+        assert [type(v) for v in g_values] == [type(v) for v in values]
+    assert _sharing(got.segments) == _sharing(want.segments)
+    assert got.index()[0] == want.index()[0]  # the change points
+    days = sorted({s for starts, _ in want.segments.values() for s in starts})
+    for day in days[:: max(1, len(days) // 60)] + [days[-1]]:
+        for d in (day - 1, day):
+            assert list(got.at(d).facts()) == list(want.at(d).facts())
+
+
+def test_importing_kzlaw_and_loading_without_the_cache_imports_no_cache_or_subprocess():
+    import subprocess
+    import sys
+    code = ("import sys, kzlaw; c = kzlaw.load(); c.at('2012-06-01').facts(); "
+            "print(sorted(m for m in ('kzlaw.cache', 'kzlaw.cachefile', 'subprocess', "
+            "'hashlib') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env={**os.environ, "KZLAW_DATA": REPO}).stdout
+    assert out.strip() == "[]"
+    code = "import kzlaw; c = kzlaw.load(); print(c.commit is None or len(c.commit) >= 40)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env={**os.environ, "KZLAW_DATA": REPO}).stdout
+    assert out.strip() == "True"  # the commit is still found when asked

@@ -99,6 +99,8 @@ class Holding:
                 (e.latest for e in self.ends if e.key not in self.conditional), default=POS))
             certain = ds.EMPTY if self.exists is not None else ds.span(
                 self.start.latest, min((e.earliest for e in self.ends), default=POS))
+            if certain == possible:  # the usual case: one set for both
+                certain = possible
         object.__setattr__(self, "possible", possible)
         object.__setattr__(self, "certain", certain)
 
@@ -172,8 +174,10 @@ def build_holdings(measures: Iterable[Measure]) -> tuple[list[Holding], EventTab
     def share(value):
         return shared_values.setdefault(value, value)
 
+    # id of a list of citations (each kept alive by its measure) -> its sorted source ids
+    source_ids: dict[int, tuple] = {}
+
     for m in measures:
-        measure_sources = None  # the sorted ids of m.sources, found once per measure
         measure_end = []
         if m.dates.expires is not None:
             measure_end.append((events.get(("m", m.id, "expires"), m.dates.expires),
@@ -205,13 +209,11 @@ def build_holdings(measures: Iterable[Measure]) -> tuple[list[Holding], EventTab
                     or _NO_KEYS
                 if alone:
                     shared = (causes, ends, conditional)
-            srcs = body.sources or eff.sources
-            if srcs:
-                srcs = share(tuple(sorted({s.ref for s in srcs})))
-            else:
-                if measure_sources is None:
-                    measure_sources = share(tuple(sorted({s.ref for s in m.sources})))
-                srcs = measure_sources
+            srcs = body.sources or eff.sources or m.sources
+            ids = source_ids.get(id(srcs))  # lists of citations are mostly shared (loader)
+            if ids is None:
+                ids = source_ids[id(srcs)] = share(tuple(sorted({s.ref for s in srcs})))
+            srcs = ids
             h = Holding(
                 fact=share(fact_key(body)), by=by, measure=m.id, effect=eff,
                 start=events.effect_start(m, eff),
