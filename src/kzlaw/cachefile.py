@@ -149,14 +149,18 @@ def _grouped(items: list, size) -> tuple[list, list]:
 
 
 def encode_compiled(compiled) -> bytes:
-    # The numbers are gathered in arrays, not lists: a list holds an object per number, which
-    # at 200,000 measures made this the largest part of writing the cache.
+    # The numbers are gathered in arrays, not lists, and each tuple is known by the number it
+    # is first given (its place in ``seen``) until the final numbering: a list holds an object
+    # per number and a dict an entry per tuple, which at 200,000 measures made this the
+    # largest part of writing the cache.
     strings: dict = {}
-    tuples: dict = {}  # tuple -> the tuple it is best written as an edit of (or None)
+    tuples: dict = {}  # tuple -> the number it was first given
+    seen: list = []  # those tuples, in that order
+    bases: list = []  # the tuple each is best written as an edit of (or None)
     attributes: dict = {}
     values: dict = {}
     a_off, a_items = [0], []
-    v_status, v_attrs, v_by, v_sources = array("I"), array("I"), [], []
+    v_status, v_attrs, v_by, v_sources = array("I"), array("I"), array("I"), array("I")
     keys, fact_segments = array("I"), []
 
     def s(x):
@@ -168,13 +172,16 @@ def encode_compiled(compiled) -> bytes:
         return i
 
     def t(x, base=None):
-        if x not in tuples:
+        i = tuples.get(x)
+        if i is None:
             if type(x) is not tuple:
                 raise TypeError("not a tuple")
             for y in x:
                 s(y)
-            tuples[x] = base
-        return x
+            i = tuples[x] = len(seen)
+            seen.append(x)
+            bases.append(base)
+        return i
 
     def a(x):
         i = attributes.get(x)
@@ -182,7 +189,8 @@ def encode_compiled(compiled) -> bytes:
             i = attributes[x] = len(attributes)
             for name, value in x:
                 a_items.append(s(name))
-                a_items.append(t(value) if isinstance(value, tuple) else 2 * s(value))
+                # a tuple of alternatives: -1 - its first number, until the final one is known
+                a_items.append(-1 - t(value) if isinstance(value, tuple) else 2 * s(value))
             a_off.append(len(a_items))
         return i
 
@@ -208,22 +216,27 @@ def encode_compiled(compiled) -> bytes:
             raise ValueError("a fact without segments")
         fact_segments.append((starts, refs))
     del values
-    # the tuples numbered: the short ones grouped by length, then the long ones in the order
-    # met (so that each is an edit of an earlier one)
-    short = [x for x, base in tuples.items() if len(x) <= LONG_TUPLE or base is None]
-    long = [x for x, base in tuples.items() if len(x) > LONG_TUPLE and base is not None]
-    bases = {x: tuples[x] for x in long}
-    t_groups, order = _grouped(short, len)
-    number = tuples  # from here on: tuple -> its number (one dict of them, not two)
-    number.clear()
-    for place, i in enumerate(order):
-        number[short[i]] = place
+    # the tuples numbered: the short ones grouped by length (in the order met within a
+    # length), then the long ones in the order met (so that each is an edit of an earlier one)
+    short = [i for i, x in enumerate(seen) if len(x) <= LONG_TUPLE or bases[i] is None]
+    long = [i for i, x in enumerate(seen) if len(x) > LONG_TUPLE and bases[i] is not None]
+    short.sort(key=lambda i: len(seen[i]))  # stable: the order met within a length
+    t_groups = []
+    for i in short:
+        if t_groups and t_groups[-2] == len(seen[i]):
+            t_groups[-1] += 1
+        else:
+            t_groups += [len(seen[i]), 1]
+    number = array("I", bytes(4 * len(seen)))  # first number -> final number
+    for place, i in enumerate(short):
+        number[i] = place
     t_items = array("I")
-    for i in order:
-        t_items.extend(map(strings.__getitem__, short[i]))
+    for i in short:
+        t_items.extend(map(strings.__getitem__, seen[i]))
+    del short
     e_items = array("I")
-    for x in long:
-        b = bases[x]
+    for place, i in enumerate(long, len(t_groups) and sum(t_groups[1::2])):
+        x, b = seen[i], bases[i]
         limit = min(len(b), len(x))
         prefix = suffix = 0
         while prefix < limit and b[prefix] == x[prefix]:
@@ -231,15 +244,16 @@ def encode_compiled(compiled) -> bytes:
         while suffix < limit - prefix and b[-1 - suffix] == x[-1 - suffix]:
             suffix += 1
         middle = x[prefix:len(x) - suffix]
-        e_items.extend((number[b], prefix, suffix, len(middle)))
+        e_items.extend((number[tuples[b]], prefix, suffix, len(middle)))
         e_items.extend(map(strings.__getitem__, middle))
-        number[x] = len(number)
+        number[i] = place
+    del tuples, seen, bases
     v_items = array("I", chain.from_iterable(zip(v_status, v_attrs, map(number.__getitem__, v_by),
                                                  map(number.__getitem__, v_sources))))
     del v_status, v_attrs, v_by, v_sources
     for j in range(1, len(a_items), 2):
-        if type(a_items[j]) is tuple:
-            a_items[j] = 2 * number[a_items[j]] + 1
+        if a_items[j] < 0:
+            a_items[j] = 2 * number[-1 - a_items[j]] + 1
     f_groups, f_order = _grouped(fact_segments, lambda fs: len(fs[0]))
     f_place = array("I", bytes(4 * len(f_order)))
     for place, i in enumerate(f_order):
