@@ -10,6 +10,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+from bisect import bisect_right
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 import kzlaw
 from kzlaw import cache, cachefile
 import strategies as S
+from test_cache_safety import _timelines
 from test_properties import AMENDED, MIXED, RECURSIVE, REJECTED, sample_days
 
 any_spec = st.one_of(S.tiny_specs(), S.specs())
@@ -205,5 +207,65 @@ def test_a_corpus_the_format_cannot_hold_midway_leaves_no_file():
             folder = cache.cache_dir()
             assert not os.path.exists(folder) or os.listdir(folder) == []
             assert cache.load(root, cache.manifest(root)) is None
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+# --- the compiled timeline, read from its tables ------------------------------------------------
+
+def _plain_on(segments, day) -> dict:
+    out = {}
+    for key, (starts, values) in segments.items():
+        i = bisect_right(starts, day) - 1
+        if i >= 0 and values[i] is not None:
+            out[key] = values[i]
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(segments=_timelines(), every=st.integers(0, 1000))
+def test_the_lazy_timeline_reads_back_what_the_eager_one_does(segments, every):
+    from kzlaw.timeline import Compiled
+    data = cachefile.encode_compiled(Compiled(segments, every))
+    eager, every_eager = cachefile.decode_compiled(data)
+    lazy, every_lazy = cachefile.decode_compiled(data, lazy=True)
+    assert every_lazy == every_eager == every
+    assert list(lazy) == list(eager) and len(lazy) == len(eager)
+    days = {-2**31, 2**31 - 1}
+    for starts, _values in eager.values():
+        days.update(d for s in starts for d in (s - 1, s, s + 1))
+    for day in sorted(days):
+        got, expected = lazy.values_on(day), _plain_on(eager, day)
+        assert got == expected and list(got) == list(expected)
+    for key in eager:
+        assert key in lazy and lazy[key] == eager[key] and lazy.get(key) == eager[key]
+        assert type(lazy[key][0]) is list and type(lazy[key][1]) is list
+    assert dict(lazy.items()) == eager
+    assert lazy.get(("x", "y", None)) is None and ("x", "y", None) not in lazy
+
+
+@settings(max_examples=30, deadline=None)
+@given(any_spec)
+@example(MIXED)
+@example(AMENDED)
+def test_a_first_state_from_the_cache_is_the_state_of_the_files(spec):
+    """The first state of a corpus fresh from the cache is read from the timeline's tables
+    (``LazySegments.values_on``), later ones from its index: both give the files' answers,
+    on the days either side of every change point."""
+    root = S.write_spec(spec)
+    try:
+        with cache_folder():
+            fresh, cached = stored_and_cached(root)
+            assert type(cached.compiled.segments) is cachefile.LazySegments
+            days = sample_days(fresh, spec)
+            for day in days:
+                state = cached.compiled.at(day)
+                assert cached.compiled._index is None
+                assert state._items() == _plain_on(fresh.compiled.segments, day)
+            for day in (days[0], days[len(days) // 2], days[-1]):
+                first = cache.load(root, cache.manifest(root))
+                assert first.in_force(day) == fresh.in_force(day)  # from the tables
+                assert first.in_force(day) == fresh.in_force(day)  # from the index
+            assert dict(cached.compiled.segments.items()) == fresh.compiled.segments
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -314,8 +314,19 @@ def test_fuzz_damaged_frames_with_valid_digests_decode_or_are_refused(valid, mon
     try:
         timeline, extra = cachefile._frames(parts[0], 1)
         segments, _every = cachefile.decode_compiled(timeline)
-        cachefile.decode_value(cachefile.loads(extra))
+        _info, names, why = cachefile.decode_extra(extra)
         assert all(type(k) is tuple and len(k) == 3 for k in segments)
+        assert all(type(k) is tuple and len(k) == 3 and type(r) is dict for k, r in why.items())
+        for entries in names.entries.values():
+            assert all(type(e) is tuple and len(e) == 3 for e in entries.values())
+    except cachefile.CacheFormatError:
+        pass
+    try:  # the lazy reader checks as much: what it takes it can read in full
+        lazy, _every = cachefile.decode_compiled(cachefile._frames(parts[0], 1)[0], lazy=True)
+        for day in (-2**31, 730000, 2**31 - 1):
+            lazy.values_on(day)
+        assert all(type(k) is tuple and len(k) == 3 and len(lazy[k][0]) == len(lazy[k][1])
+                   for k in lazy)
     except cachefile.CacheFormatError:
         pass
     try:
@@ -355,10 +366,12 @@ def test_round_trip_keeps_every_answer_and_the_sharing(tmp_path):
     c = kzlaw.load()
     segments, every = cachefile.decode_compiled(cachefile.encode_compiled(c.compiled))
     assert segments == c.compiled.segments and every == c.compiled.snapshot_every
-    extra = {"info": c.info, "names": c.compiled.names, "why": c.compiled.why}
-    back = cachefile.decode_value(cachefile.loads(cachefile.dumps(cachefile.encode_value(extra))))
-    assert back["info"] == c.info and back["why"] == c.compiled.why
-    assert vars(back["names"]) == vars(c.compiled.names)
+    info, names, why = cachefile.decode_extra(cachefile.encode_extra(c.info, c.compiled.names,
+                                                                      c.compiled.why))
+    assert info == c.info and why == c.compiled.why
+    assert list(why) == list(c.compiled.why)
+    assert vars(names) == vars(c.compiled.names) and type(names) is type(c.compiled.names)
+    assert names.label("hizb-ut-tahrir") == c.compiled.names.label("hizb-ut-tahrir")
     state = cachefile.decode_value(cachefile.loads(cachefile.dumps(
         cachefile.encode_value(c.state_for_cache()))))
     assert state["measures"] == c.measures and state["holdings"] == c.holdings

@@ -290,22 +290,20 @@ def load(root: str, current: tuple):
         if fmt.bind(fields, compiled_bytes) != header["compiled"]:
             return None
         timeline, extra = fmt._frames(compiled_bytes, 1)
-        segments, every = _without_gc(fmt.decode_compiled, timeline)
-        extra = _without_gc(fmt.decode_value, fmt.loads(extra))
+        # each fact's lists are made when first asked for; a state reads the tables
+        segments, every = _without_gc(lambda data: fmt.decode_compiled(data, lazy=True),
+                                      timeline)
+        info, names, why = _without_gc(fmt.decode_extra, extra)
     except (OSError, fmt.CacheFormatError):
         return None
     from .corpus import Corpus
     from .model import CorpusInfo
-    from .names import Names
     from .timeline import Compiled
-    if type(extra) is not dict or set(extra) != {"info", "names", "why"} or \
-            not isinstance(extra["info"], CorpusInfo) or not isinstance(extra["names"], Names) \
-            or type(extra["why"]) is not dict:
+    if not isinstance(info, CorpusInfo):
         return None
-    info = extra["info"]
     compiled = Compiled.__new__(Compiled)
     compiled.__setstate__({"segments": segments, "snapshot_every": every,
-                           "names": extra["names"], "why": extra["why"]})
+                           "names": names, "why": why})
     state: dict = {}  # the rest, once read
 
     def rest():
@@ -490,7 +488,7 @@ def store(root: str, corpus, before: tuple, stamp_ns: int, fixed: bool = False) 
 
     def compiled_frame(write):
         write(fmt.frame(fmt.encode_compiled(c)))
-        write(fmt.dumps(fmt.encode_value({"info": corpus.info, "names": c.names, "why": c.why})))
+        write(fmt.encode_extra(corpus.info, c.names, c.why))
 
     frames = (("compiled", compiled_frame), ("rest", lambda write: fmt.write_value(state, write)),
               ("facts", lambda write: fmt.write_fact_parts(facts, write)))

@@ -8,14 +8,15 @@ raises ``CacheFormatError``.
 
 Layout::
 
-    MAGIC                       b"kzlaw-cache-8\\n"
+    MAGIC                       b"kzlaw-cache-9\\n"
     4 frames                    8-byte big-endian length, then that many bytes:
       header                    UTF-8 JSON {"root", "code", "manifest", "compiled", "rest",
                                 "facts"}: the corpus's real path, kzlaw's code fingerprint,
                                 the SHA-256 of the corpus manifest, and the SHA-256 of each of
                                 the next three frames
       compiled                  the compiled timeline: a frame of ``encode_compiled``, then
-                                the JSON of ``encode_value({"info", "names", "why"})``
+                                the JSON of ``encode_extra`` (the corpus's information, the
+                                names, why facts are uncertain)
       rest                      everything else of the corpus (``encode_value``) but its
                                 holdings by fact (rebuilt from its holdings), read only when a
                                 question needs it
@@ -35,11 +36,13 @@ import json
 import operator
 import sys
 from array import array
+from bisect import bisect_right
+from collections.abc import Mapping
 from datetime import date
 from itertools import chain
 from operator import itemgetter
 
-MAGIC = b"kzlaw-cache-8\n"  # 8: each fact's holdings and derivations in a frame of their own
+MAGIC = b"kzlaw-cache-9\n"  # 9: names and reasons as flat lists; 8: the facts' parts
 STATUSES = ("in-force", "uncertain")
 
 
@@ -146,14 +149,18 @@ def _grouped(items: list, size) -> tuple[list, list]:
 
 
 def encode_compiled(compiled) -> bytes:
-    # The numbers are gathered in arrays, not lists: a list holds an object per number, which
-    # at 200,000 measures made this the largest part of writing the cache.
+    # The numbers are gathered in arrays, not lists, and each tuple is known by the number it
+    # is first given (its place in ``seen``) until the final numbering: a list holds an object
+    # per number and a dict an entry per tuple, which at 200,000 measures made this the
+    # largest part of writing the cache.
     strings: dict = {}
-    tuples: dict = {}  # tuple -> the tuple it is best written as an edit of (or None)
+    tuples: dict = {}  # tuple -> the number it was first given
+    seen: list = []  # those tuples, in that order
+    bases: list = []  # the tuple each is best written as an edit of (or None)
     attributes: dict = {}
     values: dict = {}
     a_off, a_items = [0], []
-    v_status, v_attrs, v_by, v_sources = array("I"), array("I"), [], []
+    v_status, v_attrs, v_by, v_sources = array("I"), array("I"), array("I"), array("I")
     keys, fact_segments = array("I"), []
 
     def s(x):
@@ -165,13 +172,16 @@ def encode_compiled(compiled) -> bytes:
         return i
 
     def t(x, base=None):
-        if x not in tuples:
+        i = tuples.get(x)
+        if i is None:
             if type(x) is not tuple:
                 raise TypeError("not a tuple")
             for y in x:
                 s(y)
-            tuples[x] = base
-        return x
+            i = tuples[x] = len(seen)
+            seen.append(x)
+            bases.append(base)
+        return i
 
     def a(x):
         i = attributes.get(x)
@@ -179,7 +189,8 @@ def encode_compiled(compiled) -> bytes:
             i = attributes[x] = len(attributes)
             for name, value in x:
                 a_items.append(s(name))
-                a_items.append(t(value) if isinstance(value, tuple) else 2 * s(value))
+                # a tuple of alternatives: -1 - its first number, until the final one is known
+                a_items.append(-1 - t(value) if isinstance(value, tuple) else 2 * s(value))
             a_off.append(len(a_items))
         return i
 
@@ -205,22 +216,27 @@ def encode_compiled(compiled) -> bytes:
             raise ValueError("a fact without segments")
         fact_segments.append((starts, refs))
     del values
-    # the tuples numbered: the short ones grouped by length, then the long ones in the order
-    # met (so that each is an edit of an earlier one)
-    short = [x for x, base in tuples.items() if len(x) <= LONG_TUPLE or base is None]
-    long = [x for x, base in tuples.items() if len(x) > LONG_TUPLE and base is not None]
-    bases = {x: tuples[x] for x in long}
-    t_groups, order = _grouped(short, len)
-    number = tuples  # from here on: tuple -> its number (one dict of them, not two)
-    number.clear()
-    for place, i in enumerate(order):
-        number[short[i]] = place
+    # the tuples numbered: the short ones grouped by length (in the order met within a
+    # length), then the long ones in the order met (so that each is an edit of an earlier one)
+    short = [i for i, x in enumerate(seen) if len(x) <= LONG_TUPLE or bases[i] is None]
+    long = [i for i, x in enumerate(seen) if len(x) > LONG_TUPLE and bases[i] is not None]
+    short.sort(key=lambda i: len(seen[i]))  # stable: the order met within a length
+    t_groups = []
+    for i in short:
+        if t_groups and t_groups[-2] == len(seen[i]):
+            t_groups[-1] += 1
+        else:
+            t_groups += [len(seen[i]), 1]
+    number = array("I", bytes(4 * len(seen)))  # first number -> final number
+    for place, i in enumerate(short):
+        number[i] = place
     t_items = array("I")
-    for i in order:
-        t_items.extend(map(strings.__getitem__, short[i]))
+    for i in short:
+        t_items.extend(map(strings.__getitem__, seen[i]))
+    del short
     e_items = array("I")
-    for x in long:
-        b = bases[x]
+    for place, i in enumerate(long, len(t_groups) and sum(t_groups[1::2])):
+        x, b = seen[i], bases[i]
         limit = min(len(b), len(x))
         prefix = suffix = 0
         while prefix < limit and b[prefix] == x[prefix]:
@@ -228,15 +244,16 @@ def encode_compiled(compiled) -> bytes:
         while suffix < limit - prefix and b[-1 - suffix] == x[-1 - suffix]:
             suffix += 1
         middle = x[prefix:len(x) - suffix]
-        e_items.extend((number[b], prefix, suffix, len(middle)))
+        e_items.extend((number[tuples[b]], prefix, suffix, len(middle)))
         e_items.extend(map(strings.__getitem__, middle))
-        number[x] = len(number)
+        number[i] = place
+    del tuples, seen, bases
     v_items = array("I", chain.from_iterable(zip(v_status, v_attrs, map(number.__getitem__, v_by),
                                                  map(number.__getitem__, v_sources))))
     del v_status, v_attrs, v_by, v_sources
     for j in range(1, len(a_items), 2):
-        if type(a_items[j]) is tuple:
-            a_items[j] = 2 * number[a_items[j]] + 1
+        if a_items[j] < 0:
+            a_items[j] = 2 * number[-1 - a_items[j]] + 1
     f_groups, f_order = _grouped(fact_segments, lambda fs: len(fs[0]))
     f_place = array("I", bytes(4 * len(f_order)))
     for place, i in enumerate(f_order):
@@ -315,16 +332,17 @@ def _cut(items, groups, n_items: int, into=tuple) -> list:
     return out
 
 
-def decode_compiled(data: bytes) -> tuple[dict, int]:
+def decode_compiled(data: bytes, lazy: bool = False) -> tuple[dict, int]:
     """``(segments, snapshot_every)`` for ``Compiled``, every number checked to be in range,
-    so that the timeline reads only what it expects."""
+    so that the timeline reads only what it expects. With ``lazy`` the segments are a
+    ``LazySegments`` (each fact's lists made when it is first asked for), checked as much."""
     try:
-        return _decode_compiled(data)
+        return _decode_compiled(data, lazy)
     except (IndexError, ValueError, TypeError, OverflowError, MemoryError) as e:
         raise CacheFormatError(str(e)) from None
 
 
-def _decode_compiled(data: bytes) -> tuple[dict, int]:
+def _decode_compiled(data: bytes, lazy: bool = False) -> tuple[dict, int]:
     text, numbers, starts_data = _frames(data, 2)
     strings = text.decode("utf-8").split("\0") if text else []  # UnicodeDecodeError: ValueError
     arr = _unpack("I", numbers)
@@ -388,17 +406,201 @@ def _decode_compiled(data: bytes) -> tuple[dict, int]:
         at += k * count
     if 1 in rising:
         raise CacheFormatError("segment starts do not increase")
+    abouts = [None] + strings
+    if lazy:
+        _check_groups(f_groups, len(all_starts), nf)
+        if len(set(f_place)) != nf or (nf and max(f_place) >= nf) or \
+                (f_refs and max(f_refs) >= len(values)):
+            raise CacheFormatError("bad fact order")
+        fact_keys = list(zip(_pick(strings, keys[0::3]), _pick(strings, keys[1::3]),
+                             _pick(abouts, keys[2::3])))
+        return LazySegments(fact_keys, f_place, f_groups, all_starts, f_refs, values), every
     starts = _cut(all_starts.tolist(), f_groups, len(all_starts), list)
     refs = _cut(_pick(values, f_refs), f_groups, len(f_refs), list)
     if len(starts) != nf or len(set(f_place)) != nf or (nf and max(f_place) >= nf):
         raise CacheFormatError("bad fact order")
-    abouts = [None] + strings
     segments = dict(zip(zip(_pick(strings, keys[0::3]), _pick(strings, keys[1::3]),
                             _pick(abouts, keys[2::3])),
                         zip(_pick(starts, f_place), _pick(refs, f_place))))
     if len(segments) != nf:
         raise CacheFormatError("duplicate fact")
     return segments, every
+
+
+def _check_groups(groups, n_items: int, n_runs: int) -> None:
+    """What ``_cut`` checks, without cutting: (size, count) pairs of increasing sizes that
+    use exactly ``n_items`` items in ``n_runs`` runs."""
+    if len(groups) % 2:
+        raise CacheFormatError("bad groups")
+    sizes, counts = groups[0::2], groups[1::2]
+    if any(map(operator.ge, sizes, sizes[1:])):
+        raise CacheFormatError("groups out of order")
+    if sum(map(operator.mul, sizes, counts)) != n_items or sum(counts) != n_runs:
+        raise CacheFormatError("items outside the groups")
+
+
+class LazySegments(Mapping):
+    """fact -> (starts, values) of a compiled timeline read from a cache file: what
+    ``decode_compiled`` gives, each fact's two lists made the first time the fact is asked
+    for (then kept). ``values_on(day)`` gives every fact's value on one day from the tables
+    themselves, without making the lists: a warm point query reads one value per fact."""
+
+    def __init__(self, keys: list, place, groups, starts: array, refs: array, values: list):
+        self._keys = keys  # in the facts' order
+        self._index = dict(zip(keys, range(len(keys))))
+        if len(self._index) != len(keys):
+            raise CacheFormatError("duplicate fact")
+        # the facts are laid out grouped (``place``): a fact's segments run from the start of
+        # its place to the start of the next place
+        first = array("I")
+        at = 0
+        for k, count in zip(groups[0::2], groups[1::2]):
+            first.extend(range(at, at + k * count, k))
+            at += k * count
+        first.append(at)
+        self._lo = array("I", _pick(first, place))
+        self._hi = array("I", _pick(first, array("I", map((1).__add__, place))))
+        self._starts, self._refs, self._values = starts, refs, values
+        self._made: dict = {}
+
+    def __getitem__(self, key):
+        got = self._made.get(key)
+        if got is None:
+            i = self._index[key]
+            lo, hi = self._lo[i], self._hi[i]
+            got = self._made[key] = (self._starts[lo:hi].tolist(),
+                                     list(_pick(self._values, self._refs[lo:hi])))
+        return got
+
+    def get(self, key, default=None):
+        if key in self._index:
+            return self[key]
+        return default
+
+    def __contains__(self, key) -> bool:
+        return key in self._index
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def values_on(self, day: int) -> dict:
+        """fact -> value (a plain tuple) of every fact present on ``day``, in the facts'
+        order: ``State._items`` without a list per fact."""
+        out = {}
+        starts, refs, values = self._starts, self._refs, self._values
+        for key, lo, hi in zip(self._keys, self._lo, self._hi):
+            i = bisect_right(starts, day, lo, hi)
+            if i > lo:
+                v = values[refs[i - 1]]
+                if v is not None:
+                    out[key] = v
+        return out
+
+
+# --- what the compiled timeline's answers are labelled with ------------------------------------
+#
+# The corpus's information (``encode_value``), the names (``names.Names``) and why each fact is
+# uncertain when it is, read by every warm question: as flat JSON lists of text and numbers,
+# which are parsed and made into dicts in C, rather than as a tree of tagged values.
+#
+#   {"info": encode_value(info),
+#    "names": {"entries": [section, [id, label, [alias...], [category...], ...], ...],
+#              "source_kinds": [source, kind, ...], "info": {text: text},
+#              "labels": [kind or null, [id, label, ...], ...]},
+#    "why": [kind, target, about or null, start, reason, ...]}
+
+_TEXT = {str}
+_TEXT_OR_NONE = {str, type(None)}
+
+
+def encode_extra(info, names, why: dict) -> bytes:
+    state = vars(names)
+    if set(state) != {"entries", "source_kinds", "info", "labels"}:
+        raise TypeError("Names has other attributes than a new one")
+    entries = []
+    for section, ids in state["entries"].items():
+        flat = []
+        for ident, (label, aliases, categories) in ids.items():
+            flat += [ident, label, list(aliases), list(categories)]
+        entries += [section, flat]
+    labels = []
+    for kind, ids in state["labels"].items():
+        labels += [kind, [x for pair in ids.items() for x in pair]]
+    flat_why = []
+    for key, reasons in why.items():
+        for start, reason in reasons.items():
+            flat_why += [key[0], key[1], key[2], start, reason]
+    doc = {"info": encode_value(info),
+           "names": {"entries": entries,
+                     "source_kinds": [x for pair in state["source_kinds"].items() for x in pair],
+                     "info": dict(state["info"]), "labels": labels},
+           "why": flat_why}
+    _check_extra(doc["names"], flat_why)  # what decode_extra would refuse is not written
+    return dumps(doc)
+
+
+def _types(items, allowed: set) -> bool:
+    return set(map(type, items)) <= allowed
+
+
+def _check_extra(names: dict, why: list) -> None:
+    entries, kinds, info, labels = (names["entries"], names["source_kinds"], names["info"],
+                                    names["labels"])
+    if type(entries) is not list or len(entries) % 2 or not _types(entries[0::2], _TEXT) or \
+            not _types(entries[1::2], {list}):
+        raise CacheFormatError("bad names")
+    for flat in entries[1::2]:
+        if len(flat) % 4 or not _types(flat[0::4], _TEXT) or not _types(flat[1::4], _TEXT) \
+                or not _types(flat[2::4], {list}) or not _types(flat[3::4], {list}) or \
+                not _types(chain.from_iterable(flat[2::4]), _TEXT) or \
+                not _types(chain.from_iterable(flat[3::4]), _TEXT):
+            raise CacheFormatError("bad names")
+    if type(kinds) is not list or len(kinds) % 2 or not _types(kinds[0::2], _TEXT) or \
+            not _types(kinds[1::2], _TEXT_OR_NONE):
+        raise CacheFormatError("bad names")
+    if type(info) is not dict or not _types(info.values(), _TEXT_OR_NONE):
+        raise CacheFormatError("bad names")
+    if type(labels) is not list or len(labels) % 2 or \
+            not _types(labels[0::2], _TEXT_OR_NONE) or not _types(labels[1::2], {list}) or \
+            any(len(flat) % 2 or not _types(flat, _TEXT) for flat in labels[1::2]):
+        raise CacheFormatError("bad names")
+    if type(why) is not list or len(why) % 5 or not _types(why[0::5], _TEXT) or \
+            not _types(why[1::5], _TEXT) or not _types(why[2::5], _TEXT_OR_NONE) or \
+            not _types(why[3::5], {int}) or not _types(why[4::5], _TEXT):
+        raise CacheFormatError("bad reasons")
+
+
+def decode_extra(data: bytes) -> tuple:
+    """``(info, names, why)`` of ``encode_extra``; ``CacheFormatError`` for anything else."""
+    doc = loads(data)
+    if type(doc) is not dict or set(doc) != {"info", "names", "why"} or \
+            type(doc["names"]) is not dict or \
+            set(doc["names"]) != {"entries", "source_kinds", "info", "labels"}:
+        raise CacheFormatError("bad names")
+    names, why = doc["names"], doc["why"]
+    _check_extra(names, why)
+    info = decode_value(doc["info"])
+    entries, labels = names["entries"], names["labels"]
+    state = {
+        "entries": {section: dict(zip(flat[0::4], zip(flat[1::4], map(tuple, flat[2::4]),
+                                                      map(tuple, flat[3::4]))))
+                    for section, flat in zip(entries[0::2], entries[1::2])},
+        "source_kinds": dict(zip(names["source_kinds"][0::2], names["source_kinds"][1::2])),
+        "info": names["info"],
+        "labels": {kind: dict(zip(flat[0::2], flat[1::2]))
+                   for kind, flat in zip(labels[0::2], labels[1::2])}}
+    out = object.__new__(_spec("Names")[0])
+    out.__dict__.update(state)
+    reasons: dict = {}
+    for key, start, reason in zip(zip(why[0::5], why[1::5], why[2::5]), why[3::5], why[4::5]):
+        got = reasons.get(key)
+        if got is None:
+            got = reasons[key] = {}
+        got[start] = reason
+    return info, out, reasons
 
 
 # --- everything else: plain values and kzlaw's data classes -----------------------------------
@@ -757,6 +959,7 @@ def decode_fact_part(docs: memoryview, where: tuple, name: str) -> list:
 
 __all__ = ["MAGIC", "CacheFormatError", "frame", "dumps", "loads", "bind", "binder",
            "manifest_digest",
-           "encode_compiled", "decode_compiled", "encode_value", "decode_value", "write_value",
+           "encode_compiled", "decode_compiled", "LazySegments", "encode_extra",
+           "decode_extra", "encode_value", "decode_value", "write_value",
            "FACT_PARTS", "write_fact_parts", "encode_fact_parts", "read_fact_parts",
            "decode_fact_part"]
