@@ -221,6 +221,10 @@ def diff_group(before: str, after: str) -> str:
     return "newly-in-force"
 
 
+_GROUPS = {before: {after: diff_group(before, after) for after in (ABSENT, IN_FORCE, UNCERTAIN)}
+           for before in (ABSENT, IN_FORCE, UNCERTAIN)}  # diff_group, looked up
+
+
 def diff(corpus, a: int, b: int) -> dict:
     """Every fact whose status or attributes differ between days a and b (semantics.md §9)."""
     with collector.paused():
@@ -247,6 +251,7 @@ def _changes(corpus, a: int, b: int) -> list[dict]:
     changes: list[dict] = []
     append = changes.append
     copy = dict.copy
+    groups = _GROUPS
     for n, before, after in numbers:
         sb = ABSENT if before is None else before[0]
         sa = ABSENT if after is None else after[0]
@@ -291,12 +296,12 @@ def _changes(corpus, a: int, b: int) -> list[dict]:
         if changed:
             append({"kind": kind, "target": target, "about": about, "label": label,
                     "about_label": about_label, "title": title, "before": sb, "after": sa,
-                    "group": diff_group(sb, sa), "changed": changed, "by": by, "when": when,
+                    "group": groups[sb][sa], "changed": changed, "by": by, "when": when,
                     "sources": list(src[0]), "evidence": src[1]})
         else:
             append({"kind": kind, "target": target, "about": about, "label": label,
                     "about_label": about_label, "title": title, "before": sb, "after": sa,
-                    "group": diff_group(sb, sa), "by": by, "when": when,
+                    "group": groups[sb][sa], "by": by, "when": when,
                     "sources": list(src[0]), "evidence": src[1]})
     return changes
 

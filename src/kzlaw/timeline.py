@@ -11,6 +11,7 @@ This is kzlaw's equivalent of zic's output; ``kzlaw timeline`` is its zdump.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_right
 from itertools import compress, count, repeat
 from operator import is_not
@@ -163,33 +164,38 @@ class Compiled:
 
     def index(self) -> tuple:
         """(points, deltas, every, snapshots): built once, on first use. The facts are
-        numbered in the order they sort (``fact_keys``; ``rank`` gives each fact's number);
-        the deltas map fact numbers to values (None: absent from then on), and a snapshot is
-        a list of every fact's value (None where absent) by number: a state is a copy of a
-        snapshot with the changes since written in, and its facts, in order, are the places
-        not None (``_values``)."""
+        numbered in the order they sort (``fact_keys``; ``rank`` gives each fact's number).
+        The deltas are ``(offsets, numbers, values)``: at point i the facts
+        ``numbers[offsets[i]:offsets[i + 1]]`` take the values at the same places (None:
+        absent from then on), one flat run for all the points, so that replaying many
+        points is one loop. A snapshot is a list of every fact's value (None where absent)
+        by number: a state is a copy of a snapshot with the changes since written in, and
+        its facts, in order, are the places not None (``_values``)."""
         if self._index is None:
             keys = sorted(self.segments, key=sort_key)
             self._keys = keys
             self._rank = {key: n for n, key in enumerate(keys)}
             self._facts = {}
             segments = self.segments
-            changes: dict[int, dict] = {}
+            changes: dict[int, list] = {}
             for n, key in enumerate(keys):
                 starts, values = segments[key]
                 for start, value in zip(starts, values):
-                    changes.setdefault(start, {})[n] = value
+                    changes.setdefault(start, []).append((n, value))
             points = sorted(changes)
-            deltas = [changes[p] for p in points]
             every = self.snapshot_every or max(64, len(points) // 8)
             snapshots: list[list] = []
             current: list = [None] * len(keys)
-            for i, delta in enumerate(deltas):
-                for n, value in delta.items():
+            offsets, numbers, values = array("l", [0]), array("l"), []
+            for i, point in enumerate(points):
+                for n, value in changes.pop(point):
                     current[n] = value
+                    numbers.append(n)
+                    values.append(value)
+                offsets.append(len(numbers))
                 if i % every == 0:
                     snapshots.append(current[:])
-            self._index = (points, deltas, every, snapshots)
+            self._index = (points, (offsets, numbers, values), every, snapshots)
         return self._index
 
     @property
@@ -231,14 +237,11 @@ class Compiled:
 
     def _changed(self, a: int, b: int) -> set:
         """Numbers of the facts that have a change point in (min(a,b), max(a,b)]."""
-        points, deltas, _every, _snaps = self.index()
+        points, (offsets, numbers, _values), _every, _snaps = self.index()
         lo, hi = min(a, b), max(a, b)
         i = bisect_right(points, lo)
         j = bisect_right(points, hi)
-        numbers: set = set()
-        for delta in deltas[i:j]:
-            numbers.update(delta)
-        return numbers
+        return set(numbers[offsets[i]:offsets[j]])
 
     def changed_between(self, a: int, b: int) -> set:
         """Facts that have a change point in (min(a,b), max(a,b)]."""
@@ -362,9 +365,10 @@ class State:
             return [None] * len(self.compiled._keys)
         s = i // every
         current = snapshots[s][:]
-        for delta in deltas[s * every + 1: i + 1]:
-            for n, value in delta.items():
-                current[n] = value
+        offsets, numbers, values = deltas
+        start, end = offsets[s * every + 1], offsets[i + 1]
+        for n, value in zip(numbers[start:end], values[start:end]):
+            current[n] = value
         return current
 
     def __iter__(self) -> Iterator[Fact]:

@@ -74,8 +74,8 @@ MUTANTS = {
         "a derived fact's possible set drops days where a negated premise is merely possible"),
     "snapshot-replay-off-by-one": (
         "timeline.py",
-        "for delta in deltas[s * every + 1: i + 1]:",
-        "for delta in deltas[s * every + 1: i]:",
+        "start, end = offsets[s * every + 1], offsets[i + 1]",
+        "start, end = offsets[s * every + 1], offsets[i]",
         "corpus.at(d) forgets the last change before d when listing facts"),
     "diff-window-off-by-one": (
         "timeline.py",
