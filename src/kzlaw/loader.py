@@ -394,23 +394,11 @@ def _d_refs(value, shared: Optional[dict] = None) -> tuple:
         ref = item.get("ref")
         if ref.__class__ is not str or not is_slug(ref):
             raise _Decline
-        fields = (ref, _d_text(item.get("quote")), _d_text(item.get("summary")),
-                  _d_text(item.get("translation")), _d_text(item.get("note")))
-        if shared is None:
-            out.append(SourceRef(*fields))
-            continue
-        key = ("ref",) + fields
-        made = shared.get(key)
-        if made is None:
-            made = shared[key] = SourceRef(*fields)
-        out.append(made)
-    if shared is None or not out:
-        return tuple(out)
-    key = ("refs",) + tuple(map(id, out))  # the citations are kept alive by ``shared``
-    made = shared.get(key)
-    if made is None:
-        made = shared[key] = tuple(out)
-    return made
+        made = SourceRef(ref, _d_text(item.get("quote")), _d_text(item.get("summary")),
+                         _d_text(item.get("translation")), _d_text(item.get("note")))
+        out.append(made if shared is None else shared.setdefault(made, made))
+    refs = tuple(out)
+    return refs if shared is None or not refs else shared.setdefault(refs, refs)
 
 
 def _d_effect(item, shared: Optional[dict] = None) -> Effect:
@@ -442,7 +430,8 @@ def _direct_measure(data: LMap, shared: Optional[dict] = None) -> Measure:
     """The Measure ``data`` says, built without cattrs; raises _Decline on anything unusual.
     ``shared``: a dict kept for one corpus's load, through which equal citations, lists of
     citations and dates blocks of its measures are one object (each is immutable; a corpus
-    of many measures citing one source has many equal ones)."""
+    of many measures citing one source has many equal ones). It holds them by themselves,
+    no key made for them: a corpus whose citations all differ pays no memory for it."""
     if not data.keys() <= _MEASURE_FIELDS:
         raise _Decline
     get = data.get
@@ -455,15 +444,10 @@ def _direct_measure(data: LMap, shared: Optional[dict] = None) -> Measure:
     if dates.__class__ is not LMap or not dates.keys() <= _DATE_KEYS:
         raise _Decline
     dget = dates.get
-    days = (_d_date(dget("introduced")), _d_date(dget("adopted")), _d_date(dget("in_force")),
-            _d_date(dget("expires")), _d_date(dget("failed")))
-    if shared is None:
-        made = Dates(*days)
-    else:
-        key = ("dates",) + tuple(map(id, days))  # the dates are kept alive by ``shared``
-        made = shared.get(key)
-        if made is None:
-            made = shared[key] = Dates(*days)
+    made = Dates(_d_date(dget("introduced")), _d_date(dget("adopted")),
+                 _d_date(dget("in_force")), _d_date(dget("expires")), _d_date(dget("failed")))
+    if shared is not None:
+        made = shared.setdefault(made, made)
     titles = ()
     if "titles" in data:
         try:
@@ -695,14 +679,14 @@ def _load_raw(root: str) -> RawCorpus:
                     corpus.sources_file = (rel, data)
                 _load_sources(corpus, rel, data)
     shapes: dict = {}  # see _load_measure
-    shared: dict = {}  # see _direct_measure
+    equal: dict = {}  # see _direct_measure
     for rel in measure_paths:
         data, ok = _read(root, rel, problems)
         if not ok or not _top_mapping(rel, data, []):
             corpus.broken.add(_broken_key(rel))
         if not ok:
             continue
-        _load_measure(corpus, rel, data, shapes, shared)
+        _load_measure(corpus, rel, data, shapes, equal)
     for rel in rule_paths:
         data, ok = _read(root, rel, problems)
         if ok:
