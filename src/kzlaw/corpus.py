@@ -183,8 +183,11 @@ class Corpus:
             t = (v[0], intern(v[1], v[1]), intern(v[2], v[2]), intern(v[3], v[3]))
             return intern(t, t)
 
-        segments = {key: ([s for s, _ in segs], [plain(v) for _, v in segs])
-                    for key, segs in self._fact_segments()}
+        segments = {}
+        for key, segs in self._fact_segments():
+            starts, values = zip(*segs) if segs else ((), ())
+            # lists made from tuples have no room to spare (a comprehension's would)
+            segments[key] = (list(starts), list(tuple(map(plain, values))))
         compiled = Compiled.__new__(Compiled)  # as the compiled cache makes one
         compiled.__setstate__({"segments": segments, "snapshot_every": 0})
         compiled.index()  # change points and snapshots, for states, diffs and timelines
