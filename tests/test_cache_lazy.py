@@ -128,16 +128,22 @@ def test_a_month_apart_diff_decodes_only_the_facts_it_changes():
         assert 0 < len(holdings._lists) < len(fresh.holdings_by_fact) // 4
 
 
-def _damage_a_document(root):
-    """Rewrite the cache file with one fact's document of the facts frame made invalid, with
-    digests that verify (as a forger could): the file is still taken, the fact is not."""
-    path = cache.cache_path(root)
+def _frames(path) -> list[bytes]:
+    """The frames of a cache file, in order (each after its 8-byte length)."""
     data = open(path, "rb").read()
     at, frames = len(cachefile.MAGIC), []
     while at < len(data):
         n = int.from_bytes(data[at:at + 8], "big")
         frames.append(data[at + 8:at + 8 + n])
         at += 8 + n
+    return frames
+
+
+def _damage_a_document(root):
+    """Rewrite the cache file with one fact's document of the facts frame made invalid, with
+    digests that verify (as a forger could): the file is still taken, the fact is not."""
+    path = cache.cache_path(root)
+    frames = _frames(path)
     header = cachefile.loads(frames[0])
     index, docs = cachefile.read_fact_parts(frames[3])
     a, b = next(iter(index["holdings_by_fact"].values()))
@@ -281,12 +287,7 @@ def test_a_facts_frame_changed_without_its_digest_is_not_used():
         with cache_folder():
             fresh, _cached = stored_and_cached(root)
             path = cache.cache_path(root)
-            data = open(path, "rb").read()
-            at, frames = len(cachefile.MAGIC), []
-            while at < len(data):
-                n = int.from_bytes(data[at:at + 8], "big")
-                frames.append(data[at + 8:at + 8 + n])
-                at += 8 + n
+            frames = _frames(path)
             facts = frames[3]
             n = int.from_bytes(facts[-8:], "big")
             index = cachefile.loads(facts[-8 - n:-8])
