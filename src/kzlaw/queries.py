@@ -250,7 +250,6 @@ def _changes(corpus, a: int, b: int) -> list[dict]:
     remember = len(numbers) * REMEMBER_SHARE >= len(keys)
     changes: list[dict] = []
     append = changes.append
-    copy = dict.copy
     groups = _GROUPS
     for n, before, after in numbers:
         sb = ABSENT if before is None else before[0]
@@ -277,13 +276,11 @@ def _changes(corpus, a: int, b: int) -> list[dict]:
             first, last = bisect_right(events[1], lo), bisect_right(events[0], hi)
             if first + 1 == last:  # one event: its by, sorted once
                 by = list(events[2][first])
-                when = [copy(events[3][first])] if not events[5] else \
-                    _events_json(events, first, last)
+                when = _events_json(events, first, last)
             elif first < last:
                 by = sorted({*events[6][first:last]}) if events[6] is not None \
                     else sorted(set().union(*events[2][first:last]))
-                when = list(map(copy, events[3][first:last])) if not events[5] else \
-                    _events_json(events, first, last)
+                when = _events_json(events, first, last)
             else:
                 by, when = [], []
         else:

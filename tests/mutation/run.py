@@ -235,7 +235,7 @@ QUERY_TESTS = "tests/test_fast_queries.py"
 FAST_QUERY_MUTANTS = {
     "diff-one-event-window": (
         "queries.py", "if first + 1 == last:  # one event", "if first < last:  # one event",
-        "a diff over several events of a fact gives only the first's by and date",
+        "a diff over several events of a fact gives only the first's by",
         QUERY_TESTS),
     "diff-single-by-guard": (
         "queries.py",
