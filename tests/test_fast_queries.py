@@ -114,18 +114,19 @@ def check_days(corpus, days, every=(0, 1, 3)):
     """``check_index`` with the timeline indexed with a snapshot at every change point, and
     every third, too: a diff over more change points than lie between two snapshots compares
     the two states (otherwise it visits the facts that change), and a state replays the
-    changes since its snapshot. And with diffs that remember every fact they meet, and none."""
+    changes since its snapshot. And with diffs that remember every fact they meet, and none,
+    and that keep no run of a fact's events."""
     for n in every:
         corpus.compiled.snapshot_every = n
         corpus.compiled._index = None
         check_index(corpus, days)
-    share = queries.REMEMBER_SHARE
+    share, kept = queries.REMEMBER_SHARE, queries.KEPT_WINDOWS
     try:
-        for queries.REMEMBER_SHARE in (0, 10**9):
+        for queries.REMEMBER_SHARE, queries.KEPT_WINDOWS in ((0, kept), (10**9, 0), (10**9, kept)):
             corpus.__dict__.pop("_memo_diff", None)
             check_index(corpus, days)
     finally:
-        queries.REMEMBER_SHARE = share
+        queries.REMEMBER_SHARE, queries.KEPT_WINDOWS = share, kept
 
 
 def check_index(corpus, days):
@@ -169,7 +170,7 @@ def test_events_out_of_order_are_each_tested():
     corpus = S.load_spec(UNORDERED)
     check_days(corpus, sample_days(corpus, UNORDERED))
     facts = [f for f in corpus.__dict__["_memo_diff"]["facts"] if f is not None]
-    assert facts and not any(f[-1][4] for f in facts)  # the general path was the one tested
+    assert facts and not any(f[6][4] for f in facts)  # the general path was the one tested
 
 
 @given(any_spec, st.integers(0, 3))
@@ -204,6 +205,26 @@ def test_changing_an_answer_changes_no_later_answer():
             ev.get("alternatives", []).append("x")
         c["when"].append("x")
     assert corpus.diff(a, b) == expected
+
+
+# One prohibition switched on and off four times (eight events), as the side-by-side
+# benchmark's are: diffs over every run of its events.
+SWITCHED = spec_of(*[M(f"m{k}", f"200{k}-01-01", [{"id": "e1", "prohibits": "a",
+                                                     "until": f"200{k}-07-01"}])
+                     for k in range(1, 5)])
+
+
+def test_every_run_of_a_facts_events_answers_as_the_plain_computation():
+    """A diff keeps the by of each run of a fact's events it meets: every pair of days,
+    asked in turn of one corpus (so that the runs asked before are kept), answers as the
+    plain computation."""
+    corpus = S.load_spec(SWITCHED)
+    days = sample_days(corpus, SWITCHED)
+    for a in days:
+        for b in days:
+            assert corpus.diff(a, b) == plain_diff(corpus, a, b), (day_iso(a), day_iso(b))
+    runs = [f[6][7] for f in corpus.__dict__["_memo_diff"]["facts"] if f is not None]
+    assert runs and len(runs[0]) > 10  # many runs were kept and answered from
 
 
 # --- the bundled corpus -------------------------------------------------------------------------

@@ -234,6 +234,14 @@ def diff(corpus, a: int, b: int) -> dict:
 
 
 REMEMBER_SHARE = 16  # see _changes
+# A change's keys in order ("changed", when there is one, comes after "group").
+_CHANGE_KEYS = ("kind", "target", "about", "label", "about_label", "title", "before", "after",
+                "group", "by", "when", "sources", "evidence")
+# Each fact keeps the by of the runs of its events that diffs met (a few per fact: a sorted
+# copy of a set costs several times a look-up), up to KEPT_WINDOWS runs; a run is known by
+# first * WINDOWS + last, WINDOWS being more than the events a fact can have.
+KEPT_WINDOWS = 64
+WINDOWS = 1 << 32
 
 
 def _changes(corpus, a: int, b: int) -> list[dict]:
@@ -248,6 +256,14 @@ def _changes(corpus, a: int, b: int) -> list[dict]:
     # does, and pays where diffs are large. A small diff answers the facts it has not met
     # directly.
     remember = len(numbers) * REMEMBER_SHARE >= len(keys)
+    if remember:
+        # All of them first, in the order of the facts, before any answer: so that what is
+        # remembered of consecutive facts lies together in memory, and later diffs, which
+        # visit the facts in that order, read it in order (interleaved with the answers'
+        # dicts and lists, a long diff at 10,000 facts took a third longer).
+        for n, _before, _after in numbers:
+            if facts[n] is None:
+                facts[n] = _diff_fact(corpus, keys[n])
     changes: list[dict] = []
     append = changes.append
     groups = _GROUPS
@@ -264,22 +280,21 @@ def _changes(corpus, a: int, b: int) -> list[dict]:
             if not changed:
                 continue
         fact = facts[n]
-        if fact is None:
-            if remember:
-                fact = facts[n] = _diff_fact(corpus, keys[n])
-            else:
-                fact = _diff_fact(corpus, keys[n], events=False)
-        kind, target, about, label, about_label, title, events = fact
+        if fact is None:  # not remembered
+            fact = _diff_fact(corpus, keys[n], events=False)
+        events = fact[6]
         if events is None:  # a fact some rule derives, or not remembered
             by, when = _causes(corpus, keys[n], a, b)
         elif events[4]:  # _held_causes, inlined for the common case
             first, last = bisect_right(events[1], lo), bisect_right(events[0], hi)
-            if first + 1 == last:  # one event: its by, sorted once
-                by = list(events[2][first])
-                when = _events_json(events, first, last)
-            elif first < last:
-                by = sorted({*events[6][first:last]}) if events[6] is not None \
-                    else sorted(set().union(*events[2][first:last]))
+            if first < last:
+                windows, at = events[7], first * WINDOWS + last
+                by = windows.get(at)
+                if by is None:
+                    by = _window_by(events, first, last)
+                    if len(windows) < KEPT_WINDOWS:
+                        windows[at] = by
+                by = list(by)
                 when = _events_json(events, first, last)
             else:
                 by, when = [], []
@@ -291,15 +306,21 @@ def _changes(corpus, a: int, b: int) -> list[dict]:
             both = set(pair[0]) | set(pair[1])
             src = sources_of[pair] = (tuple(sorted(both)), corpus.names.evidence(both))
         if changed:
+            kind, target, about, label, about_label, title = fact[:6]
             append({"kind": kind, "target": target, "about": about, "label": label,
                     "about_label": about_label, "title": title, "before": sb, "after": sa,
                     "group": groups[sb][sa], "changed": changed, "by": by, "when": when,
                     "sources": list(src[0]), "evidence": src[1]})
-        else:
-            append({"kind": kind, "target": target, "about": about, "label": label,
-                    "about_label": about_label, "title": title, "before": sb, "after": sa,
-                    "group": groups[sb][sa], "by": by, "when": when,
-                    "sources": list(src[0]), "evidence": src[1]})
+        else:  # the fact's change with its names written in, copied: the rest filled in
+            change = fact[7].copy()
+            change["before"] = sb
+            change["after"] = sa
+            change["group"] = groups[sb][sa]
+            change["by"] = by
+            change["when"] = when
+            change["sources"] = list(src[0])
+            change["evidence"] = src[1]
+            append(change)
     return changes
 
 
@@ -318,21 +339,26 @@ def _diff_memo(corpus) -> dict:
 
 
 def _diff_fact(corpus, key, events: bool = True) -> tuple:
-    """A fact's kind, target, about, label, about label and title (``fact_names``) and its
-    events (``_cause_entries``), for diffs; events None for a fact some rule derives (its
-    causes include its premises', found per diff by ``_causes``), or when not asked for."""
+    """A fact's kind, target, about, label, about label and title (``fact_names``), its
+    events (``_cause_entries``) and its change as a diff lists it with the names written in
+    and the rest None (copied per change, which costs less than a dict made key by key),
+    for diffs; events None for a fact some rule derives (its causes include its premises',
+    found per diff by ``_causes``), or when not asked for."""
     n = fact_names(corpus, key)
     events = None if not events or corpus.derivations.get(key) \
         else _cause_entries(corpus, key, _diff_memo(corpus)["days"])
+    head = dict.fromkeys(_CHANGE_KEYS)
+    head.update(n)
     return (n["kind"], n["target"], n["about"], n["label"], n["about_label"], n["title"],
-            events)
+            events, head)
 
 
 def _cause_entries(corpus, key, days: dict) -> tuple:
     """The dated events of the holdings of a fact, once each, as ``_causes`` reads them:
     ``(earliest days, latest days, by of each, JSON of each, whether the latest days rise
     with the earliest, whether an event's JSON nests lists (a date's alternatives), the one
-    by of each where each has one (else None))``, in the order ``_causes`` sorts events: by
+    by of each where each has one (else None), the by of runs of them met (``_window_by``,
+    filled by ``_changes``))``, in the order ``_causes`` sorts events: by
     earliest day, latest day, label (ISO days sort as the days do; an open end is the
     earliest or latest). ``days`` (day -> ISO text, filled here) makes each day's text once.
 
@@ -340,42 +366,49 @@ def _cause_entries(corpus, key, days: dict) -> tuple:
     Each event's JSON is a dict of text, which the garbage collector does not track (nor a
     copy of it), copied per answer with ``dict.copy``; where the JSON nests lists (a date's
     alternatives), ``_events_json`` copies it whole."""
-    events: dict = {}  # event key (one per label) -> [event, by]
+    found: dict = {}  # event key (one per label) -> [event, its by]
+    get = found.get
     for h in corpus.holdings_by_fact.get(key, ()):
         by = h.by
         ev = h.start
-        entry = events.get(ev.key)
+        entry = get(ev.key)
         if entry is None:
-            events[ev.key] = [ev, {by}]
+            found[ev.key] = [ev, {by}]
         else:
             entry[1].add(by)
         for ev, _reason, cause in h.end_causes:
-            entry = events.get(ev.key)
+            entry = get(ev.key)
             if entry is None:
-                entry = events[ev.key] = [ev, {by}]
+                entry = found[ev.key] = [ev, {by}]
             else:
                 entry[1].add(by)
             if "#" in cause:
                 entry[1].add(cause)
-    for entry in events.values():
-        entry.append(entry[0].label)  # made from the key when asked: once
-    chosen = sorted(events.values(), key=_event_order)
-    earliest = tuple([e[0].earliest for e in chosen])
-    latest = tuple([e[0].latest for e in chosen])
+    # In _causes's order, by a plain tuple whose place in the list breaks ties as a stable
+    # sort would: no key function called per event.
+    rows = []
+    for i, (ev, by) in enumerate(found.values()):
+        lo, hi = ev.earliest, ev.latest
+        rows.append((lo if NEG < lo < POS else NEG, hi if NEG < hi < POS else POS, ev.label,
+                     i, ev, by))
+    rows.sort()
+    earliest = tuple([r[4].earliest for r in rows])
+    latest = tuple([r[4].latest for r in rows])
     rising = all(map(le, earliest, earliest[1:])) and all(map(le, latest, latest[1:]))
-    jsons = tuple([_event_json_of_days(e[0], days, e[2]) for e in chosen])
+    jsons = tuple([_event_json_of_days(r[4], days, r[2]) for r in rows])
     nested = any(["alternatives" in js for js in jsons])
-    bys = tuple([tuple(by) if len(by) == 1 else tuple(sorted(by)) for _ev, by, _l in chosen])
+    bys = tuple([tuple(r[5]) if len(r[5]) == 1 else tuple(sorted(r[5])) for r in rows])
     single = tuple([b[0] for b in bys]) if all([len(b) == 1 for b in bys]) else None
-    return (earliest, latest, bys, jsons, rising, nested, single)
+    return (earliest, latest, bys, jsons, rising, nested, single, {})
 
 
-def _event_order(entry) -> tuple:
-    """Where ``_causes`` puts an event: by earliest day, latest day, label (an open end
-    first or last)."""
-    ev = entry[0]
-    lo, hi = ev.earliest, ev.latest
-    return (lo if NEG < lo < POS else NEG, hi if NEG < hi < POS else POS, entry[2])
+def _window_by(entries: tuple, first: int, last: int) -> tuple:
+    """The sorted by of events ``first`` to ``last`` of a fact's entries, all of them."""
+    if first + 1 == last:  # one event: its by, sorted once
+        return entries[2][first]
+    if entries[6] is not None:
+        return tuple(sorted({*entries[6][first:last]}))
+    return tuple(sorted(set().union(*entries[2][first:last])))
 
 
 def _event_json_of_days(ev, days: dict, label: Optional[str] = None) -> dict:
