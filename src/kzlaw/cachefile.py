@@ -39,7 +39,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Mapping
 from datetime import date
-from itertools import chain
+from itertools import chain, repeat
 from operator import itemgetter
 
 MAGIC = b"kzlaw-cache-9\n"  # 9: names and reasons as flat lists; 8: the facts' parts
@@ -342,7 +342,8 @@ def decode_compiled(data: bytes, lazy: bool = False) -> tuple[dict, int]:
         raise CacheFormatError(str(e)) from None
 
 
-def _decode_compiled(data: bytes, lazy: bool = False) -> tuple[dict, int]:
+def _read_tables(data: bytes) -> tuple[list, int, list, array]:
+    """(strings, every, the ten sections of numbers, the starts) of ``encode_compiled``."""
     text, numbers, starts_data = _frames(data, 2)
     strings = text.decode("utf-8").split("\0") if text else []  # UnicodeDecodeError: ValueError
     arr = _unpack("I", numbers)
@@ -358,28 +359,26 @@ def _decode_compiled(data: bytes, lazy: bool = False) -> tuple[dict, int]:
         at += 1 + arr[at]
     if at != len(arr):
         raise CacheFormatError("trailing numbers")
+    return strings, every, sections, all_starts
+
+
+def _decode_compiled(data: bytes, lazy: bool = False) -> tuple[dict, int]:
+    strings, every, sections, all_starts = _read_tables(data)
     (t_groups, t_items, e_items, a_off, a_items, v_items, keys, f_groups, f_place,
      f_refs) = sections
 
-    tuples = _cut(_pick(strings, t_items), t_groups, len(t_items))
-    at = 0
-    while at < len(e_items):
-        base, prefix, suffix, n = e_items[at:at + 4]
-        if at + 4 + n > len(e_items) or base >= len(tuples):
-            raise CacheFormatError("bad tuple edit")
-        b = tuples[base]
-        if prefix + suffix > len(b):
-            raise CacheFormatError("bad tuple edit")
-        middle = _pick(strings, e_items[at + 4:at + 4 + n])
-        if prefix == len(b):  # most often: a reference added at the end
-            tuples.append(b + middle)
-        else:
-            tuples.append(b[:prefix] + middle + b[len(b) - suffix:])
-        at += 4 + n
+    if lazy:
+        tuples = LazyTuples(strings, t_groups, t_items, e_items)
+    else:
+        tuples = _all_tuples(strings, t_groups, t_items, e_items)
+    n_tuples = len(tuples) if not lazy else tuples.size
 
     _offsets(a_off, len(a_items))
     if any(x % 2 for x in a_off):
         raise CacheFormatError("bad attributes")
+    for j in range(1, len(a_items), 2):  # (a dict of lazy tuples has no end to fall off)
+        if a_items[j] >> 1 >= (n_tuples if a_items[j] & 1 else len(strings)):
+            raise CacheFormatError("bad attributes")
     both = (strings, tuples)
     attributes = []
     for lo, hi in zip(a_off, a_off[1:]):
@@ -388,9 +387,12 @@ def _decode_compiled(data: bytes, lazy: bool = False) -> tuple[dict, int]:
 
     if len(v_items) % 4:
         raise CacheFormatError("bad values")
-    values = [None]  # 0: absent
-    values += zip(_pick(STATUSES, v_items[0::4]), _pick(attributes, v_items[1::4]),
-                  _pick(tuples, v_items[2::4]), _pick(tuples, v_items[3::4]))
+    if lazy:
+        values = LazyValues(v_items, attributes, tuples)
+    else:
+        values = [None]  # 0: absent
+        values += zip(_pick(STATUSES, v_items[0::4]), _pick(attributes, v_items[1::4]),
+                      _pick(tuples, v_items[2::4]), _pick(tuples, v_items[3::4]))
 
     nf = len(f_place)
     if len(keys) != 3 * nf or len(all_starts) != len(f_refs):
@@ -410,7 +412,7 @@ def _decode_compiled(data: bytes, lazy: bool = False) -> tuple[dict, int]:
     if lazy:
         _check_groups(f_groups, len(all_starts), nf)
         if len(set(f_place)) != nf or (nf and max(f_place) >= nf) or \
-                (f_refs and max(f_refs) >= len(values)):
+                (f_refs and max(f_refs) >= values.size):
             raise CacheFormatError("bad fact order")
         fact_keys = list(zip(_pick(strings, keys[0::3]), _pick(strings, keys[1::3]),
                              _pick(abouts, keys[2::3])))
@@ -439,13 +441,152 @@ def _check_groups(groups, n_items: int, n_runs: int) -> None:
         raise CacheFormatError("items outside the groups")
 
 
+def _all_tuples(strings: list, t_groups, t_items, e_items) -> list:
+    """Every tuple of the string table: the short ones cut from their runs, then the long
+    ones, each an edit of an earlier one."""
+    tuples = _cut(_pick(strings, t_items), t_groups, len(t_items))
+    at = 0
+    while at < len(e_items):
+        base, prefix, suffix, n = e_items[at:at + 4]
+        if at + 4 + n > len(e_items) or base >= len(tuples):
+            raise CacheFormatError("bad tuple edit")
+        b = tuples[base]
+        if prefix + suffix > len(b):
+            raise CacheFormatError("bad tuple edit")
+        middle = _pick(strings, e_items[at + 4:at + 4 + n])
+        if prefix == len(b):  # most often: a reference added at the end
+            tuples.append(b + middle)
+        else:
+            tuples.append(b[:prefix] + middle + b[len(b) - suffix:])
+        at += 4 + n
+    return tuples
+
+
+class LazyTuples(dict):
+    """Tuple number -> the tuple of strings (``_all_tuples(...)[i]``), each made when first
+    asked for, then kept (so each number is one object, as in the eager table). Everything
+    ``_all_tuples`` would refuse is refused here, at once: a number below ``size`` always
+    gives its tuple. ``fill()`` makes all the rest at once (in C, as ``_all_tuples``)."""
+
+    __slots__ = ("size", "_strings", "_groups", "_items", "_edits", "_first", "_item_at",
+                 "_sizes", "_edit_at", "_n_short")
+
+    def __init__(self, strings: list, t_groups, t_items, e_items):
+        super().__init__()
+        if len(t_groups) % 2:
+            raise CacheFormatError("bad groups")
+        sizes, counts = t_groups[0::2], t_groups[1::2]
+        if any(map(operator.ge, sizes, sizes[1:])) or \
+                sum(map(operator.mul, sizes, counts)) != len(t_items):
+            raise CacheFormatError("bad groups")
+        if t_items and max(t_items) >= len(strings):
+            raise CacheFormatError("bad tuple")
+        first, item_at = array("I", [0]), array("I", [0])  # per group: its first tuple, item
+        lengths = array("I")
+        for k, count in zip(sizes, counts):
+            first.append(first[-1] + count)
+            item_at.append(item_at[-1] + k * count)
+            lengths.extend(repeat(k, count))
+        n_short = len(lengths)
+        edit_at = array("I")  # per long tuple: where its edit is in e_items
+        at, n_strings = 0, len(strings)
+        while at < len(e_items):
+            base, prefix, suffix, n = e_items[at:at + 4]
+            if at + 4 + n > len(e_items) or base >= len(lengths) or \
+                    prefix + suffix > lengths[base] or \
+                    (n and max(e_items[at + 4:at + 4 + n]) >= n_strings):
+                raise CacheFormatError("bad tuple edit")
+            edit_at.append(at)
+            lengths.append(prefix + n + suffix)
+            at += 4 + n
+        self.size = len(lengths)
+        self._strings, self._groups, self._items, self._edits = strings, t_groups, t_items, e_items
+        self._first, self._item_at, self._sizes = first, item_at, sizes
+        self._edit_at, self._n_short = edit_at, n_short
+
+    def __missing__(self, i: int) -> tuple:
+        if type(i) is not int or not 0 <= i < self.size:
+            raise KeyError(i)
+        if i < self._n_short:
+            g = bisect_right(self._first, i) - 1
+            k = self._sizes[g]
+            at = self._item_at[g] + (i - self._first[g]) * k
+            got = self[i] = _pick(self._strings, self._items[at:at + k])
+            return got
+        # a long tuple is an edit of an earlier one, which may be an edit too: the chain
+        # down to one already made (or a short one) is made from the bottom up, no recursion
+        chain = [i]
+        edits, edit_at, n_short = self._edits, self._edit_at, self._n_short
+        while True:
+            base = edits[edit_at[chain[-1] - n_short]]
+            if base < n_short or base in self:
+                break
+            chain.append(base)
+        for j in reversed(chain):
+            at = edit_at[j - n_short]
+            base, prefix, suffix, n = edits[at:at + 4]
+            b = self[base]
+            middle = _pick(self._strings, edits[at + 4:at + 4 + n])
+            self[j] = b + middle if prefix == len(b) else \
+                b[:prefix] + middle + b[len(b) - suffix:]
+        return self[i]
+
+    def fill(self) -> None:
+        """Every tuple made; those already made stay the same objects."""
+        if len(self) < self.size:
+            every = _all_tuples(self._strings, self._groups, self._items, self._edits)
+            made = dict(self)
+            self.update(zip(range(len(every)), every))
+            self.update(made)
+
+
+class LazyValues(dict):
+    """Value number -> the plain tuple (status, attributes, by, sources) of the timeline's
+    value table (0: None, absent), each made when first asked for, then kept. Every number
+    in the table is checked at once to be in range, so a number below ``size`` always gives
+    its value; ``fill()`` makes all the rest at once."""
+
+    __slots__ = ("size", "_items", "_attributes", "_tuples")
+
+    def __init__(self, v_items, attributes: list, tuples: LazyTuples):
+        super().__init__()
+        if v_items and (max(v_items[0::4]) >= len(STATUSES) or
+                        max(v_items[1::4]) >= len(attributes) or
+                        max(v_items[2::4]) >= tuples.size or max(v_items[3::4]) >= tuples.size):
+            raise CacheFormatError("bad values")
+        self[0] = None
+        self.size = 1 + len(v_items) // 4
+        self._items, self._attributes, self._tuples = v_items, attributes, tuples
+
+    def __missing__(self, i: int) -> tuple:
+        if type(i) is not int or not 0 < i < self.size:
+            raise KeyError(i)
+        status, attrs, by, sources = self._items[4 * i - 4:4 * i]
+        tuples = self._tuples
+        got = self[i] = (STATUSES[status], self._attributes[attrs], tuples[by], tuples[sources])
+        return got
+
+    def fill(self) -> None:
+        """Every value made; those already made stay the same objects."""
+        if len(self) < self.size:
+            tuples = self._tuples
+            tuples.fill()
+            v = self._items
+            made = dict(self)
+            self.update(zip(range(1, self.size),
+                            zip(_pick(STATUSES, v[0::4]), _pick(self._attributes, v[1::4]),
+                                _pick(tuples, v[2::4]), _pick(tuples, v[3::4]))))
+            self.update(made)
+
+
 class LazySegments(Mapping):
     """fact -> (starts, values) of a compiled timeline read from a cache file: what
     ``decode_compiled`` gives, each fact's two lists made the first time the fact is asked
     for (then kept). ``values_on(day)`` gives every fact's value on one day from the tables
     themselves, without making the lists: a warm point query reads one value per fact."""
 
-    def __init__(self, keys: list, place, groups, starts: array, refs: array, values: list):
+    def __init__(self, keys: list, place, groups, starts: array, refs: array,
+                 values: LazyValues):
         self._keys = keys  # in the facts' order
         self._index = dict(zip(keys, range(len(keys))))
         if len(self._index) != len(keys):
@@ -462,11 +603,16 @@ class LazySegments(Mapping):
         self._hi = array("I", _pick(first, array("I", map((1).__add__, place))))
         self._starts, self._refs, self._values = starts, refs, values
         self._made: dict = {}
+        self._fill_at = 64 + len(keys) // 8
 
     def __getitem__(self, key):
         got = self._made.get(key)
         if got is None:
             i = self._index[key]
+            if len(self._made) == self._fill_at:
+                # many facts asked for (an index of the whole timeline is being built): the
+                # values made all at once from here on, not one by one
+                self._values.fill()
             lo, hi = self._lo[i], self._hi[i]
             got = self._made[key] = (self._starts[lo:hi].tolist(),
                                      list(_pick(self._values, self._refs[lo:hi])))
@@ -959,7 +1105,8 @@ def decode_fact_part(docs: memoryview, where: tuple, name: str) -> list:
 
 __all__ = ["MAGIC", "CacheFormatError", "frame", "dumps", "loads", "bind", "binder",
            "manifest_digest",
-           "encode_compiled", "decode_compiled", "LazySegments", "encode_extra",
+           "encode_compiled", "decode_compiled", "LazySegments", "LazyTuples", "LazyValues",
+           "encode_extra",
            "decode_extra", "encode_value", "decode_value", "write_value",
            "FACT_PARTS", "write_fact_parts", "encode_fact_parts", "read_fact_parts",
            "decode_fact_part"]
