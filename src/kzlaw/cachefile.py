@@ -31,6 +31,7 @@ corpus's cache does not verify under another corpus's header.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import operator
@@ -41,6 +42,8 @@ from collections.abc import Mapping
 from datetime import date
 from itertools import chain, repeat
 from operator import itemgetter
+
+from . import collector
 
 MAGIC = b"kzlaw-cache-9\n"  # 9: names and reasons as flat lists; 8: the facts' parts
 STATUSES = ("in-force", "uncertain")
@@ -466,7 +469,7 @@ class LazyTuples(dict):
     """Tuple number -> the tuple of strings (``_all_tuples(...)[i]``), each made when first
     asked for, then kept (so each number is one object, as in the eager table). Everything
     ``_all_tuples`` would refuse is refused here, at once: a number below ``size`` always
-    gives its tuple. ``fill()`` makes all the rest at once (in C, as ``_all_tuples``)."""
+    gives its tuple. ``as_list()`` makes all the rest at once (in C, as ``_all_tuples``)."""
 
     __slots__ = ("size", "_strings", "_groups", "_items", "_edits", "_first", "_item_at",
                  "_sizes", "_edit_at", "_n_short")
@@ -531,20 +534,19 @@ class LazyTuples(dict):
                 b[:prefix] + middle + b[len(b) - suffix:]
         return self[i]
 
-    def fill(self) -> None:
-        """Every tuple made; those already made stay the same objects."""
-        if len(self) < self.size:
-            every = _all_tuples(self._strings, self._groups, self._items, self._edits)
-            made = dict(self)
-            self.update(zip(range(len(every)), every))
-            self.update(made)
+    def as_list(self) -> list:
+        """Every tuple, by number (the objects already made kept)."""
+        every = _all_tuples(self._strings, self._groups, self._items, self._edits)
+        for i, x in self.items():
+            every[i] = x
+        return every
 
 
 class LazyValues(dict):
     """Value number -> the plain tuple (status, attributes, by, sources) of the timeline's
     value table (0: None, absent), each made when first asked for, then kept. Every number
     in the table is checked at once to be in range, so a number below ``size`` always gives
-    its value; ``fill()`` makes all the rest at once."""
+    its value; ``as_list()`` makes all the rest at once."""
 
     __slots__ = ("size", "_items", "_attributes", "_tuples")
 
@@ -566,17 +568,16 @@ class LazyValues(dict):
         got = self[i] = (STATUSES[status], self._attributes[attrs], tuples[by], tuples[sources])
         return got
 
-    def fill(self) -> None:
-        """Every value made; those already made stay the same objects."""
-        if len(self) < self.size:
-            tuples = self._tuples
-            tuples.fill()
-            v = self._items
-            made = dict(self)
-            self.update(zip(range(1, self.size),
-                            zip(_pick(STATUSES, v[0::4]), _pick(self._attributes, v[1::4]),
-                                _pick(tuples, v[2::4]), _pick(tuples, v[3::4]))))
-            self.update(made)
+    def as_list(self) -> list:
+        """Every value, by number (the objects already made kept)."""
+        tuples = self._tuples.as_list()
+        v = self._items
+        every = [None]
+        every += zip(_pick(STATUSES, v[0::4]), _pick(self._attributes, v[1::4]),
+                     _pick(tuples, v[2::4]), _pick(tuples, v[3::4]))
+        for i, x in self.items():
+            every[i] = x
+        return every
 
 
 class LazySegments(Mapping):
@@ -586,7 +587,7 @@ class LazySegments(Mapping):
     themselves, without making the lists: a warm point query reads one value per fact."""
 
     def __init__(self, keys: list, place, groups, starts: array, refs: array,
-                 values: LazyValues):
+                 values: "LazyValues | list"):
         self._keys = keys  # in the facts' order
         self._index = dict(zip(keys, range(len(keys))))
         if len(self._index) != len(keys):
@@ -603,20 +604,26 @@ class LazySegments(Mapping):
         self._hi = array("I", _pick(first, array("I", map((1).__add__, place))))
         self._starts, self._refs, self._values = starts, refs, values
         self._made: dict = {}
-        self._fill_at = 64 + len(keys) // 8
+        self._fill_at = 64 + len(keys) // 16
 
     def __getitem__(self, key):
         got = self._made.get(key)
         if got is None:
             i = self._index[key]
             if len(self._made) == self._fill_at:
-                # many facts asked for (an index of the whole timeline is being built): the
-                # values made all at once from here on, not one by one
-                self._values.fill()
+                self.fill()  # many facts asked for: all the values at once, not one by one
             lo, hi = self._lo[i], self._hi[i]
             got = self._made[key] = (self._starts[lo:hi].tolist(),
                                      list(_pick(self._values, self._refs[lo:hi])))
         return got
+
+    def fill(self) -> None:
+        """Make every value of the tables at once (a reader of every fact, such as the
+        timeline's index, asks for this first): in C, rather than one by one as asked."""
+        if type(self._values) is not list:
+            with collector.paused():  # hundreds of thousands of tuples, none of them garbage
+                self._values = self._values.as_list()
+            gc.freeze()  # they live as long as the corpus: later collections need not walk them
 
     def get(self, key, default=None):
         if key in self._index:

@@ -83,19 +83,33 @@ def table_lines(headers: Sequence[str], rows: Sequence[Sequence[str]], width: in
     gaps = len(GAP) * (n - 1)
     widths = natural
     if sum(natural) + gaps > width:
-        floor = []
+        # A wrapped column's floor is its longest word, at most LONG_WORD (a header's own
+        # longer word counts in full); until its cells are read, the header's word (at most
+        # LONG_WORD) stands for it, which is never more than the floor will be. When one
+        # column's floor so far leaves the others too little room, the table is one block per
+        # row whatever the cells not yet read hold: they stop being read.
+        heads = [_longest_word(h) for h in headers]
+        floor = [natural[i] if natural[i] <= SHORT else max(min(heads[i], LONG_WORD), MIN_COLUMN)
+                 for i in range(n)]
         for i in range(n):
             if natural[i] <= SHORT:
-                floor.append(natural[i])
                 continue
-            word = _longest_word(headers[i])
+            word = heads[i]
+            grows = word < LONG_WORD  # else the floor is the header's word or LONG_WORD
+            limit = width - gaps - (sum(floor) - floor[i])  # the most this floor may be
+            if grows and max(word, MIN_COLUMN) > limit:
+                break
             for c in columns[i]:  # a cell no longer than the longest word so far cannot beat it
                 if len(c) > word:
                     word = max(word, _longest_word(c))
                     if word >= LONG_WORD:
                         word = LONG_WORD
                         break
-            floor.append(max(word, MIN_COLUMN))
+                    if grows and word > limit:
+                        break
+            floor[i] = max(word, MIN_COLUMN)
+            if grows and floor[i] > limit:
+                break
         room = width - gaps - sum(floor)
         if room < 0:
             yield from record_lines(headers, rows, width)
@@ -157,24 +171,42 @@ def _share(floor: list[int], natural: list[int], room: int) -> list[int]:
 
 
 def record_lines(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> Iterator[str]:
-    """One block per row: the first cell as a heading line, then ``name: value`` lines."""
+    """One block per row: the first cell as a heading line, then ``name: value`` lines.
+
+    A column's cells repeat (statuses, attributes, evidence): each is laid out once, and a
+    row's block is its lines put together."""
     label_w = max(len(h) for h in headers[1:]) + 2 if len(headers) > 1 else 0
     side = label_w <= width // 3
+    n = len(headers)
+    laid: list[dict] = [{} for _ in range(n)]  # per column: cell -> its lines
+
+    def lines_of(i: int, c: str) -> list[str]:
+        h = headers[i]
+        if side:
+            lines = wrap(c, width - label_w - 2)
+            return ["  " + (h + ":").ljust(label_w) + lines[0]] + \
+                ["  " + " " * label_w + line for line in lines[1:]]
+        return ["  " + h + ":"] + ["    " + line for line in wrap(c, width - 4)]
+
+    missing = f"({headers[0]} not given)"
+    rest = range(1, n)
     for k, r in enumerate(rows):
         if k:
             yield ""
-        yield from wrap(r[0], width) if r[0] else [f"({headers[0]} not given)"]
-        for h, c in zip(headers[1:], r[1:]):
-            if not c:
-                continue
-            if side:
-                lines = wrap(c, width - label_w - 2)
-                yield "  " + (h + ":").ljust(label_w) + lines[0]
-                for line in lines[1:]:
-                    yield "  " + " " * label_w + line
-            else:
-                yield "  " + h + ":"
-                yield from ("    " + line for line in wrap(c, width - 4))
+        head = r[0]
+        if not head:
+            yield missing
+        elif len(head) <= width and "\n" not in head:
+            yield head
+        else:
+            yield from wrap(head, width)
+        for i in rest:
+            c = r[i]
+            if c:
+                got = laid[i].get(c)
+                if got is None:
+                    got = laid[i][c] = lines_of(i, c)
+                yield from got
 
 
 def heading_lines(text: str, width: int, char: str) -> list[str]:
