@@ -287,6 +287,18 @@ def test_the_lazy_tuples_and_values_are_the_eager_tables(segments, every, data):
             assert made[i] == eager_values[i] and values[i] is made[i]
     for i in data.draw(st.permutations(range(len(eager))))[:12]:
         assert tuples[i] == eager[i] and tuples[i] is tuples[i]
+    # made many at once (in C), among them some made before: the same tuples and values
+    some = data.draw(st.lists(st.integers(0, max(len(eager_values) - 1, 0)), max_size=20))
+    before = dict(values)
+    values.make([i for i in some if i < values.size])
+    assert all(values[i] is v for i, v in before.items())
+    assert all(values[i] == eager_values[i] for i in some if i < values.size)
+    some = data.draw(st.lists(st.integers(0, max(len(eager) - 1, 0)), max_size=20))
+    before = dict(tuples)
+    tuples.make([i for i in some if i < tuples.size])
+    assert set(some) & set(range(tuples.size)) <= set(tuples)
+    assert all(tuples[i] is t for i, t in before.items())
+    assert all(tuples[i] == eager[i] for i in some if i < tuples.size)
     for bad in (-1, tuples.size, "0"):
         with pytest.raises(KeyError):
             tuples[bad]
@@ -306,6 +318,8 @@ def test_a_long_chain_of_edited_tuples_is_made_without_recursion():
     data = cachefile.encode_compiled(Compiled({("prohibition", "x", None): segs}))
     tuples, values, eager, eager_values = _lazy_and_eager_tables(data)
     assert len(eager) > 5000
+    values.make([values.size - 2])  # an edit's chain, made from a batch
+    assert values[values.size - 2] == eager_values[-2]
     assert values[values.size - 1] == eager_values[-1] and values[values.size - 1][2] == by
     assert [tuples[i] for i in range(tuples.size)] == eager == tuples.as_list()
 

@@ -8,6 +8,7 @@ from typing import Iterator, Sequence
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kzlaw import layout
 from kzlaw.layout import (GAP, LONG_WORD, MIN_COLUMN, SHORT, _share,
                           record_lines, table_lines, wrap)
 
@@ -133,6 +134,21 @@ def test_a_table_found_too_wide_early_is_the_table_found_too_wide_in_full(table,
     headers = [h if k else h + "x" * header_word for k, h in enumerate(headers)]
     assert list(table_lines(headers, rows, width)) == \
         list(reference_table_lines(headers, rows, width))
+
+
+@settings(max_examples=200, deadline=None)
+@given(table=_tables(), width=st.integers(1, 160), run=st.integers(1, 8))
+def test_the_floors_read_a_run_of_cells_at_a_time_as_cell_by_cell(table, width, run):
+    """A column's longest word sought over runs of cells (of any length) gives the layout of
+    the reference, which reads the cells one by one."""
+    headers, rows = table
+    saved = layout.WORDS_RUN
+    layout.WORDS_RUN = run
+    try:
+        got = list(table_lines(headers, rows, width))
+    finally:
+        layout.WORDS_RUN = saved
+    assert got == list(reference_table_lines(headers, rows, width))
 
 
 def test_the_floors_either_side_of_the_room_they_leave():

@@ -40,7 +40,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Mapping
 from datetime import date
-from itertools import chain, repeat
+from itertools import chain, compress, filterfalse, repeat
 from operator import itemgetter
 
 from . import collector
@@ -471,8 +471,8 @@ class LazyTuples(dict):
     ``_all_tuples`` would refuse is refused here, at once: a number below ``size`` always
     gives its tuple. ``as_list()`` makes all the rest at once (in C, as ``_all_tuples``)."""
 
-    __slots__ = ("size", "_strings", "_groups", "_items", "_edits", "_first", "_item_at",
-                 "_sizes", "_edit_at", "_n_short")
+    __slots__ = ("size", "_strings", "_groups", "_items", "_edits", "_item_of", "_lengths",
+                 "_edit_at", "_n_short")
 
     def __init__(self, strings: list, t_groups, t_items, e_items):
         super().__init__()
@@ -484,12 +484,12 @@ class LazyTuples(dict):
             raise CacheFormatError("bad groups")
         if t_items and max(t_items) >= len(strings):
             raise CacheFormatError("bad tuple")
-        first, item_at = array("I", [0]), array("I", [0])  # per group: its first tuple, item
-        lengths = array("I")
+        item_of, lengths = array("I"), array("I")  # per tuple: where its items begin, how many
+        at = 0
         for k, count in zip(sizes, counts):
-            first.append(first[-1] + count)
-            item_at.append(item_at[-1] + k * count)
+            item_of.extend(range(at, at + k * count, k) if k else repeat(at, count))
             lengths.extend(repeat(k, count))
+            at += k * count
         n_short = len(lengths)
         edit_at = array("I")  # per long tuple: where its edit is in e_items
         at, n_strings = 0, len(strings)
@@ -504,20 +504,19 @@ class LazyTuples(dict):
             at += 4 + n
         self.size = len(lengths)
         self._strings, self._groups, self._items, self._edits = strings, t_groups, t_items, e_items
-        self._first, self._item_at, self._sizes = first, item_at, sizes
+        self._item_of, self._lengths = item_of, lengths
         self._edit_at, self._n_short = edit_at, n_short
 
     def __missing__(self, i: int) -> tuple:
         if type(i) is not int or not 0 <= i < self.size:
             raise KeyError(i)
         if i < self._n_short:
-            g = bisect_right(self._first, i) - 1
-            k = self._sizes[g]
-            at = self._item_at[g] + (i - self._first[g]) * k
-            got = self[i] = _pick(self._strings, self._items[at:at + k])
+            at = self._item_of[i]
+            got = self[i] = _pick(self._strings, self._items[at:at + self._lengths[i]])
             return got
-        # a long tuple is an edit of an earlier one, which may be an edit too: the chain
-        # down to one already made (or a short one) is made from the bottom up, no recursion
+        # a long tuple is an edit of an earlier one, which may be an edit too: the edits of
+        # the chain down to one already made (or a short one) are replayed on one list, from
+        # the bottom up (no recursion, and no tuple made for each step of a long chain)
         chain = [i]
         edits, edit_at, n_short = self._edits, self._edit_at, self._n_short
         while True:
@@ -525,14 +524,27 @@ class LazyTuples(dict):
             if base < n_short or base in self:
                 break
             chain.append(base)
+        items = list(self[base])
         for j in reversed(chain):
             at = edit_at[j - n_short]
-            base, prefix, suffix, n = edits[at:at + 4]
-            b = self[base]
-            middle = _pick(self._strings, edits[at + 4:at + 4 + n])
-            self[j] = b + middle if prefix == len(b) else \
-                b[:prefix] + middle + b[len(b) - suffix:]
-        return self[i]
+            _base, prefix, suffix, n = edits[at:at + 4]
+            items[prefix:len(items) - suffix] = _pick(self._strings, edits[at + 4:at + 4 + n])
+        got = self[i] = tuple(items)
+        return got
+
+    def make(self, numbers) -> None:
+        """Make the tuples of ``numbers`` (each below ``size``) not made yet: the short ones
+        in C, each cut from the items and its strings looked up by ``map``."""
+        todo = list(filterfalse(self.__contains__, set(numbers)))
+        n_short = self._n_short
+        short = list(filter(n_short.__gt__, todo))
+        at = list(map(self._item_of.__getitem__, short))
+        pieces = map(self._items.__getitem__,
+                     map(slice, at, map(operator.add, at, map(self._lengths.__getitem__, short))))
+        self.update(zip(short, map(tuple, map(map, repeat(self._strings.__getitem__), pieces))))
+        if len(short) < len(todo):
+            for i in filter(n_short.__le__, todo):
+                self[i]  # an edit of another tuple (__missing__)
 
     def as_list(self) -> list:
         """Every tuple, by number (the objects already made kept)."""
@@ -567,6 +579,24 @@ class LazyValues(dict):
         tuples = self._tuples
         got = self[i] = (STATUSES[status], self._attributes[attrs], tuples[by], tuples[sources])
         return got
+
+    def make(self, numbers) -> None:
+        """Make the values of ``numbers`` (each below ``size``) not made yet, and their
+        tuples, in C (``map`` over the table's columns)."""
+        todo = list(filterfalse(self.__contains__, set(numbers)))
+        if not todo:
+            return
+        v, sub = self._items, operator.sub
+        at = list(map(operator.mul, todo, repeat(4)))  # value j's fields: v[4j - 4:4j]
+        status = map(v.__getitem__, map(sub, at, repeat(4)))
+        attrs = map(v.__getitem__, map(sub, at, repeat(3)))
+        by = list(map(v.__getitem__, map(sub, at, repeat(2))))
+        sources = list(map(v.__getitem__, map(sub, at, repeat(1))))
+        tuples = self._tuples
+        tuples.make(chain(by, sources))
+        self.update(zip(todo, zip(map(STATUSES.__getitem__, status),
+                                  map(self._attributes.__getitem__, attrs),
+                                  map(tuples.__getitem__, by), map(tuples.__getitem__, sources))))
 
     def as_list(self) -> list:
         """Every value, by number (the objects already made kept)."""
@@ -641,16 +671,18 @@ class LazySegments(Mapping):
 
     def values_on(self, day: int) -> dict:
         """fact -> value (a plain tuple) of every fact present on ``day``, in the facts'
-        order: ``State._items`` without a list per fact."""
-        out = {}
-        starts, refs, values = self._starts, self._refs, self._values
-        for key, lo, hi in zip(self._keys, self._lo, self._hi):
-            i = bisect_right(starts, day, lo, hi)
-            if i > lo:
-                v = values[refs[i - 1]]
-                if v is not None:
-                    out[key] = v
-        return out
+        order: ``State._items`` without a list per fact. Every step is a ``map`` in C: one
+        binary search per fact within its segments, then the values it finds made at once."""
+        starts, refs, values, lo = self._starts, self._refs, self._values, self._lo
+        ends = list(map(bisect_right, repeat(starts), repeat(day), lo, self._hi))
+        begun = list(map(operator.gt, ends, lo))  # a segment of the fact starts by the day
+        found = list(map(refs.__getitem__, map(operator.sub, compress(ends, begun), repeat(1))))
+        make = getattr(values, "make", None)
+        if make is not None:
+            make(found)
+        got = list(map(values.__getitem__, found))
+        return dict(compress(zip(compress(self._keys, begun), got),
+                             map(operator.is_not, got, repeat(None))))
 
 
 # --- what the compiled timeline's answers are labelled with ------------------------------------

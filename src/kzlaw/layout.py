@@ -11,6 +11,7 @@ GAP = "  "
 MIN_COLUMN = 6       # no column is wrapped narrower than this
 SHORT = 16           # a column no wider than this is never wrapped (statuses, dates, kinds)
 LONG_WORD = 22       # a longer word (an id, a URL) may be broken to keep its column narrow
+WORDS_RUN = 256      # cells whose words are split at once when a column's floor is sought
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -99,14 +100,25 @@ def table_lines(headers: Sequence[str], rows: Sequence[Sequence[str]], width: in
             limit = width - gaps - (sum(floor) - floor[i])  # the most this floor may be
             if grows and max(word, MIN_COLUMN) > limit:
                 break
-            for c in columns[i]:  # a cell no longer than the longest word so far cannot beat it
-                if len(c) > word:
-                    word = max(word, _longest_word(c))
+            if grows:
+                # the longest word of a run of cells at a time, split in C; the floor is the
+                # same as cell by cell (a maximum, capped at LONG_WORD), and the reading stops
+                # within a run of where cell by cell it would
+                column = columns[i]
+                for at in range(0, len(column), WORDS_RUN):
+                    word = max(word, _longest_word(" ".join(column[at:at + WORDS_RUN])))
                     if word >= LONG_WORD:
                         word = LONG_WORD
                         break
-                    if grows and word > limit:
+                    if word > limit:
                         break
+            else:
+                for c in columns[i]:  # a cell no longer than the longest word so far cannot beat it
+                    if len(c) > word:
+                        word = max(word, _longest_word(c))
+                        if word >= LONG_WORD:
+                            word = LONG_WORD
+                            break
             floor[i] = max(word, MIN_COLUMN)
             if grows and floor[i] > limit:
                 break
@@ -123,8 +135,15 @@ def table_lines(headers: Sequence[str], rows: Sequence[Sequence[str]], width: in
             yield (line % tuple(r)).rstrip()
         return
     narrow = [i for i in range(n) if natural[i] > widths[i]]  # the columns that may wrap
-    # A column's cells repeat (statuses, attributes, evidence): each is wrapped once.
+    # A column's cells repeat (statuses, attributes, evidence): each is wrapped once, and the
+    # lines of a row's cells after its first (which names the row, and rarely repeats) are
+    # laid out once for each such combination of cells.
     wrapped: list[dict] = [{} for _ in range(n)]
+    tails: dict = {}
+    head_w = widths[0]
+    head = f"%-{head_w}s"
+    tail_line = GAP + GAP.join(f"%-{w}s" for w in widths[1:]) if n > 1 else ""
+    blank = tail_line % (("",) * (n - 1))
     for r in rows:
         for i in narrow:
             if len(r[i]) > widths[i]:
@@ -132,16 +151,27 @@ def table_lines(headers: Sequence[str], rows: Sequence[Sequence[str]], width: in
         else:
             yield (line % tuple(r)).rstrip()
             continue
-        cells = []
-        for c, w, seen in zip(r, widths, wrapped):
-            lines = seen.get(c)
-            if lines is None:
-                lines = seen[c] = wrap(c, w)
-            cells.append(lines)
-        depth = max(map(len, cells))
-        for parts in zip(*[c if len(c) == depth else c + [""] * (depth - len(c))
-                           for c in cells]):
-            yield (line % parts).rstrip()
+        rest = tuple(r[1:])
+        tail = tails.get(rest)
+        if tail is None:
+            cells = []
+            for c, w, seen in zip(rest, widths[1:], wrapped[1:]):
+                lines = seen.get(c)
+                if lines is None:
+                    lines = seen[c] = wrap(c, w)
+                cells.append(lines)
+            depth = max(map(len, cells), default=0)
+            tail = tails[rest] = [tail_line % parts for parts in
+                                  zip(*[c if len(c) == depth else c + [""] * (depth - len(c))
+                                        for c in cells])]
+        first = r[0]
+        firsts = [first] if len(first) <= head_w and "\n" not in first else wrap(first, head_w)
+        if len(firsts) < len(tail):
+            firsts += [""] * (len(tail) - len(firsts))
+        elif len(tail) < len(firsts):
+            tail = tail + [blank] * (len(firsts) - len(tail))
+        for a, b in zip(firsts, tail):
+            yield (head % a + b).rstrip()
 
 
 def _share(floor: list[int], natural: list[int], room: int) -> list[int]:
