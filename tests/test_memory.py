@@ -279,15 +279,16 @@ def test_a_corpus_built_fact_by_fact_answers_as_one_built_from_all_its_holdings(
     from kzlaw.loader import load_raw
     for root in corpus_roots:
         lean = Corpus(load_raw(root))
-        eager = Corpus(load_raw(root), timeline=False)  # the holdings made first, all kept
-        assert "holdings" in vars(eager) and "holdings" not in vars(lean)
-        assert lean.facts.sets == eager.facts.sets
-        assert list(lean.facts.sets) == list(eager.facts.sets)
-        assert lean.derivations == eager.derivations
-        assert lean.integrity == eager.integrity
-        assert lean.compiled.segments == eager.compiled.segments
-        assert lean.compiled.why == eager.compiled.why
-        assert lean.warnings() == eager.warnings()
+        for eager in (Corpus(load_raw(root), timeline=False),  # the holdings made first
+                      Corpus(load_raw(root), keep_holdings=True)):  # and kept
+            assert "holdings" in vars(eager) and "holdings" not in vars(lean)
+            assert lean.facts.sets == eager.facts.sets
+            assert list(lean.facts.sets) == list(eager.facts.sets)
+            assert lean.derivations == eager.derivations
+            assert lean.integrity == eager.integrity
+            assert lean.compiled.segments == eager.compiled.segments
+            assert lean.compiled.why == eager.compiled.why
+            assert lean.warnings() == eager.warnings()
 
 
 @settings(max_examples=20, deadline=None)

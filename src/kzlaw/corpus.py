@@ -64,15 +64,18 @@ class Corpus:
     # the user asked for, its commit, the repository); ``commit`` is then its commit id.
     revision = None
 
-    def __init__(self, raw: RawCorpus, timeline: bool = True):
+    def __init__(self, raw: RawCorpus, timeline: bool = True, keep_holdings: bool = False):
         """With ``timeline=False`` (``kzlaw check``, which asks only for the warnings) the
-        compiled timeline is built the first time it is used, not now."""
+        compiled timeline is built the first time it is used, not now. The holdings are
+        made fact by fact and let go, and made again when first asked for; with
+        ``keep_holdings`` (a corpus about to be written to the compiled cache, which stores
+        them) or without the timeline, all of them are made first and kept."""
         # Building creates millions of small acyclic objects; the cyclic garbage collector
         # would re-walk the growing heap again and again (measured: a third of the time).
         enabled = gc.isenabled()
         gc.disable()
         try:
-            self._build(raw, timeline)
+            self._build(raw, timeline, keep_holdings)
         finally:
             # What was built lives as long as the corpus: move it out of the collector's
             # sight, or the first collections after an uncached load walk all of it again
@@ -82,7 +85,7 @@ class Corpus:
             if enabled:
                 gc.enable()
 
-    def _build(self, raw: RawCorpus, timeline: bool = True) -> None:
+    def _build(self, raw: RawCorpus, timeline: bool = True, keep_holdings: bool = False) -> None:
         # (The loader kept only the measure files' lines, shared between files laid out
         # alike: see loader._load_measure.)
         # Where each vocabulary id and source is defined (a parsed file of its folder) served
@@ -98,12 +101,13 @@ class Corpus:
         self.sources = raw.sources
         self.vocabulary = raw.vocabulary
         base = FactIndex()
-        if timeline:
+        lean = timeline and not keep_holdings
+        if lean:
             # The holdings are made fact by fact and let go (each fact's few are the next
             # one's room), keeping what the timeline is compiled from: a corpus keeps no
             # holding after its load, and makes them all when first asked (_holding_part).
             self._parts = self._index_facts(raw, base)
-        else:  # kzlaw check: the timeline, if ever asked for, is compiled from the holdings
+        else:  # the timeline, now or when first asked for, is compiled from the holdings
             self.__dict__.update(self._make_holdings())
             _check_end_causes(raw, ((h.measure, len(h.end_causes)) for h in self.holdings))
             for key in sorted(self.holdings_by_fact, key=fact_order):
@@ -119,10 +123,12 @@ class Corpus:
         self.facts = base
         self.integrity, self.integrity_stopped = integrity(self.rules, base)
         base.done()
-        if timeline:
+        if lean:
             self._build_timeline()
             del self._parts, self._pairs, self._maker  # what only the compilation needed
             self._holdings_pending = True
+        elif timeline:
+            self._build_timeline()
         else:
             self._rest = self._timeline_later  # __getattr__ calls it on first use
 
@@ -568,7 +574,7 @@ def load(path: Optional[str] = None, cache: bool = False) -> Corpus:
         problems = validate(raw)
         if problems:
             raise KzlawError(problems)
-        corpus = Corpus(raw)
+        corpus = Corpus(raw, keep_holdings=use_cache)  # (the cache stores them)
     finally:
         if enabled:
             gc.enable()
