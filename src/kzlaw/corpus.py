@@ -167,6 +167,10 @@ class Corpus:
             else:
                 got += (m, eff)
         self._pairs = pairs
+        # the changing acts and the table of events (emptied, as build_holdings leaves it)
+        # serve the warnings: kept (made again with the holdings)
+        self.changes, self.events = maker.changes, maker.events
+        maker.events.events = {}
         parts = {}
         for key in sorted(pairs, key=fact_order):
             hs = maker.of(pairs[key], share)
