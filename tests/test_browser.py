@@ -62,7 +62,7 @@ def server(corpus):
     srv.install_signal_handlers = lambda: None  # not the main thread
     thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    for _ in range(200):
+    for _ in range(600):  # up to 30 s: a loaded machine starts it slowly
         if srv.started:
             break
         time.sleep(0.05)

@@ -138,6 +138,7 @@ def check_index(corpus, days):
         for x, y in ((a, b), (b, a)):
             assert corpus.diff(x, y) == plain_diff(corpus, x, y), (day_iso(x), day_iso(y))
     for day in days:
+        fresh = corpus.at(day)  # its facts never made: each status is worked out alone
         state = corpus.at(day)
         assert state.facts() == plain_facts(corpus, day), day_iso(day)
         for kind in {k[0] for k in corpus.compiled.segments}:
@@ -145,6 +146,7 @@ def check_index(corpus, days):
         for key in corpus.compiled.segments:
             v = plain_value(corpus.compiled, key, day)
             assert state.status(*key) == (ABSENT if v is None else v[0]), (key, day)
+            assert fresh.status(*key) == state.status(*key), (key, day)
 
 
 # --- generated corpora ------------------------------------------------------------------------
@@ -232,6 +234,27 @@ def test_every_run_of_a_facts_events_answers_as_the_plain_computation():
 @pytest.fixture(scope="module")
 def bundled():
     return kzlaw.load()
+
+
+def test_a_built_state_names_aliases_and_unknown_ids_as_a_fresh_one_does(bundled):
+    """A state whose facts are made reads a status from them; an alias, an unknown
+    id or kind, and a fact with an ``about`` are answered as by a state never built."""
+    day = bundled.compiled.points[len(bundled.compiled.points) // 2]
+    built = bundled.at(day)
+    built.facts()
+    assert built._built is not None  # else this test tests nothing
+    with_about = next(k for k in bundled.compiled.segments if k[2] is not None)
+    for kind, target, about in [("prohibition", "prayer in state institutions", None),
+                                ("prohibition", "prayer rooms in state institutions", None),
+                                ("prohibition", "prayer-in-workplace", None), with_about]:
+        assert built.status(kind, target, about) == bundled.at(day).status(kind, target, about)
+    for kind, target in [("prohibition", "prayer-in-workplac"),
+                         ("prohibitio", "prayer-in-workplace")]:
+        with pytest.raises(kzlaw.KzlawError) as built_error:
+            built.status(kind, target)
+        with pytest.raises(kzlaw.KzlawError) as fresh_error:
+            bundled.at(day).status(kind, target)
+        assert str(built_error.value) == str(fresh_error.value)
 
 
 def test_bundled_corpus_fast_queries_equal_the_plain_computation(bundled):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 import kzlaw
 from kzlaw import bench_openfisca, synth
@@ -212,3 +212,94 @@ def test_importing_kzlaw_and_loading_without_the_cache_imports_no_cache_or_subpr
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, env={**os.environ, "KZLAW_DATA": REPO}).stdout
     assert out.strip() == "True"  # the commit is still found when asked
+
+
+# --- the holdings after a load (made fact by fact, let go, made again when asked for) ---------
+
+def _grouped(holdings) -> dict:
+    out: dict = {}
+    for h in holdings:
+        out.setdefault(h.fact, []).append(h)
+    return out
+
+
+def _corpus_roots(tmp_path_factory) -> list:
+    from kzlaw import synth_independent
+    roots = [REPO]
+    for n, seed in ((150, 5), (60, 11)):
+        root = str(tmp_path_factory.mktemp("synth"))
+        synth.write(root, synth.generate(n, seed=seed))
+        roots.append(root)
+    root = str(tmp_path_factory.mktemp("independent"))
+    synth_independent.write(root, 300, seed=4)
+    return roots + [root]
+
+
+@pytest.fixture(scope="module")
+def corpus_roots(tmp_path_factory):
+    return _corpus_roots(tmp_path_factory)
+
+
+def test_a_corpus_loaded_from_its_files_keeps_no_holding_until_one_is_asked_for(corpus_roots):
+    from kzlaw.engine import build_holdings
+    for root in corpus_roots:
+        corpus = kzlaw.load(root)
+        kept = vars(corpus)
+        assert not {"holdings", "holdings_by_fact", "_parts", "_pairs", "_maker"} & set(kept)
+        by_fact = corpus.holdings_by_fact  # asked for: all of them made, as before
+        holdings, events, changes = build_holdings(corpus.measures.values())
+        assert corpus.holdings == holdings and corpus.changes == changes
+        assert by_fact == _grouped(holdings)
+        assert list(by_fact) == list(_grouped(holdings))  # the facts in the same order
+        assert corpus.events.events == events.events == {}
+        assert {"holdings", "holdings_by_fact", "events", "changes"} <= set(vars(corpus))
+
+
+def test_each_fact_s_holdings_made_alone_are_the_ones_made_together(corpus_roots):
+    from kzlaw.engine import HoldingMaker
+    from kzlaw.loader import load_raw
+    for root in corpus_roots:
+        measures = load_raw(root).measures
+        maker = HoldingMaker(measures.values())
+        together = _grouped(maker.all())
+        pairs: dict = {}
+        for m, eff, body in maker.establishing():
+            pairs.setdefault(kzlaw.engine.fact_key(body), []).extend((m, eff))
+        assert list(pairs) == list(together)
+        for key, pair in pairs.items():
+            alone = maker.of(pair)
+            assert alone == together[key]
+            assert [len(h.end_causes) for h in alone] == \
+                [maker.end_causes(h_m, h_e) for h_m, h_e in zip(pair[::2], pair[1::2])]
+
+
+def test_a_corpus_built_fact_by_fact_answers_as_one_built_from_all_its_holdings(corpus_roots):
+    from kzlaw.corpus import Corpus
+    from kzlaw.loader import load_raw
+    for root in corpus_roots:
+        for eager in (Corpus(load_raw(root), timeline=False),  # the holdings made first
+                      Corpus(load_raw(root), keep_holdings=True)):  # and kept
+            lean = Corpus(load_raw(root))
+            assert "holdings" in vars(eager) and "holdings" not in vars(lean)
+            assert lean.facts.sets == eager.facts.sets
+            assert list(lean.facts.sets) == list(eager.facts.sets)
+            assert lean.derivations == eager.derivations
+            assert lean.integrity == eager.integrity
+            assert lean.compiled.segments == eager.compiled.segments
+            assert lean.compiled.why == eager.compiled.why
+            assert lean.warnings() == eager.warnings()
+            assert "holdings" not in vars(lean)  # the warnings need only the changes, events
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 10 ** 6), st.integers(5, 60))
+def test_generated_corpora_built_fact_by_fact_answer_as_before(tmp_path_factory, seed, n):
+    from kzlaw.corpus import Corpus
+    from kzlaw.loader import load_raw
+    root = str(tmp_path_factory.mktemp("gen"))
+    synth.write(root, synth.generate(n, seed=seed))
+    lean, eager = Corpus(load_raw(root)), Corpus(load_raw(root), timeline=False)
+    assert lean.facts.sets == eager.facts.sets
+    assert lean.compiled.segments == eager.compiled.segments
+    assert lean.compiled.why == eager.compiled.why
+    assert lean.holdings_by_fact == eager.holdings_by_fact

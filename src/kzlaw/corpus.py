@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Optional, Union
 
 from . import daysets as ds
 from .dates import NEG, POS, DateError, day_iso, parse_day
-from .engine import build_holdings, certain_set
+from .engine import HoldingMaker, build_holdings, certain_set, fact_key, sharer
 from .model import fact_order
 from .names import Names
 from .problems import KzlawError, Problem, UsageError, unknown
@@ -64,15 +64,18 @@ class Corpus:
     # the user asked for, its commit, the repository); ``commit`` is then its commit id.
     revision = None
 
-    def __init__(self, raw: RawCorpus, timeline: bool = True):
+    def __init__(self, raw: RawCorpus, timeline: bool = True, keep_holdings: bool = False):
         """With ``timeline=False`` (``kzlaw check``, which asks only for the warnings) the
-        compiled timeline is built the first time it is used, not now."""
+        compiled timeline is built the first time it is used, not now. The holdings are
+        made fact by fact and let go, and made again when first asked for; with
+        ``keep_holdings`` (a corpus about to be written to the compiled cache, which stores
+        them) or without the timeline, all of them are made first and kept."""
         # Building creates millions of small acyclic objects; the cyclic garbage collector
         # would re-walk the growing heap again and again (measured: a third of the time).
         enabled = gc.isenabled()
         gc.disable()
         try:
-            self._build(raw, timeline)
+            self._build(raw, timeline, keep_holdings)
         finally:
             # What was built lives as long as the corpus: move it out of the collector's
             # sight, or the first collections after an uncached load walk all of it again
@@ -82,7 +85,7 @@ class Corpus:
             if enabled:
                 gc.enable()
 
-    def _build(self, raw: RawCorpus, timeline: bool = True) -> None:
+    def _build(self, raw: RawCorpus, timeline: bool = True, keep_holdings: bool = False) -> None:
         # (The loader kept only the measure files' lines, shared between files laid out
         # alike: see loader._load_measure.)
         # Where each vocabulary id and source is defined (a parsed file of its folder) served
@@ -97,17 +100,21 @@ class Corpus:
         self.rules = raw.rules
         self.sources = raw.sources
         self.vocabulary = raw.vocabulary
-        self.holdings, self.events, self.changes = build_holdings(raw.measures.values())
-        _check_end_causes(raw, self.holdings)
-        self.holdings_by_fact: dict[tuple, list] = {}
-        for h in self.holdings:
-            self.holdings_by_fact.setdefault(h.fact, []).append(h)
         base = FactIndex()
-        for key in sorted(self.holdings_by_fact, key=fact_order):
-            hs = self.holdings_by_fact[key]
-            possible = ds.union(*(h.possible for h in hs))
-            if possible:
-                base.add(key, certain_set(hs), possible)
+        lean = timeline and not keep_holdings
+        if lean:
+            # The holdings are made fact by fact and let go (each fact's few are the next
+            # one's room), keeping what the timeline is compiled from: a corpus keeps no
+            # holding after its load, and makes them all when first asked (_holding_part).
+            self._parts = self._index_facts(raw, base)
+        else:  # the timeline, now or when first asked for, is compiled from the holdings
+            self.__dict__.update(self._make_holdings())
+            _check_end_causes(raw, ((h.measure, len(h.end_causes)) for h in self.holdings))
+            for key in sorted(self.holdings_by_fact, key=fact_order):
+                hs = self.holdings_by_fact[key]
+                possible = ds.union(*(h.possible for h in hs))
+                if possible:
+                    base.add(key, certain_set(hs), possible)
         for section, entries in sorted(self.vocabulary.items()):
             for ident in sorted(entries):
                 for cat in entries[ident].categories:
@@ -116,7 +123,11 @@ class Corpus:
         self.facts = base
         self.integrity, self.integrity_stopped = integrity(self.rules, base)
         base.done()
-        if timeline:
+        if lean:
+            self._build_timeline()
+            del self._parts, self._pairs, self._maker  # what only the compilation needed
+            self._holdings_pending = True
+        elif timeline:
             self._build_timeline()
         else:
             self._rest = self._timeline_later  # __getattr__ calls it on first use
@@ -137,6 +148,89 @@ class Corpus:
             if enabled:
                 gc.enable()
 
+    def _index_facts(self, raw: RawCorpus, base: FactIndex) -> dict:
+        """fact -> what its segments are compiled from (its holdings' possible days,
+        attributes, by and sources, as ``_fact_segments`` reads them off the holdings), the
+        facts' certain and possible days added to ``base``, the end causes checked against
+        their limit. Each fact's holdings are made (``HoldingMaker.of``) and let go in turn;
+        ``self._pairs`` keeps which effects make them, for ``_holdings_of``."""
+        maker = self._maker = HoldingMaker(raw.measures.values())
+        _check_end_causes(raw, ((m.id, maker.end_causes(m, eff))
+                                for m, eff, _body in maker.establishing()))
+        pairs: dict = {}  # fact -> [measure, effect, measure, effect, ...], in build order
+        share = sharer()  # equal facts, attributes and sources once
+        for m, eff, body in maker.establishing():
+            key = fact_key(body)
+            got = pairs.get(key)
+            if got is None:
+                pairs[share(key)] = [m, eff]
+            else:
+                got += (m, eff)
+        self._pairs = pairs
+        # the changing acts and the table of events (emptied, as build_holdings leaves it)
+        # serve the warnings: kept (made again with the holdings)
+        self.changes, self.events = maker.changes, maker.events
+        maker.events.events = {}
+        parts = {}
+        for key in sorted(pairs, key=fact_order):
+            hs = maker.of(pairs[key], share)
+            possible = ds.union(*(h.possible for h in hs))
+            if possible:
+                base.add(key, certain_set(hs), possible)
+            parts[key] = [(h.possible, h.attributes, (h.by,), h.sources) for h in hs]
+        return parts
+
+    def _holdings_of(self, key) -> list:
+        """The fact's holdings: made alone while the corpus is being built."""
+        pairs = self.__dict__.get("_pairs")
+        if pairs is None:
+            return self.holdings_by_fact.get(key, [])
+        return self._maker.of(pairs[key]) if key in pairs else []
+
+    def _make_holdings(self) -> dict:
+        """``holdings``, ``events``, ``changes`` (``build_holdings``) and
+        ``holdings_by_fact``, each fact's holdings in the holdings' order."""
+        holdings, events, changes = build_holdings(self.raw.measures.values())
+        facts = self.__dict__.get("facts")
+        if facts is not None:  # made after the facts' days: they share their ranges
+            _share_ranges(holdings, facts)
+        by_fact: dict[tuple, list] = {}
+        for h in holdings:
+            by_fact.setdefault(h.fact, []).append(h)
+        return {"holdings": holdings, "events": events, "changes": changes,
+                "holdings_by_fact": by_fact}
+
+    def _holding_part(name: str):  # noqa: N805 (a property maker, used in the class body)
+        def get(self):
+            d = self.__dict__
+            got = d.get(name, _ABSENT)
+            if got is not _ABSENT:
+                return got
+            if d.pop("_holdings_pending", False):  # let go after the load: made now
+                enabled = gc.isenabled()
+                gc.disable()  # as in __init__: many small acyclic objects
+                try:
+                    d.update(self._make_holdings())
+                finally:
+                    gc.freeze()  # they live as long as the corpus (as in __init__)
+                    if enabled:
+                        gc.enable()
+                return d[name]
+            raise AttributeError(name)  # then __getattr__: a part of a cached corpus
+
+        def put(self, value):
+            self.__dict__[name] = value
+        return property(get, put, doc=f"``{name}`` (see ``_make_holdings``): a corpus "
+                        "loaded from its files makes them when one of them is first asked "
+                        "for, not during the load, which keeps only what it compiled "
+                        "from them.")
+
+    holdings = _holding_part("holdings")
+    events = _holding_part("events")
+    changes = _holding_part("changes")
+    holdings_by_fact = _holding_part("holdings_by_fact")
+    del _holding_part
+
     # --- the compiled cache (cache.py) -------------------------------------------------------
 
     @classmethod
@@ -150,6 +244,7 @@ class Corpus:
         return corpus
 
     def state_for_cache(self) -> dict:
+        self.holdings  # noqa: B018 (made now if the load let them go)
         return {k: v for k, v in self.__dict__.items()
                 if k not in ("compiled", "info", "_rest", "_commit")}
 
@@ -195,11 +290,15 @@ class Corpus:
 
     def _fact_segments(self):
         """``(fact, segments_for(...))`` for each fact of the timeline, one at a time."""
+        made = self.__dict__.get("_parts")  # see _index_facts
         for key, (certain, possible) in self.facts.sets.items():
             if key[0] == "category" or not possible:
                 continue
-            parts = [(h.possible, h.attributes, (h.by,), h.sources)
-                     for h in self.holdings_by_fact.get(key, ())]
+            if made is not None:  # (each fact's let go as its segments are made)
+                parts = made.pop(key, [])
+            else:
+                parts = [(h.possible, h.attributes, (h.by,), h.sources)
+                         for h in self.holdings_by_fact.get(key, ())]
             for d in self.derivations.get(key, ()):
                 rule = self.rules[d.rule]
                 parts.append((d.possible, (), (f"rule:{d.rule}",),
@@ -214,7 +313,7 @@ class Corpus:
             if not days:
                 continue
             reasons = {s: why_uncertain(self, key, s, hs)
-                       for s, hs in _uncertain_holdings(self.holdings_by_fact.get(key, []), days)}
+                       for s, hs in _uncertain_holdings(self._holdings_of(key), days)}
             reasons = {s: r for s, r in reasons.items() if r}
             if reasons:
                 out[key] = reasons
@@ -345,6 +444,35 @@ class Corpus:
         return out
 
 
+_ABSENT = object()
+
+
+def _share_ranges(holdings, facts: FactIndex) -> None:
+    """Let each holding's day sets be made of the ranges of its fact's days equal to theirs
+    (the very objects, as when the holdings were made first and the facts' days from them:
+    ``ds.union`` keeps a range it does not merge). A holding certain whenever possible keeps
+    one set for both."""
+    ranges_of: dict = {}  # fact -> its ranges
+    done: dict = {}  # (id of a day set, fact) -> the same made of the fact's ranges
+    keep = []  # the day sets met, so that no id is reused meanwhile
+    for h in holdings:
+        ranges = ranges_of.get(h.fact)
+        if ranges is None:
+            certain, possible = facts.sets.get(h.fact, ((), ()))
+            ranges = ranges_of[h.fact] = {r: r for r in certain + possible}
+        for name in ("possible", "certain"):
+            days = getattr(h, name)
+            shared = done.get((id(days), h.fact))
+            if shared is None:
+                keep.append(days)
+                shared = tuple([ranges.get(r, r) for r in days])
+                if all(a is b for a, b in zip(shared, days)):
+                    shared = days
+                done[(id(days), h.fact)] = shared
+            if shared is not days:
+                object.__setattr__(h, name, shared)
+
+
 def git_commit(folder: Optional[str]) -> Optional[str]:
     """HEAD's commit of the git checkout holding ``folder`` (``-dirty`` appended when the
     corpus files differ from it), or None: not a checkout, no git, or git too slow."""
@@ -394,18 +522,18 @@ def _uncertain_holdings(holdings: list, days: list[int]):
         yield day, (holdings[i] for i in active)  # read before the next day's changes
 
 
-def _check_end_causes(raw: RawCorpus, holdings) -> None:
+def _check_end_causes(raw: RawCorpus, counts) -> None:
     """Stop a corpus whose effects have more end causes in all than the limit allows: every
     answer that says why a fact ended (diff, explain, reports) lists them, so N repeals of a
-    whole measure of N effects are N * N lines of work (docs/limits.md)."""
+    whole measure of N effects are N * N lines of work (docs/limits.md). ``counts``: (its
+    measure, its number of end causes) of each holding, in the holdings' order."""
     from .limits import LIMITS, limit
     most = limit("end_causes")
     total = 0
     per_measure: dict[str, int] = {}
-    for h in holdings:
-        n = len(h.end_causes)
+    for measure, n in counts:
         total += n
-        per_measure[h.measure] = per_measure.get(h.measure, 0) + n
+        per_measure[measure] = per_measure.get(measure, 0) + n
         if total > most:
             from .check import problem_line
             var, _default, what = LIMITS["end_causes"]
@@ -450,7 +578,7 @@ def load(path: Optional[str] = None, cache: bool = False) -> Corpus:
         problems = validate(raw)
         if problems:
             raise KzlawError(problems)
-        corpus = Corpus(raw)
+        corpus = Corpus(raw, keep_holdings=use_cache)  # (the cache stores them)
     finally:
         if enabled:
             gc.enable()

@@ -152,81 +152,139 @@ def build_holdings(measures: Iterable[Measure]) -> tuple[list[Holding], EventTab
     Returns ``(holdings, events, changes)`` where a change is
     ``(event, verb, by, target)`` with verb ``repeals``/``replaces``/``amends``.
     """
-    events = EventTable()
-    measures = sorted((m for m in measures if m.in_effect), key=lambda m: m.id)
-    reported = {m.id for m in measures if m.status == "reported"}
-    # target ("M" or "M#E") -> list of (event, verb, by)
-    enders: dict[str, list] = {}
-    changes = []
-    for m in measures:
-        for eff in m.effects:
-            kind = eff.kind
-            if kind in ("repeals", "replaces", "amends"):
-                ev = events.effect_start(m, eff)
-                target, by = getattr(eff, kind), f"{m.id}#{eff.id}"
-                enders.setdefault(target, []).append((ev, kind, by))
-                changes.append((ev, kind, by, target))
-    holdings = []
-    # Equal values are kept once (a corpus of 200,000 measures has millions of them): most
-    # effects of a measure hold on the same days, with the same sources and attributes.
-    shared_values: dict = {}
+    maker = HoldingMaker(measures)
+    return maker.all(), maker.events, maker.changes
 
-    def share(value):
-        return shared_values.setdefault(value, value)
 
-    # id of a list of citations (each kept alive by its measure) -> its sorted source ids
-    source_ids: dict[int, tuple] = {}
+class HoldingMaker:
+    """What ``build_holdings`` knows before it makes a holding (the measures in effect in
+    their order, the reported ones, the changing acts by what they change), so that the
+    holdings of one fact can also be made alone (``of``), equal to those ``all`` makes."""
 
-    for m in measures:
-        measure_end = []
-        if m.dates.expires is not None:
-            measure_end.append((events.get(("m", m.id, "expires"), m.dates.expires),
-                                "expires", m.id))
-        # The causes that end every effect of the measure (its expiry, the repeals of the
-        # whole measure) are built once and shared by the effects that have none of their
-        # own: N repeals of a measure of N effects are N causes, not N * N.
-        shared = None
-        for eff in m.effects:
+    def __init__(self, measures: Iterable[Measure]):
+        self.events = events = EventTable()
+        self.measures = sorted((m for m in measures if m.in_effect), key=lambda m: m.id)
+        self.reported = {m.id for m in self.measures if m.status == "reported"}
+        # target ("M" or "M#E") -> list of (event, verb, by)
+        self.enders: dict[str, list] = {}
+        self.changes: list[tuple] = []
+        for m in self.measures:
+            for eff in m.effects:
+                kind = eff.kind
+                if kind in ("repeals", "replaces", "amends"):
+                    ev = events.effect_start(m, eff)
+                    target, by = getattr(eff, kind), f"{m.id}#{eff.id}"
+                    self.enders.setdefault(target, []).append((ev, kind, by))
+                    self.changes.append((ev, kind, by, target))
+
+    def establishing(self):
+        """``(measure, effect, body)`` of every effect that makes a holding, in the order of
+        ``all``'s holdings (``body``: what the effect establishes, an amendment's ``with``)."""
+        for m in self.measures:
+            for eff in m.effects:
+                body = eff.with_ if eff.kind == "amends" else eff
+                if body is not None and body.kind in ESTABLISHING:
+                    yield m, eff, body
+
+    def end_causes(self, m: Measure, eff: Effect) -> int:
+        """How many end causes the effect's holding has (as ``len(holding.end_causes)``),
+        without making it."""
+        by = f"{m.id}#{eff.id}"
+        return ((m.dates.expires is not None) + (eff.until is not None)
+                + len(self.enders.get(m.id, ())) + len(self.enders.get(by, ())))
+
+    def all(self) -> list[Holding]:
+        events = self.events
+        holdings = []
+        # Equal values are kept once (a corpus of 200,000 measures has millions of them):
+        # most effects of a measure hold on the same days, with the same sources and
+        # attributes.
+        share = sharer()
+        source_ids: dict[int, tuple] = {}  # see _holding
+        last, shared = None, None
+        for m, eff, body in self.establishing():
+            if m is not last:
+                last, shared = m, [None, None]
+            holdings.append(self._holding(m, eff, body, events, shared, share, source_ids,
+                                          True))
+        events.events = {}
+        return holdings
+
+    def of(self, pairs, share=None) -> list[Holding]:
+        """The holdings of ``pairs`` (``[measure, effect, measure, effect, ...]``, in the
+        order ``all`` makes them), equal to ``all``'s; their events are their own.
+        ``share`` (a ``sharer``) keeps equal facts, attributes and sources once."""
+        events = EventTable()
+        if share is None:
+            share = sharer()
+        source_ids: dict[int, tuple] = {}
+        out = []
+        last, shared = None, None
+        for i in range(0, len(pairs), 2):
+            m, eff = pairs[i], pairs[i + 1]
+            if m is not last:
+                last, shared = m, [None, None]
             body = eff.with_ if eff.kind == "amends" else eff
-            if body is None or body.kind not in ESTABLISHING:
-                continue
-            by = f"{m.id}#{eff.id}"  # one string for the holding and its own end cause
-            alone = eff.until is None and by not in enders
-            if alone and shared is not None:
-                causes, ends, conditional = shared
-            else:
-                causes = list(measure_end)
-                if eff.until is not None:
-                    causes.append((events.get(("e", m.id, eff.id, "until"), eff.until),
-                                   "until", by))
-                causes += enders.get(m.id, []) + enders.get(by, [])
-                causes.sort(key=lambda c: (c[0].earliest, c[0].latest, c[2]))
-                causes = tuple(causes)
-                ends = tuple(sorted({c[0].key: c[0] for c in causes}.values(),
-                                    key=lambda e: e.key))
-                conditional = frozenset(e.key for e in ends
-                                        if e.key[1] in reported and e.key[1] != m.id) \
-                    or _NO_KEYS
-                if alone:
-                    shared = (causes, ends, conditional)
-            srcs = body.sources or eff.sources or m.sources
-            ids = source_ids.get(id(srcs))  # lists of citations are mostly shared (loader)
-            if ids is None:
-                ids = source_ids[id(srcs)] = share(tuple(sorted({s.ref for s in srcs})))
-            srcs = ids
-            h = Holding(
-                fact=share(fact_key(body)), by=by, measure=m.id, effect=eff,
-                start=events.effect_start(m, eff),
-                ends=ends,
-                end_causes=causes,
-                attributes=share(tuple(sorted(body.attributes().items()))),
-                sources=srcs,
-                exists=m.id if m.id in reported else None, conditional=conditional)
+            out.append(self._holding(m, eff, body, events, shared, share, source_ids, False))
+        return out
+
+    def _holding(self, m, eff, body, events, shared, share, source_ids, days) -> Holding:
+        """The holding of one effect. ``shared`` (one per measure, ``[None, None]`` at
+        first) keeps the causes that end every effect of the measure (its expiry, the
+        repeals of the whole measure), shared by the effects that have none of their own:
+        N repeals of a measure of N effects are N causes, not N * N; and the measure's
+        expiry. ``days``: equal day sets kept once too."""
+        enders = self.enders
+        by = f"{m.id}#{eff.id}"  # one string for the holding and its own end cause
+        alone = eff.until is None and by not in enders
+        if alone and shared[0] is not None:
+            causes, ends, conditional = shared[0]
+        else:
+            if shared[1] is None:
+                shared[1] = [] if m.dates.expires is None else \
+                    [(events.get(("m", m.id, "expires"), m.dates.expires), "expires", m.id)]
+            causes = list(shared[1])
+            if eff.until is not None:
+                causes.append((events.get(("e", m.id, eff.id, "until"), eff.until),
+                               "until", by))
+            causes += enders.get(m.id, []) + enders.get(by, [])
+            causes.sort(key=lambda c: (c[0].earliest, c[0].latest, c[2]))
+            causes = tuple(causes)
+            ends = tuple(sorted({c[0].key: c[0] for c in causes}.values(),
+                                key=lambda e: e.key))
+            reported = self.reported
+            conditional = frozenset(e.key for e in ends
+                                    if e.key[1] in reported and e.key[1] != m.id) \
+                or _NO_KEYS
+            if alone:
+                shared[0] = (causes, ends, conditional)
+        srcs = body.sources or eff.sources or m.sources
+        # id of a list of citations (each kept alive by its measure) -> its sorted source
+        # ids: lists of citations are mostly shared (loader)
+        ids = source_ids.get(id(srcs))
+        if ids is None:
+            ids = source_ids[id(srcs)] = share(tuple(sorted({s.ref for s in srcs})))
+        h = Holding(
+            fact=share(fact_key(body)), by=by, measure=m.id, effect=eff,
+            start=events.effect_start(m, eff),
+            ends=ends,
+            end_causes=causes,
+            attributes=share(tuple(sorted(body.attributes().items()))),
+            sources=ids,
+            exists=m.id if m.id in self.reported else None, conditional=conditional)
+        if days:
             object.__setattr__(h, "possible", share(h.possible))
             object.__setattr__(h, "certain", share(h.certain))
-            holdings.append(h)
-    events.events = {}
-    return holdings, events, changes
+        return h
+
+
+def sharer():
+    """value -> the first equal value it was given."""
+    seen: dict = {}
+
+    def share(value):
+        return seen.setdefault(value, value)
+    return share
 
 
 def certain_set(holdings: list[Holding]) -> ds.DaySet:

@@ -141,6 +141,7 @@ class Compiled:
         self._rank: Optional[dict] = None
         self._facts: dict = {}  # see State.facts
         self._unindexed_states = 0
+        self._numbers: Optional[dict] = None  # see plain_numbers
         # Set by the corpus: what things are called (names.Names), and for each fact with
         # uncertain stretches, stretch start -> why it is uncertain (a short phrase).
         self.names = None
@@ -160,6 +161,7 @@ class Compiled:
         self._rank = None
         self._facts = {}
         self._unindexed_states = 0
+        self._numbers = None
 
     def why_uncertain(self, key: FactKey, day: int) -> Optional[str]:
         """Why the fact is uncertain on ``day`` (None where it is not, or nobody said)."""
@@ -187,10 +189,14 @@ class Compiled:
         by number: a state is a copy of a snapshot with the changes since written in, and
         its facts, in order, are the places not None (``_values``)."""
         if self._index is None:
+            fill = getattr(self.segments, "fill", None)
+            if fill is not None:  # read from the cache: every value made at once (cachefile.py)
+                fill()
             keys = sorted(self.segments, key=sort_key)
             self._keys = keys
             self._rank = {key: n for n, key in enumerate(keys)}
             self._facts = {}
+            self._numbers = None
             segments = self.segments
             # Per point, its facts' numbers and values one after the other in one flat list:
             # a pair per stretch would be one more object each, made and dropped here, whose
@@ -216,6 +222,17 @@ class Compiled:
                     snapshots.append(current[:])
             self._index = (points, (offsets, numbers, values), every, snapshots)
         return self._index
+
+    def plain_numbers(self) -> dict:
+        """kind -> target -> fact number, for the facts with no ``about`` (built once, with
+        the index): how a state already built looks up a fact's value."""
+        if self._numbers is None:
+            numbers: dict = {}
+            for n, (kind, target, about) in enumerate(self.fact_keys):
+                if about is None:
+                    numbers.setdefault(kind, {})[target] = n
+            self._numbers = numbers
+        return self._numbers
 
     @property
     def points(self) -> list[int]:
@@ -326,12 +343,15 @@ class Compiled:
 class State:
     """The facts on one day: a view on the nearest snapshot plus the changes since it."""
 
-    __slots__ = ("compiled", "day", "_segments")
+    __slots__ = ("compiled", "day", "_segments", "_built")
 
     def __init__(self, compiled: Compiled, day: int):
         self.compiled = compiled
         self.day = day
         self._segments = compiled.segments
+        # Once the state's facts are made (``facts``): the value of every fact on the day by
+        # fact number, and ``plain_numbers``, from which ``status`` reads.
+        self._built: Optional[tuple] = None
 
     @property
     def date(self) -> str:
@@ -340,6 +360,14 @@ class State:
     def status(self, kind: str, target: str, about: Optional[str] = None) -> str:
         """'in-force', 'uncertain' or 'absent'; an unknown kind or id raises ``KzlawError``
         (with a "did you mean"), and an alias names its id."""
+        built = self._built
+        if built is not None and about is None:  # a state already built: read its values
+            try:
+                v = built[0][built[1][kind][target]]
+            except KeyError:  # an alias, or unknown: as below
+                pass
+            else:
+                return ABSENT if v is None else v[0]
         seg = self._segments.get((kind, target, about))
         if seg is None:  # not a fact of the timeline by that key: an alias, or unknown
             key = self.compiled.check_fact(kind, target, about)
@@ -412,6 +440,7 @@ class State:
         # by fact number and the identity of the stretch's value (kept with it, so that the
         # identity cannot be reused while remembered).
         values = self._values()
+        self._built = (values, c.plain_numbers())
         keys = c._keys
         made = c._facts
         many = len(keys)

@@ -233,6 +233,15 @@ MUTANTS.update(FAST_PATH_MUTANTS)
 # tests/test_fast_queries.py; each mutant drops one guard of theirs.
 QUERY_TESTS = "tests/test_fast_queries.py"
 FAST_QUERY_MUTANTS = {
+    "built-state-first-snapshot": (
+        "timeline.py", "self._built = (values, c.plain_numbers())",
+        "self._built = (c.index()[3][0], c.plain_numbers())",
+        "a state already built answers status from the first snapshot, not its own day",
+        QUERY_TESTS),
+    "built-state-number-shift": (
+        "timeline.py", "v = built[0][built[1][kind][target]]",
+        "v = built[0][built[1][kind][target] - 1]",
+        "a state already built reads a status from its neighbour's fact number", QUERY_TESTS),
     "diff-one-event-window": (
         "queries.py", "if first + 1 == last:  # one event", "if first < last:  # one event",
         "a diff over several events of a fact gives only the first's by",
