@@ -12,11 +12,13 @@ import shutil
 import tempfile
 from bisect import bisect_right
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import kzlaw
 from kzlaw import cache, cachefile
+from kzlaw.timeline import Compiled
 import strategies as S
 from test_cache_safety import _timelines
 from test_properties import AMENDED, MIXED, RECURSIVE, REJECTED, sample_days
@@ -250,6 +252,99 @@ def test_the_lazy_timeline_reads_back_what_the_eager_one_does(segments, every):
         assert type(lazy[key][0]) is list and type(lazy[key][1]) is list
     assert dict(lazy.items()) == eager
     assert lazy.get(("x", "y", None)) is None and ("x", "y", None) not in lazy
+
+
+def _lazy_and_eager_tables(data: bytes):
+    """(LazyTuples, LazyValues, every tuple, every value) of an encoded timeline."""
+    strings, _every, sections, _starts = cachefile._read_tables(data)
+    t_groups, t_items, e_items, a_off, a_items, v_items = sections[:6]
+    tuples = cachefile.LazyTuples(strings, t_groups, t_items, e_items)
+    eager = cachefile._all_tuples(strings, t_groups, t_items, e_items)
+    both = (strings, eager)
+    attributes = [tuple((strings[a_items[j]], both[a_items[j + 1] & 1][a_items[j + 1] >> 1])
+                        for j in range(lo, hi, 2)) for lo, hi in zip(a_off, a_off[1:])]
+    values = cachefile.LazyValues(v_items, attributes, tuples)
+    eager_values = [None] + [(cachefile.STATUSES[v_items[i]], attributes[v_items[i + 1]],
+                              eager[v_items[i + 2]], eager[v_items[i + 3]])
+                             for i in range(0, len(v_items), 4)]
+    return tuples, values, eager, eager_values
+
+
+@settings(max_examples=150, deadline=None)
+@given(segments=_timelines(), every=st.integers(0, 1000), data=st.data())
+def test_the_lazy_tuples_and_values_are_the_eager_tables(segments, every, data):
+    """Each tuple and value made on first need, in any order (an edit of a tuple not yet
+    made makes its base first), is the eager table's; asked again it is the same object,
+    and filling in the rest keeps the objects already made."""
+    tuples, values, eager, eager_values = _lazy_and_eager_tables(
+        cachefile.encode_compiled(Compiled(segments, every)))
+    assert tuples.size == len(eager) and values.size == len(eager_values)
+    asked = data.draw(st.lists(st.integers(0, max(len(eager_values) - 1, 0)), max_size=12))
+    made = {}
+    for i in asked:
+        if i < values.size:
+            made[i] = values[i]
+            assert made[i] == eager_values[i] and values[i] is made[i]
+    for i in data.draw(st.permutations(range(len(eager))))[:12]:
+        assert tuples[i] == eager[i] and tuples[i] is tuples[i]
+    # made many at once (in C), among them some made before: the same tuples and values
+    some = data.draw(st.lists(st.integers(0, max(len(eager_values) - 1, 0)), max_size=20))
+    before = dict(values)
+    values.make([i for i in some if i < values.size])
+    assert all(values[i] is v for i, v in before.items())
+    assert all(values[i] == eager_values[i] for i in some if i < values.size)
+    some = data.draw(st.lists(st.integers(0, max(len(eager) - 1, 0)), max_size=20))
+    before = dict(tuples)
+    tuples.make([i for i in some if i < tuples.size])
+    assert set(some) & set(range(tuples.size)) <= set(tuples)
+    assert all(tuples[i] is t for i, t in before.items())
+    assert all(tuples[i] == eager[i] for i in some if i < tuples.size)
+    for bad in (-1, tuples.size, "0"):
+        with pytest.raises(KeyError):
+            tuples[bad]
+    every = values.as_list()
+    assert every == eager_values and tuples.as_list() == eager
+    assert all(every[i] is v for i, v in made.items())
+
+
+def test_a_long_chain_of_edited_tuples_is_made_without_recursion():
+    """A fact whose `by` grew one reference at a time over thousands of stretches: each
+    tuple is an edit of the one before, and the last is made first."""
+    from kzlaw.timeline import FactValue
+    by, segs = tuple(f"m{i:03d}" for i in range(cachefile.LONG_TUPLE + 1)), []
+    for day in range(5000):
+        by += (f"n{day:05d}",)
+        segs.append((day, FactValue("in-force", (), by, ())))
+    data = cachefile.encode_compiled(Compiled({("prohibition", "x", None): segs}))
+    tuples, values, eager, eager_values = _lazy_and_eager_tables(data)
+    assert len(eager) > 5000
+    values.make([values.size - 2])  # an edit's chain, made from a batch
+    assert values[values.size - 2] == eager_values[-2]
+    assert values[values.size - 1] == eager_values[-1] and values[values.size - 1][2] == by
+    assert [tuples[i] for i in range(tuples.size)] == eager == tuples.as_list()
+
+
+@settings(max_examples=100, deadline=None)
+@given(segments=_timelines(), data=st.data())
+def test_a_timeline_asked_for_many_facts_fills_its_values_and_answers_the_same(segments, data):
+    """Past its threshold (or asked to fill, as the timeline's index does), LazySegments
+    makes every value at once: the facts asked for before and after answer as the eager
+    decoding does, the values made before kept."""
+    data_ = cachefile.encode_compiled(Compiled(segments, 0))
+    eager, _every = cachefile.decode_compiled(data_)
+    lazy, _every = cachefile.decode_compiled(data_, lazy=True)
+    lazy._fill_at = data.draw(st.integers(0, len(eager)))
+    order = data.draw(st.permutations(list(eager)))
+    before = {key: lazy[key] for key in order[:lazy._fill_at]}
+    if data.draw(st.booleans()):
+        lazy.fill()
+    for key in order:
+        assert lazy[key] == eager[key]
+    assert type(lazy._values) is list or len(order) <= lazy._fill_at
+    for key, (_starts, vals) in before.items():  # the same objects in the filled table
+        i = lazy._index[key]
+        assert all(v is lazy._values[r] for v, r in
+                   zip(vals, lazy._refs[lazy._lo[i]:lazy._hi[i]]))
 
 
 @settings(max_examples=30, deadline=None)

@@ -8,6 +8,7 @@ from typing import Iterator, Sequence
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kzlaw import layout
 from kzlaw.layout import (GAP, LONG_WORD, MIN_COLUMN, SHORT, _share,
                           record_lines, table_lines, wrap)
 
@@ -51,7 +52,7 @@ def reference_table_lines(headers: Sequence[str], rows: Sequence[Sequence[str]],
             floor.append(max(word, MIN_COLUMN))
         room = width - gaps - sum(floor)
         if room < 0:
-            yield from record_lines(headers, rows, width)
+            yield from reference_record_lines(headers, rows, width)
             return
         widths = _share(floor, natural, room)
     yield GAP.join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()
@@ -66,6 +67,27 @@ def reference_table_lines(headers: Sequence[str], rows: Sequence[Sequence[str]],
             yield GAP.join((c[k] if k < len(c) else "").ljust(w)
                            for c, w in zip(cells, widths)).rstrip()
 
+
+
+def reference_record_lines(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> Iterator[str]:
+    """One block per row: the first cell as a heading line, then ``name: value`` lines."""
+    label_w = max(len(h) for h in headers[1:]) + 2 if len(headers) > 1 else 0
+    side = label_w <= width // 3
+    for k, r in enumerate(rows):
+        if k:
+            yield ""
+        yield from wrap(r[0], width) if r[0] else [f"({headers[0]} not given)"]
+        for h, c in zip(headers[1:], r[1:]):
+            if not c:
+                continue
+            if side:
+                lines = wrap(c, width - label_w - 2)
+                yield "  " + (h + ":").ljust(label_w) + lines[0]
+                for line in lines[1:]:
+                    yield "  " + " " * label_w + line
+            else:
+                yield "  " + h + ":"
+                yield from ("    " + line for line in wrap(c, width - 4))
 
 
 # --- the comparison ----------------------------------------------------------------------------
@@ -91,6 +113,59 @@ def test_the_table_writer_writes_what_the_reference_writes(table, width):
     headers, rows = table
     assert list(table_lines(headers, rows, width)) == \
         list(reference_table_lines(headers, rows, width))
+
+
+@settings(max_examples=300, deadline=None)
+@given(table=_tables(), width=st.integers(-2, 160))
+def test_the_record_writer_writes_what_the_reference_writes(table, width):
+    """Each cell of a column laid out once, rows that fit their line written as they are."""
+    headers, rows = table
+    assert list(record_lines(headers, rows, width)) == \
+        list(reference_record_lines(headers, rows, width))
+
+
+@settings(max_examples=300, deadline=None)
+@given(table=_tables(), width=st.integers(1, 160), header_word=st.integers(0, 40))
+def test_a_table_found_too_wide_early_is_the_table_found_too_wide_in_full(table, width,
+                                                                          header_word):
+    """Columns stop being read once one leaves the others no room: the same layout as
+    reading every column's every cell, also with headers whose own word passes LONG_WORD."""
+    headers, rows = table
+    headers = [h if k else h + "x" * header_word for k, h in enumerate(headers)]
+    assert list(table_lines(headers, rows, width)) == \
+        list(reference_table_lines(headers, rows, width))
+
+
+@settings(max_examples=200, deadline=None)
+@given(table=_tables(), width=st.integers(1, 160), run=st.integers(1, 8))
+def test_the_floors_read_a_run_of_cells_at_a_time_as_cell_by_cell(table, width, run):
+    """A column's longest word sought over runs of cells (of any length) gives the layout of
+    the reference, which reads the cells one by one."""
+    headers, rows = table
+    saved = layout.WORDS_RUN
+    layout.WORDS_RUN = run
+    try:
+        got = list(table_lines(headers, rows, width))
+    finally:
+        layout.WORDS_RUN = saved
+    assert got == list(reference_table_lines(headers, rows, width))
+
+
+def test_the_floors_either_side_of_the_room_they_leave():
+    """The column read first leaves exactly the room the second's floor needs, and one more
+    word in a later cell of the second takes it; a header's word past LONG_WORD stands for
+    no more than LONG_WORD until its cells are read."""
+    long_first = "wordy1234x " * 3  # longest word 10
+    rows = [[long_first, "abcdefgh " * 3], [long_first, "abcdefghi"]]  # words of 8, then 9
+    for width, records in ((10 + 2 + 8, True), (10 + 2 + 9, False)):
+        got = list(table_lines(["a", "b"], rows, width))
+        assert got == list(reference_table_lines(["a", "b"], rows, width))
+        assert (set(got[1]) != {"-", " "}) is records  # no dashes under a header
+    headers = ["a", "h" * 30]
+    rows = [[long_first, "x" * 40]]
+    got = list(table_lines(headers, rows, 10 + 2 + LONG_WORD))
+    assert got == list(reference_table_lines(headers, rows, 10 + 2 + LONG_WORD))
+    assert got[1].startswith("-" * 10 + GAP)  # wrapped in columns, not one block per row
 
 
 def test_both_sides_of_the_width_that_fits():

@@ -214,8 +214,12 @@ def cli_in_force(folder: str, day: str, runs: int, against: str | None = None,
              "kzlaw diff": (kzlaw + ["diff", *diff], env),
              "python -c 'import kzlaw'": ([sys.executable, "-c", "import kzlaw"], env)}
     if against:
+        # its own cache folder: beside this run's when KZLAW_CACHE_DIR names one (so that
+        # runs of different checkouts at the same time do not replace each other's files)
+        mine = env.get("KZLAW_CACHE_DIR")
         other = dict(env, PYTHONPATH=os.path.abspath(against),
-                     KZLAW_CACHE_DIR=os.path.join(tempfile.gettempdir(), "kzlaw-bench-cli-cache"))
+                     KZLAW_CACHE_DIR=os.path.abspath(mine) + "-previous" if mine else
+                     os.path.join(tempfile.gettempdir(), "kzlaw-bench-cli-cache"))
         sides["previous kzlaw in-force"] = (sides["kzlaw in-force"][0], other)
         sides["previous kzlaw diff"] = (sides["kzlaw diff"][0], other)
     for cmd, e in sides.values():  # fills the cache, writes the bytecode

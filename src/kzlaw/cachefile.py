@@ -31,6 +31,7 @@ corpus's cache does not verify under another corpus's header.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import operator
@@ -39,8 +40,10 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Mapping
 from datetime import date
-from itertools import chain
+from itertools import chain, compress, filterfalse, repeat
 from operator import itemgetter
+
+from . import collector
 
 MAGIC = b"kzlaw-cache-9\n"  # 9: names and reasons as flat lists; 8: the facts' parts
 STATUSES = ("in-force", "uncertain")
@@ -342,7 +345,8 @@ def decode_compiled(data: bytes, lazy: bool = False) -> tuple[dict, int]:
         raise CacheFormatError(str(e)) from None
 
 
-def _decode_compiled(data: bytes, lazy: bool = False) -> tuple[dict, int]:
+def _read_tables(data: bytes) -> tuple[list, int, list, array]:
+    """(strings, every, the ten sections of numbers, the starts) of ``encode_compiled``."""
     text, numbers, starts_data = _frames(data, 2)
     strings = text.decode("utf-8").split("\0") if text else []  # UnicodeDecodeError: ValueError
     arr = _unpack("I", numbers)
@@ -358,28 +362,26 @@ def _decode_compiled(data: bytes, lazy: bool = False) -> tuple[dict, int]:
         at += 1 + arr[at]
     if at != len(arr):
         raise CacheFormatError("trailing numbers")
+    return strings, every, sections, all_starts
+
+
+def _decode_compiled(data: bytes, lazy: bool = False) -> tuple[dict, int]:
+    strings, every, sections, all_starts = _read_tables(data)
     (t_groups, t_items, e_items, a_off, a_items, v_items, keys, f_groups, f_place,
      f_refs) = sections
 
-    tuples = _cut(_pick(strings, t_items), t_groups, len(t_items))
-    at = 0
-    while at < len(e_items):
-        base, prefix, suffix, n = e_items[at:at + 4]
-        if at + 4 + n > len(e_items) or base >= len(tuples):
-            raise CacheFormatError("bad tuple edit")
-        b = tuples[base]
-        if prefix + suffix > len(b):
-            raise CacheFormatError("bad tuple edit")
-        middle = _pick(strings, e_items[at + 4:at + 4 + n])
-        if prefix == len(b):  # most often: a reference added at the end
-            tuples.append(b + middle)
-        else:
-            tuples.append(b[:prefix] + middle + b[len(b) - suffix:])
-        at += 4 + n
+    if lazy:
+        tuples = LazyTuples(strings, t_groups, t_items, e_items)
+    else:
+        tuples = _all_tuples(strings, t_groups, t_items, e_items)
+    n_tuples = len(tuples) if not lazy else tuples.size
 
     _offsets(a_off, len(a_items))
     if any(x % 2 for x in a_off):
         raise CacheFormatError("bad attributes")
+    for j in range(1, len(a_items), 2):  # (a dict of lazy tuples has no end to fall off)
+        if a_items[j] >> 1 >= (n_tuples if a_items[j] & 1 else len(strings)):
+            raise CacheFormatError("bad attributes")
     both = (strings, tuples)
     attributes = []
     for lo, hi in zip(a_off, a_off[1:]):
@@ -388,9 +390,12 @@ def _decode_compiled(data: bytes, lazy: bool = False) -> tuple[dict, int]:
 
     if len(v_items) % 4:
         raise CacheFormatError("bad values")
-    values = [None]  # 0: absent
-    values += zip(_pick(STATUSES, v_items[0::4]), _pick(attributes, v_items[1::4]),
-                  _pick(tuples, v_items[2::4]), _pick(tuples, v_items[3::4]))
+    if lazy:
+        values = LazyValues(v_items, attributes, tuples)
+    else:
+        values = [None]  # 0: absent
+        values += zip(_pick(STATUSES, v_items[0::4]), _pick(attributes, v_items[1::4]),
+                      _pick(tuples, v_items[2::4]), _pick(tuples, v_items[3::4]))
 
     nf = len(f_place)
     if len(keys) != 3 * nf or len(all_starts) != len(f_refs):
@@ -410,7 +415,7 @@ def _decode_compiled(data: bytes, lazy: bool = False) -> tuple[dict, int]:
     if lazy:
         _check_groups(f_groups, len(all_starts), nf)
         if len(set(f_place)) != nf or (nf and max(f_place) >= nf) or \
-                (f_refs and max(f_refs) >= len(values)):
+                (f_refs and max(f_refs) >= values.size):
             raise CacheFormatError("bad fact order")
         fact_keys = list(zip(_pick(strings, keys[0::3]), _pick(strings, keys[1::3]),
                              _pick(abouts, keys[2::3])))
@@ -439,13 +444,180 @@ def _check_groups(groups, n_items: int, n_runs: int) -> None:
         raise CacheFormatError("items outside the groups")
 
 
+def _all_tuples(strings: list, t_groups, t_items, e_items) -> list:
+    """Every tuple of the string table: the short ones cut from their runs, then the long
+    ones, each an edit of an earlier one."""
+    tuples = _cut(_pick(strings, t_items), t_groups, len(t_items))
+    at = 0
+    while at < len(e_items):
+        base, prefix, suffix, n = e_items[at:at + 4]
+        if at + 4 + n > len(e_items) or base >= len(tuples):
+            raise CacheFormatError("bad tuple edit")
+        b = tuples[base]
+        if prefix + suffix > len(b):
+            raise CacheFormatError("bad tuple edit")
+        middle = _pick(strings, e_items[at + 4:at + 4 + n])
+        if prefix == len(b):  # most often: a reference added at the end
+            tuples.append(b + middle)
+        else:
+            tuples.append(b[:prefix] + middle + b[len(b) - suffix:])
+        at += 4 + n
+    return tuples
+
+
+class LazyTuples(dict):
+    """Tuple number -> the tuple of strings (``_all_tuples(...)[i]``), each made when first
+    asked for, then kept (so each number is one object, as in the eager table). Everything
+    ``_all_tuples`` would refuse is refused here, at once: a number below ``size`` always
+    gives its tuple. ``as_list()`` makes all the rest at once (in C, as ``_all_tuples``)."""
+
+    __slots__ = ("size", "_strings", "_groups", "_items", "_edits", "_item_of", "_lengths",
+                 "_edit_at", "_n_short")
+
+    def __init__(self, strings: list, t_groups, t_items, e_items):
+        super().__init__()
+        if len(t_groups) % 2:
+            raise CacheFormatError("bad groups")
+        sizes, counts = t_groups[0::2], t_groups[1::2]
+        if any(map(operator.ge, sizes, sizes[1:])) or \
+                sum(map(operator.mul, sizes, counts)) != len(t_items):
+            raise CacheFormatError("bad groups")
+        if t_items and max(t_items) >= len(strings):
+            raise CacheFormatError("bad tuple")
+        item_of, lengths = array("I"), array("I")  # per tuple: where its items begin, how many
+        at = 0
+        for k, count in zip(sizes, counts):
+            item_of.extend(range(at, at + k * count, k) if k else repeat(at, count))
+            lengths.extend(repeat(k, count))
+            at += k * count
+        n_short = len(lengths)
+        edit_at = array("I")  # per long tuple: where its edit is in e_items
+        at, n_strings = 0, len(strings)
+        while at < len(e_items):
+            base, prefix, suffix, n = e_items[at:at + 4]
+            if at + 4 + n > len(e_items) or base >= len(lengths) or \
+                    prefix + suffix > lengths[base] or \
+                    (n and max(e_items[at + 4:at + 4 + n]) >= n_strings):
+                raise CacheFormatError("bad tuple edit")
+            edit_at.append(at)
+            lengths.append(prefix + n + suffix)
+            at += 4 + n
+        self.size = len(lengths)
+        self._strings, self._groups, self._items, self._edits = strings, t_groups, t_items, e_items
+        self._item_of, self._lengths = item_of, lengths
+        self._edit_at, self._n_short = edit_at, n_short
+
+    def __missing__(self, i: int) -> tuple:
+        if type(i) is not int or not 0 <= i < self.size:
+            raise KeyError(i)
+        if i < self._n_short:
+            at = self._item_of[i]
+            got = self[i] = _pick(self._strings, self._items[at:at + self._lengths[i]])
+            return got
+        # a long tuple is an edit of an earlier one, which may be an edit too: the edits of
+        # the chain down to one already made (or a short one) are replayed on one list, from
+        # the bottom up (no recursion, and no tuple made for each step of a long chain)
+        chain = [i]
+        edits, edit_at, n_short = self._edits, self._edit_at, self._n_short
+        while True:
+            base = edits[edit_at[chain[-1] - n_short]]
+            if base < n_short or base in self:
+                break
+            chain.append(base)
+        items = list(self[base])
+        for j in reversed(chain):
+            at = edit_at[j - n_short]
+            _base, prefix, suffix, n = edits[at:at + 4]
+            items[prefix:len(items) - suffix] = _pick(self._strings, edits[at + 4:at + 4 + n])
+        got = self[i] = tuple(items)
+        return got
+
+    def make(self, numbers) -> None:
+        """Make the tuples of ``numbers`` (each below ``size``) not made yet: the short ones
+        in C, each cut from the items and its strings looked up by ``map``."""
+        todo = list(filterfalse(self.__contains__, set(numbers)))
+        n_short = self._n_short
+        short = list(filter(n_short.__gt__, todo))
+        at = list(map(self._item_of.__getitem__, short))
+        pieces = map(self._items.__getitem__,
+                     map(slice, at, map(operator.add, at, map(self._lengths.__getitem__, short))))
+        self.update(zip(short, map(tuple, map(map, repeat(self._strings.__getitem__), pieces))))
+        if len(short) < len(todo):
+            for i in filter(n_short.__le__, todo):
+                self[i]  # an edit of another tuple (__missing__)
+
+    def as_list(self) -> list:
+        """Every tuple, by number (the objects already made kept)."""
+        every = _all_tuples(self._strings, self._groups, self._items, self._edits)
+        for i, x in self.items():
+            every[i] = x
+        return every
+
+
+class LazyValues(dict):
+    """Value number -> the plain tuple (status, attributes, by, sources) of the timeline's
+    value table (0: None, absent), each made when first asked for, then kept. Every number
+    in the table is checked at once to be in range, so a number below ``size`` always gives
+    its value; ``as_list()`` makes all the rest at once."""
+
+    __slots__ = ("size", "_items", "_attributes", "_tuples")
+
+    def __init__(self, v_items, attributes: list, tuples: LazyTuples):
+        super().__init__()
+        if v_items and (max(v_items[0::4]) >= len(STATUSES) or
+                        max(v_items[1::4]) >= len(attributes) or
+                        max(v_items[2::4]) >= tuples.size or max(v_items[3::4]) >= tuples.size):
+            raise CacheFormatError("bad values")
+        self[0] = None
+        self.size = 1 + len(v_items) // 4
+        self._items, self._attributes, self._tuples = v_items, attributes, tuples
+
+    def __missing__(self, i: int) -> tuple:
+        if type(i) is not int or not 0 < i < self.size:
+            raise KeyError(i)
+        status, attrs, by, sources = self._items[4 * i - 4:4 * i]
+        tuples = self._tuples
+        got = self[i] = (STATUSES[status], self._attributes[attrs], tuples[by], tuples[sources])
+        return got
+
+    def make(self, numbers) -> None:
+        """Make the values of ``numbers`` (each below ``size``) not made yet, and their
+        tuples, in C (``map`` over the table's columns)."""
+        todo = list(filterfalse(self.__contains__, set(numbers)))
+        if not todo:
+            return
+        v, sub = self._items, operator.sub
+        at = list(map(operator.mul, todo, repeat(4)))  # value j's fields: v[4j - 4:4j]
+        status = map(v.__getitem__, map(sub, at, repeat(4)))
+        attrs = map(v.__getitem__, map(sub, at, repeat(3)))
+        by = list(map(v.__getitem__, map(sub, at, repeat(2))))
+        sources = list(map(v.__getitem__, map(sub, at, repeat(1))))
+        tuples = self._tuples
+        tuples.make(chain(by, sources))
+        self.update(zip(todo, zip(map(STATUSES.__getitem__, status),
+                                  map(self._attributes.__getitem__, attrs),
+                                  map(tuples.__getitem__, by), map(tuples.__getitem__, sources))))
+
+    def as_list(self) -> list:
+        """Every value, by number (the objects already made kept)."""
+        tuples = self._tuples.as_list()
+        v = self._items
+        every = [None]
+        every += zip(_pick(STATUSES, v[0::4]), _pick(self._attributes, v[1::4]),
+                     _pick(tuples, v[2::4]), _pick(tuples, v[3::4]))
+        for i, x in self.items():
+            every[i] = x
+        return every
+
+
 class LazySegments(Mapping):
     """fact -> (starts, values) of a compiled timeline read from a cache file: what
     ``decode_compiled`` gives, each fact's two lists made the first time the fact is asked
     for (then kept). ``values_on(day)`` gives every fact's value on one day from the tables
     themselves, without making the lists: a warm point query reads one value per fact."""
 
-    def __init__(self, keys: list, place, groups, starts: array, refs: array, values: list):
+    def __init__(self, keys: list, place, groups, starts: array, refs: array,
+                 values: "LazyValues | list"):
         self._keys = keys  # in the facts' order
         self._index = dict(zip(keys, range(len(keys))))
         if len(self._index) != len(keys):
@@ -462,15 +634,26 @@ class LazySegments(Mapping):
         self._hi = array("I", _pick(first, array("I", map((1).__add__, place))))
         self._starts, self._refs, self._values = starts, refs, values
         self._made: dict = {}
+        self._fill_at = 64 + len(keys) // 16
 
     def __getitem__(self, key):
         got = self._made.get(key)
         if got is None:
             i = self._index[key]
+            if len(self._made) == self._fill_at:
+                self.fill()  # many facts asked for: all the values at once, not one by one
             lo, hi = self._lo[i], self._hi[i]
             got = self._made[key] = (self._starts[lo:hi].tolist(),
                                      list(_pick(self._values, self._refs[lo:hi])))
         return got
+
+    def fill(self) -> None:
+        """Make every value of the tables at once (a reader of every fact, such as the
+        timeline's index, asks for this first): in C, rather than one by one as asked."""
+        if type(self._values) is not list:
+            with collector.paused():  # hundreds of thousands of tuples, none of them garbage
+                self._values = self._values.as_list()
+            gc.freeze()  # they live as long as the corpus: later collections need not walk them
 
     def get(self, key, default=None):
         if key in self._index:
@@ -488,16 +671,18 @@ class LazySegments(Mapping):
 
     def values_on(self, day: int) -> dict:
         """fact -> value (a plain tuple) of every fact present on ``day``, in the facts'
-        order: ``State._items`` without a list per fact."""
-        out = {}
-        starts, refs, values = self._starts, self._refs, self._values
-        for key, lo, hi in zip(self._keys, self._lo, self._hi):
-            i = bisect_right(starts, day, lo, hi)
-            if i > lo:
-                v = values[refs[i - 1]]
-                if v is not None:
-                    out[key] = v
-        return out
+        order: ``State._items`` without a list per fact. Every step is a ``map`` in C: one
+        binary search per fact within its segments, then the values it finds made at once."""
+        starts, refs, values, lo = self._starts, self._refs, self._values, self._lo
+        ends = list(map(bisect_right, repeat(starts), repeat(day), lo, self._hi))
+        begun = list(map(operator.gt, ends, lo))  # a segment of the fact starts by the day
+        found = list(map(refs.__getitem__, map(operator.sub, compress(ends, begun), repeat(1))))
+        make = getattr(values, "make", None)
+        if make is not None:
+            make(found)
+        got = list(map(values.__getitem__, found))
+        return dict(compress(zip(compress(self._keys, begun), got),
+                             map(operator.is_not, got, repeat(None))))
 
 
 # --- what the compiled timeline's answers are labelled with ------------------------------------
@@ -959,7 +1144,8 @@ def decode_fact_part(docs: memoryview, where: tuple, name: str) -> list:
 
 __all__ = ["MAGIC", "CacheFormatError", "frame", "dumps", "loads", "bind", "binder",
            "manifest_digest",
-           "encode_compiled", "decode_compiled", "LazySegments", "encode_extra",
+           "encode_compiled", "decode_compiled", "LazySegments", "LazyTuples", "LazyValues",
+           "encode_extra",
            "decode_extra", "encode_value", "decode_value", "write_value",
            "FACT_PARTS", "write_fact_parts", "encode_fact_parts", "read_fact_parts",
            "decode_fact_part"]

@@ -11,6 +11,7 @@ GAP = "  "
 MIN_COLUMN = 6       # no column is wrapped narrower than this
 SHORT = 16           # a column no wider than this is never wrapped (statuses, dates, kinds)
 LONG_WORD = 22       # a longer word (an id, a URL) may be broken to keep its column narrow
+WORDS_RUN = 256      # cells whose words are split at once when a column's floor is sought
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -83,19 +84,44 @@ def table_lines(headers: Sequence[str], rows: Sequence[Sequence[str]], width: in
     gaps = len(GAP) * (n - 1)
     widths = natural
     if sum(natural) + gaps > width:
-        floor = []
+        # A wrapped column's floor is its longest word, at most LONG_WORD (a header's own
+        # longer word counts in full); until its cells are read, the header's word (at most
+        # LONG_WORD) stands for it, which is never more than the floor will be. When one
+        # column's floor so far leaves the others too little room, the table is one block per
+        # row whatever the cells not yet read hold: they stop being read.
+        heads = [_longest_word(h) for h in headers]
+        floor = [natural[i] if natural[i] <= SHORT else max(min(heads[i], LONG_WORD), MIN_COLUMN)
+                 for i in range(n)]
         for i in range(n):
             if natural[i] <= SHORT:
-                floor.append(natural[i])
                 continue
-            word = _longest_word(headers[i])
-            for c in columns[i]:  # a cell no longer than the longest word so far cannot beat it
-                if len(c) > word:
-                    word = max(word, _longest_word(c))
+            word = heads[i]
+            grows = word < LONG_WORD  # else the floor is the header's word or LONG_WORD
+            limit = width - gaps - (sum(floor) - floor[i])  # the most this floor may be
+            if grows and max(word, MIN_COLUMN) > limit:
+                break
+            if grows:
+                # the longest word of a run of cells at a time, split in C; the floor is the
+                # same as cell by cell (a maximum, capped at LONG_WORD), and the reading stops
+                # within a run of where cell by cell it would
+                column = columns[i]
+                for at in range(0, len(column), WORDS_RUN):
+                    word = max(word, _longest_word(" ".join(column[at:at + WORDS_RUN])))
                     if word >= LONG_WORD:
                         word = LONG_WORD
                         break
-            floor.append(max(word, MIN_COLUMN))
+                    if word > limit:
+                        break
+            else:
+                for c in columns[i]:  # a cell no longer than the longest word so far cannot beat it
+                    if len(c) > word:
+                        word = max(word, _longest_word(c))
+                        if word >= LONG_WORD:
+                            word = LONG_WORD
+                            break
+            floor[i] = max(word, MIN_COLUMN)
+            if grows and floor[i] > limit:
+                break
         room = width - gaps - sum(floor)
         if room < 0:
             yield from record_lines(headers, rows, width)
@@ -109,8 +135,15 @@ def table_lines(headers: Sequence[str], rows: Sequence[Sequence[str]], width: in
             yield (line % tuple(r)).rstrip()
         return
     narrow = [i for i in range(n) if natural[i] > widths[i]]  # the columns that may wrap
-    # A column's cells repeat (statuses, attributes, evidence): each is wrapped once.
+    # A column's cells repeat (statuses, attributes, evidence): each is wrapped once, and the
+    # lines of a row's cells after its first (which names the row, and rarely repeats) are
+    # laid out once for each such combination of cells.
     wrapped: list[dict] = [{} for _ in range(n)]
+    tails: dict = {}
+    head_w = widths[0]
+    head = f"%-{head_w}s"
+    tail_line = GAP + GAP.join(f"%-{w}s" for w in widths[1:]) if n > 1 else ""
+    blank = tail_line % (("",) * (n - 1))
     for r in rows:
         for i in narrow:
             if len(r[i]) > widths[i]:
@@ -118,16 +151,27 @@ def table_lines(headers: Sequence[str], rows: Sequence[Sequence[str]], width: in
         else:
             yield (line % tuple(r)).rstrip()
             continue
-        cells = []
-        for c, w, seen in zip(r, widths, wrapped):
-            lines = seen.get(c)
-            if lines is None:
-                lines = seen[c] = wrap(c, w)
-            cells.append(lines)
-        depth = max(map(len, cells))
-        for parts in zip(*[c if len(c) == depth else c + [""] * (depth - len(c))
-                           for c in cells]):
-            yield (line % parts).rstrip()
+        rest = tuple(r[1:])
+        tail = tails.get(rest)
+        if tail is None:
+            cells = []
+            for c, w, seen in zip(rest, widths[1:], wrapped[1:]):
+                lines = seen.get(c)
+                if lines is None:
+                    lines = seen[c] = wrap(c, w)
+                cells.append(lines)
+            depth = max(map(len, cells), default=0)
+            tail = tails[rest] = [tail_line % parts for parts in
+                                  zip(*[c if len(c) == depth else c + [""] * (depth - len(c))
+                                        for c in cells])]
+        first = r[0]
+        firsts = [first] if len(first) <= head_w and "\n" not in first else wrap(first, head_w)
+        if len(firsts) < len(tail):
+            firsts += [""] * (len(tail) - len(firsts))
+        elif len(tail) < len(firsts):
+            tail = tail + [blank] * (len(firsts) - len(tail))
+        for a, b in zip(firsts, tail):
+            yield (head % a + b).rstrip()
 
 
 def _share(floor: list[int], natural: list[int], room: int) -> list[int]:
@@ -157,24 +201,42 @@ def _share(floor: list[int], natural: list[int], room: int) -> list[int]:
 
 
 def record_lines(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> Iterator[str]:
-    """One block per row: the first cell as a heading line, then ``name: value`` lines."""
+    """One block per row: the first cell as a heading line, then ``name: value`` lines.
+
+    A column's cells repeat (statuses, attributes, evidence): each is laid out once, and a
+    row's block is its lines put together."""
     label_w = max(len(h) for h in headers[1:]) + 2 if len(headers) > 1 else 0
     side = label_w <= width // 3
+    n = len(headers)
+    laid: list[dict] = [{} for _ in range(n)]  # per column: cell -> its lines
+
+    def lines_of(i: int, c: str) -> list[str]:
+        h = headers[i]
+        if side:
+            lines = wrap(c, width - label_w - 2)
+            return ["  " + (h + ":").ljust(label_w) + lines[0]] + \
+                ["  " + " " * label_w + line for line in lines[1:]]
+        return ["  " + h + ":"] + ["    " + line for line in wrap(c, width - 4)]
+
+    missing = f"({headers[0]} not given)"
+    rest = range(1, n)
     for k, r in enumerate(rows):
         if k:
             yield ""
-        yield from wrap(r[0], width) if r[0] else [f"({headers[0]} not given)"]
-        for h, c in zip(headers[1:], r[1:]):
-            if not c:
-                continue
-            if side:
-                lines = wrap(c, width - label_w - 2)
-                yield "  " + (h + ":").ljust(label_w) + lines[0]
-                for line in lines[1:]:
-                    yield "  " + " " * label_w + line
-            else:
-                yield "  " + h + ":"
-                yield from ("    " + line for line in wrap(c, width - 4))
+        head = r[0]
+        if not head:
+            yield missing
+        elif len(head) <= width and "\n" not in head:
+            yield head
+        else:
+            yield from wrap(head, width)
+        for i in rest:
+            c = r[i]
+            if c:
+                got = laid[i].get(c)
+                if got is None:
+                    got = laid[i][c] = lines_of(i, c)
+                yield from got
 
 
 def heading_lines(text: str, width: int, char: str) -> list[str]:

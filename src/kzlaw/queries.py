@@ -92,6 +92,7 @@ def in_force(corpus, day: int, kind: Optional[str] = None, category: Optional[st
     if category is not None:
         members = {i for entries in names.entries.values() for i, e in entries.items()
                    if category in e[2]}
+    evidence: dict = {}  # sources -> their evidence: the same few lists of sources recur
     for f in corpus.at(day).facts(kind):
         if members is not None and f.target not in members:
             continue
@@ -99,13 +100,14 @@ def in_force(corpus, day: int, kind: Optional[str] = None, category: Optional[st
             continue
         if about is not None and f.about != about:
             continue
-        facts.append(fact_json(names, compiled, f, day))
+        facts.append(fact_json(names, compiled, f, day, evidence))
     return document(corpus, question, [day], {"date": day_iso(day), "facts": facts})
 
 
-def fact_json(names, compiled, f, day: int) -> dict:
+def fact_json(names, compiled, f, day: int, evidence: Optional[dict] = None) -> dict:
     """One fact of a state, as JSON: its names, status, attributes, by, sources, evidence
-    and, when uncertain, why."""
+    and, when uncertain, why. ``evidence``, when given, remembers the evidence of each
+    tuple of sources met (``names.evidence``)."""
     out = {"kind": f.kind, "target": f.target, "about": f.about,
            "label": names.label(f.target, f.kind),
            "about_label": names.label(f.about, "penalty" if f.kind == "penalty" else None),
@@ -113,8 +115,15 @@ def fact_json(names, compiled, f, day: int) -> dict:
     for name, value in f.attributes.items():
         out[name] = list(value) if isinstance(value, tuple) else value
     out["by"] = list(f.by)
-    out["sources"] = list(f.sources)
-    out["evidence"] = names.evidence(f.sources)
+    sources = f.sources
+    out["sources"] = list(sources)
+    if evidence is None:
+        out["evidence"] = names.evidence(sources)
+    else:
+        got = evidence.get(sources, evidence)  # (the dict itself: not yet met)
+        if got is evidence:
+            got = evidence[sources] = names.evidence(sources)
+        out["evidence"] = got
     if f.status == UNCERTAIN:
         out["why"] = compiled.why_uncertain(f.key, day)
     return out

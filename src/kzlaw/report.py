@@ -13,6 +13,7 @@ import io
 import json
 import shutil
 from html import escape
+from itertools import chain
 from typing import Iterable, NamedTuple, Optional
 
 from . import layout
@@ -116,8 +117,11 @@ def _terminal(doc: Doc, width: int) -> str:
             if not rows:
                 out.append(empty)
                 continue
-            cells = [[c if type(c) is str else "" if c is None else _plain(c, "table")
-                      for c in r] for r in rows]
+            if set(map(type, chain.from_iterable(rows))) == {str}:  # (checked in C)
+                cells = rows  # text already, as the in-force table's rows are
+            else:
+                cells = [[c if type(c) is str else "" if c is None else _plain(c, "table")
+                          for c in r] for r in rows]
             out.extend(layout.table_lines(headers, cells, width))
         elif kind == "tree":
             for depth, what, text in block[1]:
@@ -447,9 +451,11 @@ def render_in_force(data: dict, fmt: str, ids: bool = False, width: int = 80) ->
     headers = ["fact", "status"] + list(ATTRIBUTE_NAMES) + ["evidence", "why"]
     if ids:
         headers += ["id", "by", "sources"]
+    # every cell text ("" for none, which every format writes as it writes None)
     rows = []
     for f in facts:
-        row = [f["title"], _status(f["status"]), *_attr_cells(f), f["evidence"], f.get("why")]
+        row = [f["title"], _status(f["status"]), *_attr_cells(f), f["evidence"] or "",
+               f.get("why") or ""]
         if ids:
             row += [_fact_id(f), Cut(f["by"]), Cut(f["sources"])]
         rows.append(row)

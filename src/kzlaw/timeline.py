@@ -189,6 +189,9 @@ class Compiled:
         by number: a state is a copy of a snapshot with the changes since written in, and
         its facts, in order, are the places not None (``_values``)."""
         if self._index is None:
+            fill = getattr(self.segments, "fill", None)
+            if fill is not None:  # read from the cache: every value made at once (cachefile.py)
+                fill()
             keys = sorted(self.segments, key=sort_key)
             self._keys = keys
             self._rank = {key: n for n, key in enumerate(keys)}
