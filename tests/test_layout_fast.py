@@ -170,10 +170,16 @@ def test_the_floors_either_side_of_the_room_they_leave():
     no more than LONG_WORD until its cells are read."""
     long_first = "wordy1234x " * 3  # longest word 10
     rows = [[long_first, "abcdefgh " * 3], [long_first, "abcdefghi"]]  # words of 8, then 9
-    for width, records in ((10 + 2 + 8, True), (10 + 2 + 9, False)):
-        got = list(table_lines(["a", "b"], rows, width))
-        assert got == list(reference_table_lines(["a", "b"], rows, width))
-        assert (set(got[1]) != {"-", " "}) is records  # no dashes under a header
+    saved = layout.WORDS_RUN
+    try:
+        for run in (1, saved):  # the later cell in a run of its own, or in the same run
+            layout.WORDS_RUN = run
+            for width, records in ((10 + 2 + 8, True), (10 + 2 + 9, False)):
+                got = list(table_lines(["a", "b"], rows, width))
+                assert got == list(reference_table_lines(["a", "b"], rows, width))
+                assert (set(got[1]) != {"-", " "}) is records  # no dashes under a header
+    finally:
+        layout.WORDS_RUN = saved
     headers = ["a", "h" * 30]
     rows = [[long_first, "x" * 40]]
     got = list(table_lines(headers, rows, 10 + 2 + LONG_WORD))
