@@ -104,9 +104,9 @@ class Corpus:
         lean = timeline and not keep_holdings
         if lean:
             # The holdings are made fact by fact and let go (each fact's few are the next
-            # one's room), keeping what the timeline is compiled from: a corpus keeps no
-            # holding after its load, and makes them all when first asked (_holding_part).
-            self._parts = self._index_facts(raw, base)
+            # one's room), each fact compiled as they are made: a corpus keeps no holding
+            # after its load, and makes them all when first asked (_holding_part).
+            self._early = self._index_facts(raw, base)
         else:  # the timeline, now or when first asked for, is compiled from the holdings
             self.__dict__.update(self._make_holdings())
             _check_end_causes(raw, ((h.measure, len(h.end_causes)) for h in self.holdings))
@@ -125,7 +125,7 @@ class Corpus:
         base.done()
         if lean:
             self._build_timeline()
-            del self._parts, self._pairs, self._maker  # what only the compilation needed
+            del self._early, self._form, self._pairs, self._maker  # what only compiling needed
             self._holdings_pending = True
         elif timeline:
             self._build_timeline()
@@ -149,10 +149,11 @@ class Corpus:
                 gc.enable()
 
     def _index_facts(self, raw: RawCorpus, base: FactIndex) -> dict:
-        """fact -> what its segments are compiled from (its holdings' possible days,
-        attributes, by and sources, as ``_fact_segments`` reads them off the holdings), the
-        facts' certain and possible days added to ``base``, the end causes checked against
-        their limit. Each fact's holdings are made (``HoldingMaker.of``) and let go in turn;
+        """fact -> its segments in the timeline's form as its holdings alone make them,
+        before any rule runs (``_compile`` takes them as they are for a fact no rule
+        derives); the facts' certain and possible days added to ``base``, the
+        end causes checked against their limit. Each fact's holdings are made
+        (``HoldingMaker.of``) and let go in turn, so that the next fact's take their room;
         ``self._pairs`` keeps which effects make them, for ``_holdings_of``."""
         maker = self._maker = HoldingMaker(raw.measures.values())
         _check_end_causes(raw, ((m.id, maker.end_causes(m, eff))
@@ -171,14 +172,17 @@ class Corpus:
         # serve the warnings: kept (made again with the holdings)
         self.changes, self.events = maker.changes, maker.events
         maker.events.events = {}
-        parts = {}
+        early = {}
+        form = self._form = _former()
         for key in sorted(pairs, key=fact_order):
             hs = maker.of(pairs[key], share)
             possible = ds.union(*(h.possible for h in hs))
             if possible:
                 base.add(key, certain_set(hs), possible)
-            parts[key] = [(h.possible, h.attributes, (h.by,), h.sources) for h in hs]
-        return parts
+                certain, possible = base.sets[key]
+                early[key] = form(segments_for(certain, possible, [
+                    (h.possible, h.attributes, (h.by,), h.sources) for h in hs]))
+        return early
 
     def _holdings_of(self, key) -> list:
         """The fact's holdings: made alone while the corpus is being built."""
@@ -268,21 +272,21 @@ class Corpus:
         equal values and parts of values one object across facts, as ``Compiled.__init__``
         does) as soon as they are made: what they are made of is freed and reused fact by
         fact, instead of piling up until the end and leaving the heap full of holes (7 MB
-        of 147 for 50,000 measures). tests/test_memory.py compares the two."""
-        shared: dict = {}
-        intern = shared.setdefault
-
-        def plain(v):  # (keyed by the plain tuple, so that the FactValue goes at once)
-            if v is None:
-                return None
-            t = (v[0], intern(v[1], v[1]), intern(v[2], v[2]), intern(v[3], v[3]))
-            return intern(t, t)
-
+        of 147 for 50,000 measures). A fact compiled as its holdings were made
+        (``_index_facts``) is taken as it is unless a rule derives it (the rules add to the
+        days of the facts they derive, and only to those). tests/test_memory.py compares
+        them."""
+        form = self.__dict__.get("_form") or _former()
+        early = self.__dict__.get("_early") or {}
         segments = {}
-        for key, segs in self._fact_segments():
-            starts, values = zip(*segs) if segs else ((), ())
-            # lists made from tuples have no room to spare (a comprehension's would)
-            segments[key] = (list(starts), list(tuple(map(plain, values))))
+        for key, days in self.facts.sets.items():
+            if key[0] == "category" or not days[1]:
+                continue
+            got = early.pop(key, None)
+            if got is not None and not self.derivations.get(key):
+                segments[key] = got
+            else:
+                segments[key] = form(segments_for(days[0], days[1], self._parts_of(key)))
         compiled = Compiled.__new__(Compiled)  # as the compiled cache makes one
         compiled.__setstate__({"segments": segments, "snapshot_every": 0})
         compiled.index()  # change points and snapshots, for states, diffs and timelines
@@ -290,20 +294,20 @@ class Corpus:
 
     def _fact_segments(self):
         """``(fact, segments_for(...))`` for each fact of the timeline, one at a time."""
-        made = self.__dict__.get("_parts")  # see _index_facts
         for key, (certain, possible) in self.facts.sets.items():
             if key[0] == "category" or not possible:
                 continue
-            if made is not None:  # (each fact's let go as its segments are made)
-                parts = made.pop(key, [])
-            else:
-                parts = [(h.possible, h.attributes, (h.by,), h.sources)
-                         for h in self.holdings_by_fact.get(key, ())]
-            for d in self.derivations.get(key, ()):
-                rule = self.rules[d.rule]
-                parts.append((d.possible, (), (f"rule:{d.rule}",),
-                              tuple(sorted({s.ref for s in rule.sources}))))
-            yield key, segments_for(certain, possible, parts)
+            yield key, segments_for(certain, possible, self._parts_of(key))
+
+    def _parts_of(self, key) -> list:
+        """What the fact's segments are made of: its holdings' and derivations' days,
+        attributes, by and sources."""
+        parts = [(h.possible, h.attributes, (h.by,), h.sources) for h in self._holdings_of(key)]
+        for d in self.derivations.get(key, ()):
+            rule = self.rules[d.rule]
+            parts.append((d.possible, (), (f"rule:{d.rule}",),
+                          tuple(sorted({s.ref for s in rule.sources}))))
+        return parts
 
     def _why_uncertain(self) -> dict:
         from .queries import why_uncertain
@@ -445,6 +449,26 @@ class Corpus:
 
 
 _ABSENT = object()
+
+
+def _former():
+    """segments -> the form the compiled timeline keeps them in: (starts, plain values),
+    each a list with no room to spare, equal values and parts of values one object (as
+    ``Compiled.__init__`` makes them) across the facts this is given."""
+    shared: dict = {}
+    intern = shared.setdefault
+
+    def plain(v):  # (keyed by the plain tuple, so that the FactValue goes at once)
+        if v is None:
+            return None
+        t = (v[0], intern(v[1], v[1]), intern(v[2], v[2]), intern(v[3], v[3]))
+        return intern(t, t)
+
+    def form(segs) -> tuple:
+        starts, values = zip(*segs) if segs else ((), ())
+        # lists made from tuples have no room to spare (a comprehension's would)
+        return (list(starts), list(tuple(map(plain, values))))
+    return form
 
 
 def _share_ranges(holdings, facts: FactIndex) -> None:

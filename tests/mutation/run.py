@@ -348,6 +348,26 @@ LAYOUT_MUTANTS = {
 }
 MUTANTS.update(LAYOUT_MUTANTS)
 
+# A corpus built fact by fact (corpus.py, engine.HoldingMaker) against one built from all its
+# holdings, in tests/test_memory.py.
+MEMORY_TESTS = "tests/test_memory.py"
+MEMORY_MUTANTS = {
+    "lean-derived-fact-not-recompiled": (
+        "corpus.py", "            if got is not None and not self.derivations.get(key):",
+        "            if got is not None:",
+        "a fact a rule derives keeps the segments its holdings alone gave", MEMORY_TESTS),
+    "lean-alone-ignores-measure-repeals": (
+        "engine.py", "            causes += enders.get(m.id, []) + enders.get(by, [])",
+        "            causes += enders.get(by, [])",
+        "a holding made alone or together forgets the repeals of its whole measure",
+        MEMORY_TESTS),
+    "lean-end-causes-uncounted": (
+        "engine.py", "                + len(self.enders.get(m.id, ())) + len(self.enders.get(by, ())))",
+        "                + len(self.enders.get(by, ())))",
+        "the end causes are counted without the repeals of the whole measure", MEMORY_TESTS),
+}
+MUTANTS.update(MEMORY_MUTANTS)
+
 
 class NotApplied(Exception):
     """The text a mutant replaces is not in the engine (any more): loud, never silent."""
