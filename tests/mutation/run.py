@@ -250,9 +250,6 @@ FAST_QUERY_MUTANTS = {
         "queries.py", "windows, at = events[7], first * WINDOWS + last",
         "windows, at = events[7], first + last",
         "a diff takes the by kept for another run of a fact's events", QUERY_TESTS),
-    "diff-change-not-copied": (
-        "queries.py", "change = fact[7].copy()", "change = fact[7]",
-        "a diff hands out the dict it keeps for a fact (answers share it)", QUERY_TESTS),
     "diff-single-by-guard": (
         "queries.py",
         "single = tuple([b[0] for b in bys]) if all([len(b) == 1 for b in bys]) else None",
