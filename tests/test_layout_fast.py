@@ -151,16 +151,35 @@ def test_the_floors_read_a_run_of_cells_at_a_time_as_cell_by_cell(table, width, 
     assert got == list(reference_table_lines(headers, rows, width))
 
 
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(st.lists(_word, max_size=8).map(" ".join) | st.text("ab -\n", max_size=30),
+                      min_size=1, max_size=6),
+       width=st.integers(-1, 40))
+def test_a_cell_wrapped_like_another_of_the_same_word_lengths_is_wrapped_as_wrap_does(texts,
+                                                                                       width):
+    """Where lines break is remembered by the lengths of the words (texts alike in them
+    reuse it, whatever their words): every text still wraps as ``wrap`` wraps it."""
+    breaks: dict = {}
+    for text in texts + [t.swapcase() for t in texts]:
+        assert layout._wrap_alike(text, width, breaks) == wrap(text, width)
+
+
 def test_the_floors_either_side_of_the_room_they_leave():
     """The column read first leaves exactly the room the second's floor needs, and one more
     word in a later cell of the second takes it; a header's word past LONG_WORD stands for
     no more than LONG_WORD until its cells are read."""
     long_first = "wordy1234x " * 3  # longest word 10
     rows = [[long_first, "abcdefgh " * 3], [long_first, "abcdefghi"]]  # words of 8, then 9
-    for width, records in ((10 + 2 + 8, True), (10 + 2 + 9, False)):
-        got = list(table_lines(["a", "b"], rows, width))
-        assert got == list(reference_table_lines(["a", "b"], rows, width))
-        assert (set(got[1]) != {"-", " "}) is records  # no dashes under a header
+    saved = layout.WORDS_RUN
+    try:
+        for run in (1, saved):  # the later cell in a run of its own, or in the same run
+            layout.WORDS_RUN = run
+            for width, records in ((10 + 2 + 8, True), (10 + 2 + 9, False)):
+                got = list(table_lines(["a", "b"], rows, width))
+                assert got == list(reference_table_lines(["a", "b"], rows, width))
+                assert (set(got[1]) != {"-", " "}) is records  # no dashes under a header
+    finally:
+        layout.WORDS_RUN = saved
     headers = ["a", "h" * 30]
     rows = [[long_first, "x" * 40]]
     got = list(table_lines(headers, rows, 10 + 2 + LONG_WORD))

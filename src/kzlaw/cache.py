@@ -289,7 +289,7 @@ def load(root: str, current: tuple):
             return None
         if fmt.bind(fields, compiled_bytes) != header["compiled"]:
             return None
-        timeline, extra = fmt._frames(compiled_bytes, 1)
+        timeline, extra = fmt._frames(memoryview(compiled_bytes), 1)
         # each fact's lists are made when first asked for; a state reads the tables
         segments, every = _without_gc(lambda data: fmt.decode_compiled(data, lazy=True),
                                       timeline)

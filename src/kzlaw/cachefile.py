@@ -70,7 +70,7 @@ def _reject_constant(name):
 
 def loads(data: bytes):
     try:
-        return json.loads(data.decode("utf-8"), parse_constant=_reject_constant)
+        return json.loads(str(data, "utf-8"), parse_constant=_reject_constant)  # (a view too)
     except (ValueError, RecursionError) as e:
         raise CacheFormatError(str(e)) from None
 
@@ -290,6 +290,8 @@ def _offsets(arr, n_items: int) -> None:
 
 
 def _frames(data: bytes, n: int) -> list:
+    """The ``n`` length-framed parts at the start of ``data``, then the rest (of a
+    ``memoryview``, views of it: nothing copied)."""
     out, at = [], 0
     for _ in range(n):
         if at + 8 > len(data):
@@ -348,7 +350,7 @@ def decode_compiled(data: bytes, lazy: bool = False) -> tuple[dict, int]:
 def _read_tables(data: bytes) -> tuple[list, int, list, array]:
     """(strings, every, the ten sections of numbers, the starts) of ``encode_compiled``."""
     text, numbers, starts_data = _frames(data, 2)
-    strings = text.decode("utf-8").split("\0") if text else []  # UnicodeDecodeError: ValueError
+    strings = str(text, "utf-8").split("\0") if text else []  # UnicodeDecodeError: ValueError
     arr = _unpack("I", numbers)
     all_starts = _unpack("i", starts_data)
     if not arr:

@@ -140,6 +140,7 @@ def table_lines(headers: Sequence[str], rows: Sequence[Sequence[str]], width: in
     # laid out once for each such combination of cells.
     wrapped: list[dict] = [{} for _ in range(n)]
     tails: dict = {}
+    breaks: dict = {}  # for _wrap_alike
     head_w = widths[0]
     head = f"%-{head_w}s"
     tail_line = GAP + GAP.join(f"%-{w}s" for w in widths[1:]) if n > 1 else ""
@@ -165,13 +166,46 @@ def table_lines(headers: Sequence[str], rows: Sequence[Sequence[str]], width: in
                                   zip(*[c if len(c) == depth else c + [""] * (depth - len(c))
                                         for c in cells])]
         first = r[0]
-        firsts = [first] if len(first) <= head_w and "\n" not in first else wrap(first, head_w)
+        firsts = [first] if len(first) <= head_w and "\n" not in first else \
+            _wrap_alike(first, head_w, breaks)
         if len(firsts) < len(tail):
             firsts += [""] * (len(tail) - len(firsts))
         elif len(tail) < len(firsts):
             tail = tail + [blank] * (len(firsts) - len(tail))
         for a, b in zip(firsts, tail):
             yield (head % a + b).rstrip()
+
+
+def _wrap_alike(text: str, width: int, breaks: dict) -> list[str]:
+    """``wrap(text, width)``, remembering in ``breaks`` where the lines of a text with the
+    same lengths of words break: the first cells of a table's rows ("Designation:
+    Organization 1234") are mostly alike, and where a line breaks depends only on them."""
+    if "\n" in text or width < 1 or len(text) <= width:
+        return wrap(text, width)
+    words = [w for w in text.split(" ") if w]
+    lengths = tuple(map(len, words))
+    cut = breaks.get(lengths)
+    if cut is None:
+        if max(lengths, default=0) > width:  # a word broken within: as wrap breaks it
+            return wrap(text, width)
+        cut = breaks[lengths] = _greedy(lengths, width)
+    return [" ".join(words[a:b]) for a, b in cut]
+
+
+def _greedy(lengths: tuple, width: int) -> list[tuple[int, int]]:
+    """Where ``wrap`` breaks words of these lengths (each at most ``width``) into lines: the
+    (first, end) words of each line."""
+    out, start, used = [], 0, -1
+    for i, n in enumerate(lengths):
+        if used < 0:
+            used, start = n, i
+        elif used + 1 + n <= width:
+            used += 1 + n
+        else:
+            out.append((start, i))
+            used, start = n, i
+    out.append((start, len(lengths)))
+    return out
 
 
 def _share(floor: list[int], natural: list[int], room: int) -> list[int]:

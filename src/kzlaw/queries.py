@@ -108,12 +108,15 @@ def fact_json(names, compiled, f, day: int, evidence: Optional[dict] = None) -> 
     """One fact of a state, as JSON: its names, status, attributes, by, sources, evidence
     and, when uncertain, why. ``evidence``, when given, remembers the evidence of each
     tuple of sources met (``names.evidence``)."""
-    out = {"kind": f.kind, "target": f.target, "about": f.about,
-           "label": names.label(f.target, f.kind),
-           "about_label": names.label(f.about, "penalty" if f.kind == "penalty" else None),
-           "title": names.fact_title(f.kind, f.target, f.about), "status": f.status}
-    for name, value in f.attributes.items():
-        out[name] = list(value) if isinstance(value, tuple) else value
+    kind, target, about = f.kind, f.target, f.about
+    out = {"kind": kind, "target": target, "about": about,
+           "label": names.label(target, kind),
+           "about_label": None if about is None else  # (names.label's answer for None)
+           names.label(about, "penalty" if kind == "penalty" else None),
+           "title": names.fact_title(kind, target, about), "status": f.status}
+    if f.attributes:
+        for name, value in f.attributes.items():
+            out[name] = list(value) if isinstance(value, tuple) else value
     out["by"] = list(f.by)
     sources = f.sources
     out["sources"] = list(sources)

@@ -357,7 +357,12 @@ def _fact_attrs(f: dict) -> dict:
 
 
 def _attr_cells(f: dict) -> list[str]:
-    return [_attr_value(f[k]) if f.get(k) is not None else "" for k in ATTRIBUTE_NAMES]
+    out = []
+    for k in ATTRIBUTE_NAMES:  # (_attr_value, written out: a cell per fact and attribute)
+        v = f.get(k)
+        out.append("" if v is None else " or ".join(v) if isinstance(v, (list, tuple))
+                   else str(v))
+    return out
 
 
 def status_word(s: str) -> str:

@@ -291,9 +291,24 @@ MUTANTS.update(FAST_QUERY_MUTANTS)
 CACHE_TESTS = "tests/test_cache_lazy.py"
 CACHE_MUTANTS = {
     "cache-first-segment-of-next-fact": (
-        "cachefile.py", "            if i > lo:\n                v = values[refs[i - 1]]",
-        "            if i >= lo:\n                v = values[refs[i - 1]]",
+        "cachefile.py", "begun = list(map(operator.gt, ends, lo))",
+        "begun = list(map(operator.ge, ends, lo))",
         "a fact not yet present on a day takes the previous fact's last value", CACHE_TESTS),
+    "cache-batch-by-is-sources": (
+        "cachefile.py", "by = list(map(v.__getitem__, map(sub, at, repeat(2))))",
+        "by = list(map(v.__getitem__, map(sub, at, repeat(1))))",
+        "values made in a batch take their sources for their `by`", CACHE_TESTS),
+    "cache-edit-chain-cut-short": (
+        "cachefile.py", "            if base < n_short or base in self:\n                break",
+        "            if True:\n                break",
+        "a long tuple is replayed from a base that is itself an edit not yet made",
+        CACHE_TESTS),
+    "cache-filled-values-remade": (
+        "cachefile.py", "_pick(tuples, v[2::4]), _pick(tuples, v[3::4]))\n"
+        "        for i, x in self.items():\n            every[i] = x",
+        "_pick(tuples, v[2::4]), _pick(tuples, v[3::4]))\n"
+        "        for i, x in ():\n            every[i] = x",
+        "filling the values replaces those already made by equal, other objects", CACHE_TESTS),
     "cache-holdings-not-rebuilt": (
         "cache.py", "by_fact.setdefault(h.fact, []).append(h)", "by_fact.setdefault(h.fact, [h])",
         "the rest, once read, keeps only the first holding of each fact", CACHE_TESTS),
@@ -309,6 +324,29 @@ CACHE_MUTANTS = {
         CACHE_TESTS),
 }
 MUTANTS.update(CACHE_MUTANTS)
+
+# The terminal table's fast paths (layout.py) against the writers they replaced, in
+# tests/test_layout_fast.py.
+LAYOUT_TESTS = "tests/test_layout_fast.py"
+LAYOUT_MUTANTS = {
+    "layout-floor-stops-at-its-limit": (
+        "layout.py", "                    if word > limit:\n                        break",
+        "                    if word >= limit:\n                        break",
+        "a column stops being read when its floor just fits, though a later cell may not",
+        LAYOUT_TESTS),
+    "layout-header-word-uncapped": (
+        "layout.py", "max(min(heads[i], LONG_WORD), MIN_COLUMN)", "max(heads[i], MIN_COLUMN)",
+        "a header's long word stands for more than its column's floor can be", LAYOUT_TESTS),
+    "layout-runs-of-cells-run-together": (
+        "layout.py", '_longest_word(" ".join(column[at:at + WORDS_RUN]))',
+        '_longest_word("".join(column[at:at + WORDS_RUN]))',
+        "the cells of a run are joined without a space, their words run together",
+        LAYOUT_TESTS),
+    "layout-alike-breaks-without-spaces": (
+        "layout.py", "        elif used + 1 + n <= width:", "        elif used + n <= width:",
+        "remembered line breaks forget the space between words", LAYOUT_TESTS),
+}
+MUTANTS.update(LAYOUT_MUTANTS)
 
 # A corpus built fact by fact (corpus.py, engine.HoldingMaker) against one built from all its
 # holdings, in tests/test_memory.py.
