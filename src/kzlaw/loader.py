@@ -47,7 +47,6 @@ class RawCorpus:
     # path, parsed YAML of that file), for line look-ups across a folder of files
     vocabulary_where: dict[tuple, tuple[str, Any]] = attrs.Factory(dict)
     sources_where: dict[str, tuple[str, Any]] = attrs.Factory(dict)
-    files: list[str] = attrs.Factory(list)
     problems: list[Problem] = attrs.Factory(list)
     # What could not be loaded, as "measure:ID", "source:ID", "vocab:ID", or "source:*" and
     # "vocab:*" for a whole file: references to these are not reported again as unknown (the
@@ -636,7 +635,6 @@ def _load_raw(root: str) -> RawCorpus:
     problems = corpus.problems
     refused: list[str] = []
     measure_paths, rule_paths = _corpus_files(root, problems, refused)
-    corpus.files = measure_paths + rule_paths
     corpus.info = default_info(root)
     if CORPUS_FILE in measure_paths:
         measure_paths.remove(CORPUS_FILE)
