@@ -255,6 +255,38 @@ def test_a_corpus_loaded_from_its_files_keeps_no_holding_until_one_is_asked_for(
         assert {"holdings", "holdings_by_fact", "events", "changes"} <= set(vars(corpus))
 
 
+def test_threads_asking_for_the_holdings_at_once_both_get_them(monkeypatch):
+    """The holdings a load let go are made by the first thread that asks; a second asking
+    meanwhile waits for them instead of finding them neither kept nor to be made."""
+    import threading
+    import time
+    from kzlaw.corpus import Corpus
+    corpus = kzlaw.load(REPO, cache=False)
+    assert "holdings_by_fact" not in vars(corpus)
+    making, make = threading.Event(), Corpus._make_holdings
+
+    def slow_make(self):
+        making.set()
+        time.sleep(0.3)  # the other thread asks meanwhile
+        return make(self)
+
+    monkeypatch.setattr(Corpus, "_make_holdings", slow_make)
+    got: dict = {}
+
+    def ask(who):
+        try:
+            got[who] = corpus.holdings_by_fact
+        except Exception as e:  # noqa: BLE001 (what the test reports)
+            got[who] = e
+
+    first = threading.Thread(target=ask, args=("first",))
+    first.start()
+    making.wait(10)
+    ask("second")
+    first.join(10)
+    assert got["first"] is got["second"] and isinstance(got["second"], dict), got
+
+
 def test_each_fact_s_holdings_made_alone_are_the_ones_made_together(corpus_roots):
     from kzlaw.engine import HoldingMaker
     from kzlaw.loader import load_raw

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 from datetime import date
 from typing import TYPE_CHECKING, Optional, Union
 
@@ -210,16 +211,20 @@ class Corpus:
             got = d.get(name, _ABSENT)
             if got is not _ABSENT:
                 return got
-            if d.pop("_holdings_pending", False):  # let go after the load: made now
-                enabled = gc.isenabled()
-                gc.disable()  # as in __init__: many small acyclic objects
-                try:
-                    d.update(self._make_holdings())
-                finally:
-                    gc.freeze()  # they live as long as the corpus (as in __init__)
-                    if enabled:
-                        gc.enable()
-                return d[name]
+            with _LAZY:  # one thread makes them; another asking meanwhile waits for them
+                got = d.get(name, _ABSENT)
+                if got is not _ABSENT:
+                    return got
+                if d.pop("_holdings_pending", False):  # let go after the load: made now
+                    enabled = gc.isenabled()
+                    gc.disable()  # as in __init__: many small acyclic objects
+                    try:
+                        d.update(self._make_holdings())
+                    finally:
+                        gc.freeze()  # they live as long as the corpus (as in __init__)
+                        if enabled:
+                            gc.enable()
+                    return d[name]
             raise AttributeError(name)  # then __getattr__: a part of a cached corpus
 
         def put(self, value):
@@ -260,10 +265,13 @@ class Corpus:
     def __getattr__(self, name: str):
         if name.startswith("__"):  # copy, pickle and friends probe these: not a part
             raise AttributeError(name)
-        rest = self.__dict__.pop("_rest", None)
-        if rest is None:
-            raise AttributeError(name)
-        self.__dict__.update(rest())
+        with _LAZY:  # one thread reads the rest; another asking meanwhile waits for it
+            rest = self.__dict__.pop("_rest", None)
+            if rest is None:
+                if name in self.__dict__:  # read by another thread meanwhile
+                    return self.__dict__[name]
+                raise AttributeError(name)
+            self.__dict__.update(rest())
         return getattr(self, name)
 
     def _compile(self) -> Compiled:
@@ -449,6 +457,9 @@ class Corpus:
 
 
 _ABSENT = object()
+# Held while a corpus makes a part it put off (its holdings, the rest of a cached corpus):
+# re-entrant, as making one part may ask for another.
+_LAZY = threading.RLock()
 
 
 def _former():

@@ -282,7 +282,7 @@ def load_at(path: Optional[str], rev: str, cache: bool = False) -> Corpus:
         problems = validate(raw)
         if problems:
             raise KzlawError(relocate(revision, root, problems))
-        corpus = Corpus(raw)
+        corpus = Corpus(raw, keep_holdings=use_cache)  # (the cache stores them)
         if use_cache:
             _cache.store(root, corpus, key, 0, fixed=True)
     corpus.commit = revision.commit
