@@ -84,13 +84,15 @@ MUTANTS = {
         "diff skips changes made the day after its first date"),
     "expires-ignored": (
         "engine.py",
-        "if m.dates.expires is not None:",
-        "if False:",
+        "shared[1] = [] if m.dates.expires is None else",
+        "shared[1] = [] if True else",
         "a measure's built-in end is ignored"),
     "amendment-establishes-nothing": (
         "engine.py",
-        'body = eff.with_ if eff.kind == "amends" else eff',
-        "body = eff",
+        'body = eff.with_ if eff.kind == "amends" else eff\n'
+        "                if body is not None and body.kind in ESTABLISHING:",
+        "body = eff\n"
+        "                if body is not None and body.kind in ESTABLISHING:",
         "an amends ends its target but its 'with' effect never applies"),
     "attributes-pick-one": (
         "timeline.py",
@@ -104,7 +106,7 @@ MUTANTS = {
         "repealing one effect (M#E) ends every effect of M"),
     "reported-acts-as-enacted": (
         "engine.py",
-        "exists=m.id if m.id in reported else None, conditional=conditional)",
+        "exists=m.id if m.id in self.reported else None, conditional=conditional)",
         "exists=None, conditional=frozenset())",
         "a reported measure acts as if enacted: its facts certain, its repeals certain"),
     "reported-repeal-ends-for-certain": (
