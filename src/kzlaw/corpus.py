@@ -181,8 +181,7 @@ class Corpus:
             if possible:
                 base.add(key, certain_set(hs), possible)
                 certain, possible = base.sets[key]
-                early[key] = form(segments_for(certain, possible, [
-                    (h.possible, h.attributes, (h.by,), h.sources) for h in hs]))
+                early[key] = form(segments_for(certain, possible, _holding_parts(hs)))
         return early
 
     def _holdings_of(self, key) -> list:
@@ -310,7 +309,7 @@ class Corpus:
     def _parts_of(self, key) -> list:
         """What the fact's segments are made of: its holdings' and derivations' days,
         attributes, by and sources."""
-        parts = [(h.possible, h.attributes, (h.by,), h.sources) for h in self._holdings_of(key)]
+        parts = _holding_parts(self._holdings_of(key))
         for d in self.derivations.get(key, ()):
             rule = self.rules[d.rule]
             parts.append((d.possible, (), (f"rule:{d.rule}",),
@@ -457,9 +456,16 @@ class Corpus:
 
 
 _ABSENT = object()
+
 # Held while a corpus makes a part it put off (its holdings, the rest of a cached corpus):
 # re-entrant, as making one part may ask for another.
 _LAZY = threading.RLock()
+
+
+def _holding_parts(holdings) -> list:
+    """What ``segments_for`` makes a fact's stretches of, for each of its holdings: its
+    possible days, attributes, by and sources."""
+    return [(h.possible, h.attributes, (h.by,), h.sources) for h in holdings]
 
 
 def _former():

@@ -284,6 +284,8 @@ def _shared_keys(js: dict) -> dict:
     for key, value in js.items():  # attributes set one by one (a dict merged in has keys of
         setattr(o, key, value)  # its own)
     return o.__dict__
+
+
 # Each fact keeps the by of the runs of its events that diffs met (a few per fact: a sorted
 # copy of a set costs several times a look-up), up to KEPT_WINDOWS runs; a run is known by
 # first * WINDOWS + last, WINDOWS being more than the events a fact can have.
@@ -379,11 +381,9 @@ def _diff_memo(corpus) -> dict:
 
 
 def _diff_fact(corpus, key, events: bool = True) -> tuple:
-    """A fact's kind, target, about, label, about label and title (``fact_names``), its
-    events (``_cause_entries``) and its change as a diff lists it with the names written in
-    and the rest None (copied per change, which costs less than a dict made key by key),
-    for diffs; events None for a fact some rule derives (its causes include its premises',
-    found per diff by ``_causes``), or when not asked for."""
+    """A fact's kind, target, about, label, about label and title (``fact_names``) and its
+    events (``_cause_entries``), for diffs; events None for a fact some rule derives (its
+    causes include its premises', found per diff by ``_causes``), or when not asked for."""
     n = fact_names(corpus, key)
     events = None if not events or corpus.derivations.get(key) \
         else _cause_entries(corpus, key, _diff_memo(corpus)["days"])

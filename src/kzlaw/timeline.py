@@ -224,8 +224,8 @@ class Compiled:
         return self._index
 
     def plain_numbers(self) -> dict:
-        """kind -> target -> fact number, for the facts with no ``about`` (built once, with
-        the index): how a state already built looks up a fact's value."""
+        """kind -> target -> fact number, for the facts with no ``about`` (built on first
+        use and kept, like the index): how a state already built looks up a fact's value."""
         if self._numbers is None:
             numbers: dict = {}
             for n, (kind, target, about) in enumerate(self.fact_keys):
