@@ -349,7 +349,7 @@ class State:
         self.compiled = compiled
         self.day = day
         self._segments = compiled.segments
-        # Once the state's facts are made (``facts``): the value of every fact on the day by
+        # Once the state's facts are made (``facts``): the status of every fact on the day by
         # fact number, and ``plain_numbers``, from which ``status`` reads.
         self._built: Optional[tuple] = None
 
@@ -361,13 +361,11 @@ class State:
         """'in-force', 'uncertain' or 'absent'; an unknown kind or id raises ``KzlawError``
         (with a "did you mean"), and an alias names its id."""
         built = self._built
-        if built is not None and about is None:  # a state already built: read its values
+        if built is not None and about is None:  # a state already built: read its statuses
             try:
-                v = built[0][built[1][kind][target]]
+                return built[0][built[1][kind][target]]
             except KeyError:  # an alias, or unknown: as below
                 pass
-            else:
-                return ABSENT if v is None else v[0]
         seg = self._segments.get((kind, target, about))
         if seg is None:  # not a fact of the timeline by that key: an alias, or unknown
             key = self.compiled.check_fact(kind, target, about)
@@ -440,13 +438,15 @@ class State:
         # by fact number and the identity of the stretch's value (kept with it, so that the
         # identity cannot be reused while remembered).
         values = self._values()
-        self._built = (values, c.plain_numbers())
         keys = c._keys
         made = c._facts
         many = len(keys)
+        statuses = [ABSENT] * many  # by fact number, written in as the facts are met
+        self._built = (statuses, c.plain_numbers())
         out = []
         for n in _present(values):
             value = values[n]
+            statuses[n] = value[0]
             slot = id(value) * many + n
             hit = made.get(slot)
             if hit is None or hit[0] is not value:

@@ -236,14 +236,22 @@ MUTANTS.update(FAST_PATH_MUTANTS)
 QUERY_TESTS = "tests/test_fast_queries.py"
 FAST_QUERY_MUTANTS = {
     "built-state-first-snapshot": (
-        "timeline.py", "self._built = (values, c.plain_numbers())",
-        "self._built = (c.index()[3][0], c.plain_numbers())",
+        "timeline.py", "self._built = (statuses, c.plain_numbers())",
+        "self._built = ([ABSENT if v is None else v[0] for v in c.index()[3][0]], "
+        "c.plain_numbers())",
         "a state already built answers status from the first snapshot, not its own day",
         QUERY_TESTS),
     "built-state-number-shift": (
-        "timeline.py", "v = built[0][built[1][kind][target]]",
-        "v = built[0][built[1][kind][target] - 1]",
+        "timeline.py", "return built[0][built[1][kind][target]]",
+        "return built[0][built[1][kind][target] - 1]",
         "a state already built reads a status from its neighbour's fact number", QUERY_TESTS),
+    "built-state-uncertain-in-force": (
+        "timeline.py", "statuses[n] = value[0]", "statuses[n] = IN_FORCE",
+        "a state already built answers in force for a fact uncertain on its day", QUERY_TESTS),
+    "built-state-statuses-of-its-kind": (
+        "timeline.py", "statuses[n] = value[0]",
+        "statuses[n] = value[0] if kind is None or keys[n][0] == kind else ABSENT",
+        "a state built for one kind answers absent for the facts of the others", QUERY_TESTS),
     "diff-one-event-window": (
         "queries.py", "if first + 1 == last:  # one event", "if first < last:  # one event",
         "a diff over several events of a fact gives only the first's by",
