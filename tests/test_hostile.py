@@ -252,6 +252,12 @@ CASES = {
     "nul-byte": (m1_text(M1 + "note: a\x00b\n"), M1_PATH, 14, "NUL byte"),
     "control-character": (m1_text(M1 + "note: \"\\e[2J\\e[H\"\n"), M1_PATH, 14,
                           "control character 0x001b"),
+    # a bidirectional override or isolate reorders what follows it on the screen ("Trojan
+    # source"): the title a reader sees would not be the text the corpus holds
+    "bidi-override": (m1("title: Measure one", 'title: "Measure \\u202eeno"'), M1_PATH, 2,
+                      "control character 0x202e in text is not allowed"),
+    "bidi-isolate": (m1("quote: words", "quote: \"w\u2067ords\""), M1_PATH, 9,
+                     "control character 0x2067 in text is not allowed"),
     "empty-file": (m1_text(""), M1_PATH, 1, "file is empty"),
     "comments-only": (m1_text("# nothing here\n"), M1_PATH, 1, "file is empty"),
     "file-is-a-list": (m1_text("- id: m1\n- id: m2\n"), M1_PATH, 1,
