@@ -118,6 +118,48 @@ def test_the_bundled_corpus_lazy_parts_and_diffs():
         same_parts(fresh, cached)
 
 
+def test_every_part_the_cache_keeps_is_read_when_first_asked_for():
+    """Each part of the rest of a cached corpus is a declared part of a Corpus: the first to
+    be asked for reads the rest, and gives what the corpus built from its files has. A name
+    that is no part (a typo) is an AttributeError at once, and reads nothing."""
+    from kzlaw.corpus import Corpus, _PutOff
+    with cache_folder():
+        fresh, cached = stored_and_cached(BUNDLED)
+        kept = set(fresh.state_for_cache())
+        declared = {n for n, v in vars(Corpus).items() if isinstance(v, _PutOff)}
+        assert kept and kept <= declared, kept - declared
+        with pytest.raises(AttributeError, match="measure_list"):
+            cached.measure_list  # noqa: B018
+        assert not hasattr(cached, "holdngs")
+        assert is_lazy(cached)  # nothing was read for them
+        for name in sorted(kept - set(cachefile.FACT_PARTS)):  # (those the cache sets)
+            _fresh, again = stored_and_cached(BUNDLED)
+            assert is_lazy(again)
+            got = getattr(again, name)  # the first part asked for reads the rest
+            assert not is_lazy(again), name
+            assert type(got) is type(getattr(fresh, name)), name
+            if name in ("root", "measures", "rules", "sources", "vocabulary", "holdings",
+                        "integrity", "integrity_stopped"):  # (the others have no ==)
+                assert got == getattr(fresh, name), name
+
+
+def test_a_corpus_loaded_from_its_files_makes_its_holdings_when_first_asked():
+    """A corpus loaded without the cache keeps no holding (only the table of events and the
+    changed acts, which the warnings read); whichever of the holdings or the holdings by
+    fact is asked for first makes them all, as a corpus that kept them has them."""
+    kept = kzlaw.corpus.Corpus(kzlaw.load(BUNDLED).raw, keep_holdings=True)
+    for name in ("holdings", "holdings_by_fact"):
+        lean = kzlaw.load(BUNDLED)
+        assert "holdings" not in lean.__dict__  # else this test tests nothing
+        first = getattr(lean, name)
+        assert "holdings" in lean.__dict__ and "_holdings_pending" not in lean.__dict__
+        assert first is getattr(lean, name)  # made once
+        assert len(lean.holdings) == len(kept.holdings)
+        assert lean.holdings_by_fact.keys() == kept.holdings_by_fact.keys()
+        with pytest.raises(AttributeError):
+            lean.holding  # noqa: B018 (a typo: no part)
+
+
 def test_a_month_apart_diff_decodes_only_the_facts_it_changes():
     """Work counted: the facts decoded are those the diff names (and, for a derived fact,
     its premises), not every fact of the corpus."""
