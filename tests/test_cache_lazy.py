@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 import kzlaw
 from kzlaw import cache, cachefile
+from kzlaw.corpus import load_cached
 from kzlaw.timeline import Compiled
 import strategies as S
 from test_cache_safety import _timelines
@@ -48,7 +49,7 @@ def stored_and_cached(root):
     fresh = kzlaw.load(root)
     # a moment later than the files, so that the racy rule lets it be stored
     assert cache.store(root, fresh, cache.manifest(root), cache.now_ns() + 10**10)
-    cached = cache.load(root, cache.manifest(root))
+    cached = load_cached(root, cache.manifest(root))
     assert cached is not None
     return fresh, cached
 
@@ -206,7 +207,7 @@ def test_a_damaged_fact_falls_back_to_the_rest_with_the_same_answers():
         with cache_folder():
             fresh, _cached = stored_and_cached(root)
             _damage_a_document(root)
-            cached = cache.load(root, cache.manifest(root))
+            cached = load_cached(root, cache.manifest(root))
             assert cached is not None
             days = sample_days(fresh, MIXED)
             assert cached.diff(days[0], days[-1]) == fresh.diff(days[0], days[-1])
@@ -258,7 +259,7 @@ def test_a_corpus_the_format_cannot_hold_midway_leaves_no_file():
             assert not cache.store(root, fresh, cache.manifest(root), cache.now_ns() + 10**10)
             folder = cache.cache_dir()
             assert not os.path.exists(folder) or os.listdir(folder) == []
-            assert cache.load(root, cache.manifest(root)) is None
+            assert load_cached(root, cache.manifest(root)) is None
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -408,7 +409,7 @@ def test_a_first_state_from_the_cache_is_the_state_of_the_files(spec):
                 assert cached.compiled._index is None
                 assert state._items() == _plain_on(fresh.compiled.segments, day)
             for day in (days[0], days[len(days) // 2], days[-1]):
-                first = cache.load(root, cache.manifest(root))
+                first = load_cached(root, cache.manifest(root))
                 assert first.in_force(day) == fresh.in_force(day)  # from the tables
                 assert first.in_force(day) == fresh.in_force(day)  # from the index
             assert dict(cached.compiled.segments.items()) == fresh.compiled.segments
@@ -437,7 +438,7 @@ def test_a_facts_frame_changed_without_its_digest_is_not_used():
             with open(path, "wb") as f:
                 f.write(cachefile.MAGIC + b"".join(len(x).to_bytes(8, "big") + x
                                                    for x in frames))
-            cached = cache.load(root, cache.manifest(root))
+            cached = load_cached(root, cache.manifest(root))
             assert cached is not None
             part = cached.__dict__["holdings_by_fact"]
             for key in fresh.holdings_by_fact:

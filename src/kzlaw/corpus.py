@@ -275,13 +275,15 @@ class Corpus:
     # --- the compiled cache (cache.py) -------------------------------------------------------
 
     @classmethod
-    def from_cache(cls, compiled: Compiled, info, rest) -> "Corpus":
-        """A corpus whose compiled timeline and corpus.yaml information are loaded and whose
-        other parts come from ``rest()`` the first time one of them is used."""
+    def from_cache(cls, cached) -> "Corpus":
+        """The corpus of what the compiled cache gave back (``cache.Cached``): its compiled
+        timeline and corpus.yaml information as they are, its per-fact parts read fact by
+        fact, and its other parts from ``rest()`` the first time one of them is used."""
         corpus = cls.__new__(cls)
-        corpus.compiled = compiled
-        corpus.info = info
-        corpus._rest = rest
+        corpus.compiled = cached.compiled
+        corpus.info = cached.info
+        corpus._rest = cached.rest
+        corpus.__dict__.update(cached.fact_parts)  # so that asking for them reads no rest
         return corpus
 
     def state_for_cache(self) -> dict:
@@ -616,6 +618,22 @@ def validate(raw: RawCorpus) -> list[Problem]:
     return sorted(set(problems))
 
 
+def load_cached(root: str, current: tuple) -> Optional[Corpus]:
+    """The corpus at ``root`` as the compiled cache holds it for exactly the files of the
+    manifest ``current`` (``cache.manifest(root)``, or a commit's key), else None."""
+    from . import cache as _cache
+
+    def fresh() -> dict:  # if the rest of the cache file is damaged: from the files
+        from .loader import load_raw
+        raw = load_raw(root)
+        problems = validate(raw)
+        if problems:
+            raise KzlawError(problems)
+        return Corpus(raw, keep_holdings=True).state_for_cache()
+    got = _cache.load(root, current, fresh)
+    return None if got is None else Corpus.from_cache(got)
+
+
 def load(path: Optional[str] = None, cache: bool = False) -> Corpus:
     """Load, check and compile the corpus at ``path`` (default: ``$KZLAW_DATA`` or the bundled
     corpus). Raises ``KzlawError`` listing every problem if the corpus is invalid. With
@@ -630,7 +648,7 @@ def load(path: Optional[str] = None, cache: bool = False) -> Corpus:
         _cache.racy_seconds()  # a bad KZLAW_CACHE_RACY_SECONDS is refused before any work
         stamp = _cache.now_ns()
         before = _cache.manifest(root)
-        hit = _cache.load(root, before)
+        hit = load_cached(root, before)
         if hit is not None:
             return hit
     from .loader import load_raw
