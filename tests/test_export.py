@@ -4,9 +4,12 @@ before, on and after every change point, for the bundled corpus and for generate
 
 import json
 import os
+import shutil
 import sqlite3
+import stat
 import subprocess
 import sys
+import threading
 from datetime import date
 
 import pytest
@@ -310,6 +313,71 @@ def test_an_export_is_never_written_inside_a_corpus(fmt, tmp_path):
     assert result.stderr == f"{out}: output path is inside the corpus's measures/ folder: " \
                             "choose a file outside measures/ and rules/\n"
     assert sorted(os.listdir(os.path.join(root, "measures", "2000"))) == ["m1.yaml"]
+
+
+def test_an_export_through_a_link_replaces_the_linked_file_and_the_link_stays(tmp_path):
+    root = small_corpus(tmp_path / "kz")
+    real = tmp_path / "real.db"
+    real.write_text("an older export")
+    link = tmp_path / "link.db"
+    os.symlink(real, link)
+    result = run("export", "--data", root, "--format", "sqlite", "--output", str(link))
+    assert result.returncode == 0, result.stderr
+    assert os.path.islink(link) and os.readlink(link) == str(real)
+    con = sqlite3.connect(str(real))
+    assert con.execute("SELECT fact FROM segments").fetchall() == [("prohibition a",)]
+    con.close()
+    folder_link = tmp_path / "link-jsonl"
+    os.symlink(tmp_path / "real-jsonl", folder_link)
+    for _ in range(2):  # a new folder, then over the export it holds
+        result = run("export", "--data", root, "--format", "jsonl", "--output", str(folder_link))
+        assert result.returncode == 0, result.stderr
+    assert os.path.islink(folder_link)
+    assert (tmp_path / "real-jsonl" / MANIFEST).is_file()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".kzlaw")) == []
+
+
+def test_an_export_to_a_fifo_is_written_into_it_and_the_fifo_stays(tmp_path):
+    root = small_corpus(tmp_path / "kz")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()), daemon=True)
+    reader.start()
+    result = run("export", "--data", root, "--format", "sqlite", "--output", str(fifo))
+    reader.join(timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert got and got[0].startswith(b"SQLite format 3\x00")
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(got[0])
+    con = sqlite3.connect(str(copy))
+    assert con.execute("SELECT fact FROM segments").fetchall() == [("prohibition a",)]
+    con.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.db", "kz", "pipe"]
+
+
+DEVICES = r"""
+set -e
+mount -t tmpfs none /dev
+mknod -m 666 /dev/null c 1 3
+"$PYTHON" -m kzlaw --data "$CORPUS" export --format sqlite --output /dev/null
+stat -c '%n %F' /dev/null
+ls -A /dev
+"""
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("unshare"),
+                    reason="needs root and unshare for a private /dev")
+def test_an_export_to_dev_null_writes_into_it_and_never_replaces_it(tmp_path):
+    root = small_corpus(tmp_path / "kz")
+    env = dict(os.environ, PYTHON=sys.executable, CORPUS=root, KZLAW_NO_CACHE="1")
+    proc = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", DEVICES],
+                          capture_output=True, text=True, env=env, timeout=300)
+    if proc.returncode != 0 and "mount" in proc.stderr:
+        pytest.skip(f"no private mount namespace here: {proc.stderr.strip()}")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[1:] == ["/dev/null character special file", "null"]
 
 
 def test_a_folder_holding_no_corpus_is_refused(tmp_path):

@@ -124,8 +124,14 @@ def atomic_target(path: str, folder: bool = False):
     ``path``; when the block succeeds it is renamed over ``path``, and on any failure it is
     removed and ``path`` is left as it was. A folder that already exists is swapped out by two
     renames (POSIX has no atomic replace of a non-empty folder) and then removed: a reader
-    sees the old export or the new one, never a mixture."""
-    target = os.path.abspath(path)
+    sees the old export or the new one, never a mixture. As for ``write_atomic``, a link is
+    written through (what it points to is replaced, the link stays) and a character device or
+    FIFO is never replaced: the finished file is copied into it."""
+    if not folder and _is_stream(path):
+        with _streamed(path) as tmp:
+            yield tmp
+        return
+    target = os.path.realpath(path)
     parent = os.path.dirname(target)
     try:
         if folder:
@@ -160,6 +166,38 @@ def atomic_target(path: str, folder: bool = False):
     except BaseException:
         _remove(tmp)
         raise
+
+
+def _is_stream(path: str) -> bool:
+    """Whether ``path`` (through links) is a character device or a FIFO."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
+
+@contextlib.contextmanager
+def _streamed(path: str):
+    """A temporary file in a private folder of the system's temporary place (never beside a
+    device: that folder is /dev); when the block succeeds its bytes are written into
+    ``path``, which is opened for writing only, never created, truncated or replaced."""
+    try:
+        folder = tempfile.mkdtemp(prefix=".kzlaw-")
+        tmp = os.path.join(folder, "output")
+        open(tmp, "wb").close()
+    except OSError as e:
+        raise KzlawError([Problem(path, 0, f"cannot write a temporary file in "
+                                  f"{tempfile.gettempdir()}: {e.strerror or e}")]) from None
+    try:
+        yield tmp
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
+        with os.fdopen(fd, "wb") as out, open(tmp, "rb") as f:
+            shutil.copyfileobj(f, out)
+    except OSError as e:
+        raise KzlawError([Problem(path, 0, f"cannot write: {e.strerror or e}")]) from None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _remove(path: str) -> None:
