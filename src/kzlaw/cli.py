@@ -27,7 +27,7 @@ def _common(p: argparse.ArgumentParser, top: bool) -> None:
     # Checked by kzlaw (``_usage_problem``), not by argparse's ``choices``, so that the
     # message is kzlaw's own whatever the Python version or locale.
     p.add_argument("--format", metavar="FORMAT", default=d,
-                   help="output format: " + ", ".join(FORMATS + ("html",)) + " (default: table)")
+                   help="output format: " + ", ".join(FORMATS) + " (default: table)")
     p.add_argument("--output", metavar="FILE", default=d,
                    help="write the answer to FILE (atomically) instead of stdout")
     p.add_argument("--no-cache", action="store_true", default=False if top else argparse.SUPPRESS,
@@ -148,6 +148,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Commands that write their own files (--output is not the answer's file).
 WRITES_ITSELF = ("reports", "export")
+# Options common to every command that some commands have no use for: refused, not ignored.
+_UNUSED = {"reports": {"--output": "writes its files into --dir DIR",
+                       "--format": "writes Markdown"},
+           "serve": {"--output": "answers in a browser, not in a file",
+                     "--format": "answers in HTML and JSON (/api/...)"}}
 
 INTERNAL_ERROR = 3  # a bug in kzlaw, not in the corpus or the question
 
@@ -158,7 +163,7 @@ def _one_line(text: str) -> str:
 
 def _usage_problem(parser: argparse.ArgumentParser, argv: list[str]) -> Optional[str]:
     """kzlaw's own message for an unknown command or format, or for no command at all."""
-    formats = FORMATS + ("html",)
+    formats = FORMATS
     takes_value = {o for a in parser._actions for o in a.option_strings if a.nargs != 0}
     commands = [c for a in parser._actions if isinstance(a, argparse._SubParsersAction)
                 for c in a.choices]
@@ -213,6 +218,16 @@ def main(argv: Optional[list[str]] = None) -> int:
     fmt = args.format or "table"
     if args.output is not None and not args.output.strip():
         parser.error("--output needs a file name")
+    if args.data is not None and not args.data.strip():
+        parser.error("--data needs a folder name")
+    if getattr(args, "dir", None) is not None and not args.dir.strip():
+        parser.error("--dir needs a folder name")
+    unused = _UNUSED.get(args.command, {})
+    for option, value in (("--output", args.output), ("--format", args.format)):
+        if value is not None and option in unused:
+            parser.error(f"{args.command} {unused[option]}: drop {option}")
+    if args.output == "-" and args.command not in WRITES_ITSELF:
+        args.output = None  # the standard output, as for most commands that take a file
     if args.as_of is not None and args.command == "record-diff":
         parser.error("record-diff names its two revisions itself: drop --as-of")
     if args.as_of is not None and args.command == "export":
