@@ -514,6 +514,8 @@ BAD_QUESTIONS = [
     (["reports", "--format", "json"], 2, "kzlaw: reports writes Markdown: drop --format"),
     (["serve", "--output", "page.html"], 2,
      "kzlaw: serve answers in a browser, not in a file: drop --output"),
+    (["serve", "--host", ""], 2, "kzlaw: --host needs an address (127.0.0.1 is this machine "
+                                 "only; 0.0.0.0 every network)"),
     (["serve", "--format", "json"], 2,
      "kzlaw: serve answers in HTML and JSON (/api/...): drop --format"),
 ]

@@ -236,6 +236,33 @@ def test_a_foreign_host_header_is_refused_when_serving_localhost(corpus):
     assert allowed_hosts("0.0.0.0") is None  # the user chose to serve the network
 
 
+@pytest.mark.parametrize("host", ["LOCALHOST", "Localhost", "127.0.0.2", "0:0:0:0:0:0:0:1",
+                                  "[0:0:0:0:0:0:0:1]", "::ffff:127.0.0.1"])
+def test_a_loopback_address_however_written_keeps_the_host_guard(corpus, host):
+    from kzlaw.web.serve import allowed_hosts, listen
+    try:
+        sock = listen(host, 0)
+    except kzlaw.KzlawError:
+        if ":" not in host:
+            raise
+        pytest.skip("no IPv6 loopback on this machine")
+    try:
+        allowed = allowed_hosts(host, sock.getsockname()[0])
+    finally:
+        sock.close()
+    assert allowed is not None and "localhost" in allowed
+    guarded = TestClient(web_app.create_app(corpus, allowed_hosts=allowed),
+                         base_url="http://127.0.0.1:8000")
+    assert guarded.get("/api/search?q=a").status_code == 200
+    assert guarded.get("/api/search?q=a", headers={"host": "evil.example"}).status_code == 421
+
+
+def test_a_network_address_is_served_to_any_host_name():
+    from kzlaw.web.serve import allowed_hosts
+    assert allowed_hosts("0.0.0.0", "0.0.0.0") is None
+    assert allowed_hosts("::", "::") is None
+
+
 def test_the_openapi_description_lists_every_api_route_with_its_parameters(client):
     doc = client.get("/api/openapi.json").json()
     assert doc["openapi"].startswith("3.")

@@ -222,6 +222,9 @@ def main(argv: Optional[list[str]] = None) -> int:
         parser.error("--data needs a folder name")
     if getattr(args, "dir", None) is not None and not args.dir.strip():
         parser.error("--dir needs a folder name")
+    if args.command == "serve" and not args.host.strip():  # "" would listen on every network
+        parser.error("--host needs an address (127.0.0.1 is this machine only; 0.0.0.0 every "
+                     "network)")
     unused = _UNUSED.get(args.command, {})
     for option, value in (("--output", args.output), ("--format", args.format)):
         if value is not None and option in unused:

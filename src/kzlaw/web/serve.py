@@ -3,8 +3,10 @@ compiled corpus held in memory until stopped."""
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 import sys
+from typing import Optional
 
 import uvicorn
 
@@ -32,18 +34,32 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def allowed_hosts(host: str):
+def allowed_hosts(host: str, address: Optional[str] = None):
     """The Host names a browser may send: the loopback names when bound to loopback (so a web
     page elsewhere cannot reach this server by rebinding a name of its own), anything when the
-    user chose to serve a network address."""
-    if host in LOCAL_NAMES or host.startswith("127."):
-        return ["127.0.0.1", "localhost", "[::1]", host.lower()]
+    user chose to serve a network address. ``address`` is the address the socket is bound to:
+    a loopback address however ``host`` wrote it (``LOCALHOST``, ``0:0:0:0:0:0:0:1``) keeps
+    the guard."""
+    if host.lower() in LOCAL_NAMES or host.startswith("127.") or _loopback(host) or \
+            (address is not None and _loopback(address)):
+        name = host.lower()
+        return ["127.0.0.1", "localhost", "[::1]", name] + \
+            ([f"[{name.strip('[]')}]"] if ":" in name else [])
     return None
+
+
+def _loopback(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip("[]"))
+    except ValueError:
+        return False
+    mapped = getattr(ip, "ipv4_mapped", None)  # ::ffff:127.0.0.1
+    return ip.is_loopback or (mapped is not None and mapped.is_loopback)
 
 
 def serve(corpus, host: str, port: int) -> None:
     sock = listen(host, port)
-    app = create_app(corpus, allowed_hosts=allowed_hosts(host))
+    app = create_app(corpus, allowed_hosts=allowed_hosts(host, sock.getsockname()[0]))
     shown = f"[{host.strip('[]')}]" if ":" in host else host
     print(f"kzlaw: serving {corpus.root} at http://{shown}:{sock.getsockname()[1]}/ "
           "(Ctrl-C to stop)", file=sys.stderr, flush=True)
