@@ -79,3 +79,12 @@ def test_an_unknown_prefix_suggests_the_ids_it_begins():
     import kzlaw as _kzlaw
     begins = [m for m in _kzlaw.load().measures if m.startswith("law-20")]
     assert f"or {len(begins) - 3} more?)" in r.stderr  # three shown, the rest counted
+
+
+def test_one_of_a_kind_is_counted_in_the_singular(tmp_path):
+    from builder import measure, write_corpus
+    root = str(write_corpus(tmp_path / "corpus", [
+        measure("m", "2000-01-01", [{"id": "e", "prohibits": "a"}])]))
+    assert kzlaw("--data", root, "timeline").stdout.splitlines()[0] == "Timeline: 1 dated event"
+    assert kzlaw("--data", root, "diff", "1999-01-01", "2001-01-01").stdout.splitlines()[0] == \
+        "Changes from 1999-01-01 to 2001-01-01: 1 fact"

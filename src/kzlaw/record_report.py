@@ -5,7 +5,8 @@ of both records), json or csv."""
 from __future__ import annotations
 
 from .queries import DIFF_GROUPS
-from .report import Doc, _changed, _fact_id, csv_text, finish, render, status_word, to_json
+from .report import (Doc, _changed, _fact_id, counted, csv_text, finish, render,
+                     status_word, to_json)
 
 SHORT = 12  # characters of a commit id shown in tables
 
@@ -83,7 +84,7 @@ def render_record_diff(data: dict, fmt: str, ids: bool = False, width: int = 80,
     when = "on any day" if on_any_day else f"on {data['at']}"
     n_facts = len({(c["kind"], c["target"], c["about"]) for c in changes})
     doc = Doc(f"Record at {side_text(data['from'])} -> {side_text(data['to'])}: "
-              f"{n_facts} facts answer differently {when}")
+              f"{counted(n_facts, 'fact answers', 'facts answer')} differently {when}")
     doc.warnings(data.get("warnings", ()))
     for group, title in DIFF_GROUPS:
         chosen = [c for c in changes if c["group"] == group]
@@ -135,8 +136,9 @@ def render_corrections(data: dict) -> str:
     doc = Doc(f"Corrections since {named}")
     doc.para("What the record answers differently now than it did at revision "
              f"{data['commit']} (corrections_since in measures/corpus.yaml): a changed answer is "
-             f"a correction of what we know, not a change of the law. {len(facts)} facts answer "
-             f"differently on some day. The commits that made them: kzlaw record-diff {since}; "
+             "a correction of what we know, not a change of the law. "
+             f"{counted(len(facts), 'fact answers', 'facts answer')} differently on some day. "
+             f"The commits that made them: kzlaw record-diff {since}; "
              f"what the record said then: kzlaw --as-of {since} in-force DATE.")
     for group, title in DIFF_GROUPS:
         rows = [[c["title"], status_word(c["before"]), status_word(c["after"]), _changed(c),

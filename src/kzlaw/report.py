@@ -25,6 +25,11 @@ MAX_LISTED = 3  # in a terminal table, longer lists end in "(+N more)"
 LIST_JOIN = "; "  # how CSV joins a list of references in one cell (docs/decisions.md)
 
 
+def counted(n: int, one: str, many: str) -> str:
+    """``1 fact``, ``2 facts``: a count with its noun in the singular or the plural."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def terminal_width() -> int:
     """The terminal's width; ``COLUMNS`` when set (also when the output is piped); 80 else."""
     return max(shutil.get_terminal_size((80, 24)).columns, 20)
@@ -497,7 +502,8 @@ def render_diff(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str
                  _changed(c), _when(c["when"]), c.get("evidence"), c["by"], c["sources"]]
                 for c in data["changes"]]
         return csv_text(DIFF_CSV, rows)
-    doc = Doc(f"Changes from {data['from']} to {data['to']}: {len(data['changes'])} facts")
+    doc = Doc(f"Changes from {data['from']} to {data['to']}: "
+              f"{counted(len(data['changes']), 'fact', 'facts')}")
     doc.warnings(data.get("warnings", ()))
     headers = ["fact", "before", "after", "changed", "when"]
     if ids:
@@ -777,7 +783,7 @@ def render_timeline(data: dict, fmt: str, ids: bool = False, width: int = 80,
                          [_fact_id(f) for f in r["starts"]], [_fact_id(f) for f in r["ends"]],
                          [_fact_id(f) for f in r["restates"]]])
         return csv_text(TIMELINE_CSV, rows)
-    doc = Doc(f"Timeline: {len(events)} dated events")
+    doc = Doc(f"Timeline: {counted(len(events), 'dated event', 'dated events')}")
     doc.warnings(data.get("warnings", ()))
     if chart or chart_md:
         doc.raw(chart, chart_md)
