@@ -242,6 +242,27 @@ def test_an_export_never_overwrites_a_folder_that_is_not_an_export(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
 
 
+@pytest.mark.parametrize("fmt, mine", [
+    ("jsonl", ["notes.md", "work/analysis.py"]),
+    ("parquet", ["segments/my-filter.sql", "facts/jurisdiction=kz/facts.parquet.bak"]),
+])
+def test_an_export_never_removes_what_a_user_put_in_an_earlier_export(fmt, mine, tmp_path):
+    root = small_corpus(tmp_path / "kz")
+    out = tmp_path / "out"
+    assert run("export", "--data", root, "--format", fmt, "--output", str(out)).returncode == 0
+    for name in mine:
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text("a week of work")
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    result = run("export", "--data", root, "--format", fmt, "--output", str(out))
+    assert result.returncode == 1
+    shown = ", ".join(sorted(n.split("/")[0] if fmt == "jsonl" else n for n in mine))
+    assert result.stderr == f"{out}: holds files kzlaw export did not write ({shown}): " \
+                            "nothing written; move them out of it, or choose another --output\n"
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kz", "out"]
+
+
 def test_two_corpora_of_one_jurisdiction_are_refused_and_nothing_is_written(tmp_path):
     a = small_corpus(tmp_path / "a" / "kz")  # no corpus.yaml: both are named after "kz"
     b = small_corpus(tmp_path / "b" / "kz")

@@ -67,11 +67,53 @@ def check_output(output: str, fmt: str, roots: Iterable[str] = ()) -> None:
             not os.path.isfile(os.path.join(output, MANIFEST)):
         raise KzlawError([Problem(output, 0, "the folder exists and is not a kzlaw export: "
                                   "choose another --output (nothing was written)")])
+    mine = _not_written_by_export(output) if os.path.isdir(output) else []
+    if mine:  # the folder is replaced whole: what a user put in it would be lost
+        shown = ", ".join(mine[:3]) + (f" and {len(mine) - 3} more" if len(mine) > 3 else "")
+        raise KzlawError([Problem(output, 0, f"holds files kzlaw export did not write ({shown}): "
+                                  "nothing written; move them out of it, or choose another "
+                                  "--output")])
     parent = os.path.dirname(os.path.abspath(output))
     if not os.path.isdir(parent):
         raise KzlawError([Problem(output, 0, f"output folder {parent} does not exist")])
     if not os.access(parent, os.W_OK):
         raise KzlawError([Problem(output, 0, f"output folder {parent} is not writable")])
+
+
+def _not_written_by_export(folder: str) -> list[str]:
+    """What a folder holding a kzlaw export holds that no export writes (a user's notes, a
+    script), relative to the folder, sorted: anything but the manifest, ``TABLE.jsonl`` files
+    and ``TABLE/jurisdiction=J/TABLE.parquet`` folders of the tables it names or kzlaw has."""
+    from . import schema
+    tables = {t.name for t in schema.TABLES}
+    try:
+        with open(os.path.join(folder, MANIFEST), encoding="utf-8") as f:
+            listed = json.load(f).get("tables")
+        tables |= {t for t in listed if isinstance(t, str)} if isinstance(listed, list) else set()
+    except (OSError, ValueError, AttributeError):
+        pass
+
+    def plain(path: str, dir_: bool) -> bool:
+        return not os.path.islink(path) and (os.path.isdir(path) if dir_ else
+                                             os.path.isfile(path))
+    out = []
+    for name in sorted(os.listdir(folder)):
+        path = os.path.join(folder, name)
+        if name == MANIFEST and plain(path, False):
+            continue
+        if name.endswith(".jsonl") and name[:-6] in tables and plain(path, False):
+            continue
+        if name in tables and plain(path, True):
+            for part in sorted(os.listdir(path)):
+                inner = os.path.join(path, part)
+                if part.startswith("jurisdiction=") and plain(inner, True):
+                    out += [f"{name}/{part}/{x}" for x in sorted(os.listdir(inner))
+                            if x != f"{name}.parquet" or not plain(os.path.join(inner, x), False)]
+                else:
+                    out.append(f"{name}/{part}")
+            continue
+        out.append(name)
+    return out
 
 
 def _writer(fmt: str):
