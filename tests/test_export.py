@@ -263,6 +263,34 @@ def test_an_export_never_removes_what_a_user_put_in_an_earlier_export(fmt, mine,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kz", "out"]
 
 
+def test_a_sqlite_export_replaces_an_earlier_export_but_no_other_file(tmp_path):
+    root = small_corpus(tmp_path / "kz")
+    out = tmp_path / "kzlaw.db"
+    for _ in range(2):  # a new file, then over the earlier export
+        result = run("export", "--data", root, "--format", "sqlite", "--output", str(out))
+        assert result.returncode == 0, result.stderr
+    thesis = tmp_path / "thesis.docx"
+    thesis.write_bytes(b"PK\x03\x04 two years of work")
+    theirs = tmp_path / "theirs.db"
+    con = sqlite3.connect(str(theirs))
+    con.execute("CREATE TABLE interviews (who TEXT)")
+    con.commit()
+    con.close()
+    for mine in (thesis, theirs):
+        before = mine.read_bytes()
+        result = run("export", "--data", root, "--format", "sqlite", "--output", str(mine))
+        assert result.returncode == 1
+        assert result.stderr == f"{mine}: the file exists and is not a kzlaw export: choose " \
+                                "another --output (nothing was written)\n"
+        assert mine.read_bytes() == before
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")  # made for it (touch, mktemp): nothing to lose
+    assert run("export", "--data", root, "--format", "sqlite", "--output", str(empty)
+               ).returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.db", "kz", "kzlaw.db",
+                                                          "theirs.db", "thesis.docx"]
+
+
 def test_two_corpora_of_one_jurisdiction_are_refused_and_nothing_is_written(tmp_path):
     a = small_corpus(tmp_path / "a" / "kz")  # no corpus.yaml: both are named after "kz"
     b = small_corpus(tmp_path / "b" / "kz")
@@ -339,7 +367,8 @@ def test_an_export_is_never_written_inside_a_corpus(fmt, tmp_path):
 def test_an_export_through_a_link_replaces_the_linked_file_and_the_link_stays(tmp_path):
     root = small_corpus(tmp_path / "kz")
     real = tmp_path / "real.db"
-    real.write_text("an older export")
+    assert run("export", "--data", root, "--format", "sqlite", "--output", str(real)
+               ).returncode == 0  # an older export
     link = tmp_path / "link.db"
     os.symlink(real, link)
     result = run("export", "--data", root, "--format", "sqlite", "--output", str(link))

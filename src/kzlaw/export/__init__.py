@@ -51,6 +51,9 @@ def check_output(output: str, fmt: str, roots: Iterable[str] = ()) -> None:
         for root in roots:
             check_writable(output, root)
         check_writable(output)
+        if not _replaceable_file(output):
+            raise KzlawError([Problem(output, 0, "the file exists and is not a kzlaw export: "
+                                      "choose another --output (nothing was written)")])
         return
     target = os.path.realpath(output)
     for root in roots:
@@ -78,6 +81,36 @@ def check_output(output: str, fmt: str, roots: Iterable[str] = ()) -> None:
         raise KzlawError([Problem(output, 0, f"output folder {parent} does not exist")])
     if not os.access(parent, os.W_OK):
         raise KzlawError([Problem(output, 0, f"output folder {parent} is not writable")])
+
+
+def _replaceable_file(path: str) -> bool:
+    """Whether an SQLite export may replace what is at ``path`` (through links): nothing, an
+    empty file, a device or FIFO (written into, never replaced), or an earlier kzlaw export
+    (an SQLite database with kzlaw's tables); never another file, which would be lost."""
+    import sqlite3
+    import stat
+    from urllib.parse import quote
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size == 0:
+            return True
+        with open(path, "rb") as f:
+            if f.read(16) != b"SQLite format 3\x00":
+                return False
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    try:  # read-only: the user's database is never changed by looking
+        con = sqlite3.connect(f"file:{quote(os.path.abspath(path))}?mode=ro", uri=True)
+        try:
+            names = {row[0] for row in con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False
+    return {"corpora", "segments"} <= names
 
 
 def _not_written_by_export(folder: str) -> list[str]:
