@@ -79,3 +79,28 @@ def test_an_unknown_prefix_suggests_the_ids_it_begins():
     import kzlaw as _kzlaw
     begins = [m for m in _kzlaw.load().measures if m.startswith("law-20")]
     assert f"or {len(begins) - 3} more?)" in r.stderr  # three shown, the rest counted
+
+
+def _help(capsys, *argv):
+    from kzlaw.cli import main
+    with pytest.raises(SystemExit):
+        main([*argv, "--help"])
+    return capsys.readouterr().out
+
+
+def test_the_formats_are_listed_once_in_the_help_and_in_the_refusal(capsys):
+    text = " ".join(_help(capsys, "in-force").split())
+    assert "output format: table, markdown, json, csv, html (default: table)" in text
+    r = kzlaw("in-force", "2012-01-01", "--format", "xml")
+    assert r.stderr.startswith("kzlaw: unknown format 'xml'; formats: table, markdown, json, "
+                               "csv, html (see")
+
+
+@pytest.mark.parametrize("command", ["in-force", "diff", "timeline", "history", "explain",
+                                     "show", "record-diff", "search", "source"])
+def test_every_argument_of_a_question_says_what_it_takes(command, capsys):
+    """A new user reads `kzlaw diff --help`: DATE_A alone does not say what it takes."""
+    from kzlaw.cli import build_parser
+    sub = next(a for a in build_parser()._actions if a.dest == "command").choices[command]
+    bare = [a.metavar or a.dest for a in sub._actions if not a.help]
+    assert not bare, f"kzlaw {command} --help explains nothing for {bare}"
