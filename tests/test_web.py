@@ -501,3 +501,41 @@ def test_no_question_however_strange_gets_a_500_or_a_traceback(client, route, va
         errors = (r.json()["errors"] if route.startswith("/api/")
                   else re.findall(r"<li><code>(.*?)</code></li>", r.text))
         assert errors and all("\n" not in e for e in errors)
+
+
+def _title(html: str) -> str:
+    return re.search(r"<title>(.*?)</title>", html, re.S).group(1).split(" · ")[0]
+
+
+@pytest.mark.parametrize("url, title", [
+    ("/fact/designation/hizb-ut-tahrir?at=2012-01-01",
+     "Designation: Hizb ut-Tahrir al-Islami on 2012-01-01"),
+    ("/fact/prohibition/membership-in-banned-organization/hizb-ut-tahrir?at=2004-06-01",
+     "Prohibition: Membership in (participation in the activities of) a banned organization "
+     "(Hizb ut-Tahrir al-Islami) on 2004-06-01"),
+    ("/history/HT", "History of Hizb ut-Tahrir al-Islami"),
+    ("/history/law-2011-religious-activity",
+     "History of Law &#34;On Religious Activity and Religious Associations&#34;"),
+    ("/measure/law-2011-religious-activity",
+     "Law &#34;On Religious Activity and Religious Associations&#34;"),
+    ("/source/almanac-fn51", "Source almanac-fn51: Ibid. (fn 50, Peter Leonard, "
+     "&#34;Kazakhstan Passes Restrictive Religion Law,&#34; Washington Times, October 13, 2011)"),
+])
+def test_a_page_is_titled_by_its_label_not_its_ids(client, url, title):
+    """A browser tab, a bookmark and a search result show the <title>: it said
+    'designation hizb-ut-tahrir on 2012-01-01' and 'law-2011-religious-activity'."""
+    assert _title(client.get(url).text) == title
+
+
+@pytest.mark.parametrize("url", ["/at/2012-01-01", "/fact/designation/hizb-ut-tahrir?at=2012-01-01",
+                                 "/history/hizb-ut-tahrir",
+                                 "/fact/prohibition/membership-in-banned-organization/"
+                                 "hizb-ut-tahrir?at=2004-06-01"])
+def test_a_status_reads_as_the_command_line_words(client, url):
+    """The command line says 'in force'; the pages said the JSON's 'in-force'."""
+    html = client.get(url).text
+    shown = re.findall(r'<span class="status status-([a-z-]+)">([^<]*)</span>', html)
+    assert shown
+    words = {"in-force": "in force", "uncertain": "uncertain", "absent": "not in force"}
+    assert all(text == words[value] for value, text in shown if value in words), shown
+    assert {v for v, _ in shown} & {"in-force", "absent"}

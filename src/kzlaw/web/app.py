@@ -25,7 +25,7 @@ from .. import chart
 from ..corpus import to_day
 from ..model import ATTRIBUTES, FACT_KINDS
 from ..queries import DIFF_GROUPS
-from ..report import when_text
+from ..report import status_word, when_text
 from ..problems import KzlawError
 from . import openapi
 from .links import LINKS
@@ -130,6 +130,7 @@ def _environment(corpus) -> jinja2.Environment:
     env.globals.update(FACT_KINDS=FACT_KINDS, ATTRIBUTES=ATTRIBUTES, DIFF_GROUPS=DIFF_GROUPS,
                        KIND_TITLES=KIND_TITLES, pick=_pick, any_key=_any_key)
     env.filters["when"] = when_text
+    env.filters["status_word"] = status_word
     env.tests["web_url"] = _is_web_url
     env.filters["plain"] = _plain
     citation = corpus.citation()  # once: the commit is found with git, not per request
