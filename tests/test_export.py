@@ -357,6 +357,23 @@ def test_an_export_to_a_fifo_is_written_into_it_and_the_fifo_stays(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.db", "kz", "pipe"]
 
 
+def test_an_export_to_the_standard_output_says_what_it_wrote_on_stderr(tmp_path):
+    root = small_corpus(tmp_path / "kz")
+    proc = subprocess.run([sys.executable, "-m", "kzlaw", "export", "--data", root, "--format",
+                           "sqlite", "--output", "/dev/stdout"], capture_output=True,
+                          timeout=120, env=dict(os.environ, KZLAW_NO_CACHE="1"))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.decode() == "wrote /dev/stdout (sqlite): 1 corpus (kz); 1 measures, " \
+                                   "1 effects, 1 facts, 1 segments\n"
+    copy = tmp_path / "copy.db"
+    copy.write_bytes(proc.stdout)  # the file alone, with no line of text after it
+    con = sqlite3.connect(str(copy))
+    page = con.execute("PRAGMA page_size").fetchone()[0]
+    assert len(proc.stdout) == page * con.execute("PRAGMA page_count").fetchone()[0]
+    assert con.execute("SELECT fact FROM segments").fetchall() == [("prohibition a",)]
+    con.close()
+
+
 DEVICES = r"""
 set -e
 mount -t tmpfs none /dev

@@ -491,6 +491,24 @@ BAD_QUESTIONS = [
      "kzlaw: in-force: unexpected argument '--knd' (did you mean '--kind'?)"),
     (["in-force", "2012-01-01", "2013-01-01"], 2, "unexpected argument '2013-01-01'"),
     (["explain", "prohibition", "a"], 2, "kzlaw: explain: missing --at DATE"),
+    # each format once in the list of formats
+    (["in-force", "2012-01-01", "--format", "xml"], 2,
+     "formats: table, markdown, json, csv, html (see 'kzlaw --help')"),
+    # an empty DATE or folder is a bad question, never the option left out
+    (["timeline", "--from", ""], 1, "question: '' is not a day: write YYYY-MM-DD"),
+    (["timeline", "--to", ""], 1, "question: '' is not a day: write YYYY-MM-DD"),
+    (["show", "m1", "--at", ""], 1, "question: '' is not a day: write YYYY-MM-DD"),
+    (["record-diff", "HEAD", "--at", ""], 1, "question: '' is not a day: write YYYY-MM-DD"),
+    (["reports", "--dir", ""], 2, "kzlaw: --dir needs a folder name"),
+    (["in-force", "2012-01-01", "--data", ""], 2, "kzlaw: --data needs a folder name"),
+    # an option a command does not use is refused, not ignored
+    (["reports", "--output", "reports.txt"], 2,
+     "kzlaw: reports writes its files into --dir DIR: drop --output"),
+    (["reports", "--format", "json"], 2, "kzlaw: reports writes Markdown: drop --format"),
+    (["serve", "--output", "page.html"], 2,
+     "kzlaw: serve answers in a browser, not in a file: drop --output"),
+    (["serve", "--format", "json"], 2,
+     "kzlaw: serve answers in HTML and JSON (/api/...): drop --format"),
 ]
 
 
@@ -569,6 +587,33 @@ def test_output_with_an_empty_name_is_bad_usage(scene):
     assert proc.returncode == 2
     assert "--output needs a file name" in proc.stderr.decode()
     assert proc.stdout == b""
+
+
+def test_output_dash_is_the_standard_output_not_a_file_named_dash(scene):
+    root, cwd, home = scene
+    proc, _ = run_kzlaw(["--data", root, "--output", "-", "in-force", "2012-01-01"], cwd, home)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert proc.stdout.decode().startswith("In force on 2012-01-01")
+    assert not os.path.lexists(os.path.join(cwd, "-"))
+
+
+def test_export_to_dash_is_refused_and_writes_nothing(scene):
+    root, cwd, home = scene
+    for fmt in ("sqlite", "jsonl"):
+        proc, _ = run_kzlaw(["--data", root, "export", "--format", fmt, "--output", "-"],
+                            cwd, home)
+        stderr = proc.stderr.decode()
+        assert proc.returncode == 1, stderr
+        assert stderr == "-: export writes a file or folder, not the standard output: name " \
+                         "one with --output (for sqlite, /dev/stdout streams the file)\n"
+        assert os.listdir(cwd) == []
+
+
+def test_an_empty_data_folder_name_at_the_top_is_bad_usage(scene):
+    root, cwd, home = scene
+    proc, _ = run_kzlaw(["--data", "", "check"], cwd, home)
+    assert proc.returncode == 2
+    assert proc.stderr.decode().startswith("kzlaw: --data needs a folder name")
 
 
 def test_unwritable_output_even_for_root(scene):

@@ -103,6 +103,20 @@ def test_reports_into_a_checkout_folder_deletes_nothing(tmp_path, where, capsys)
     assert all(after[name] == data for name, data in before.items())
 
 
+@pytest.mark.parametrize("where", ["measures", "rules", "measures/reports"])
+def test_reports_are_never_written_into_the_corpus_files_even_with_force(corpus, where,
+                                                                         capsys):
+    before = snapshot(corpus)
+    part = where.split("/")[0]
+    for force in ((), ("--force",)):
+        capsys.readouterr()
+        assert run("--data", corpus, "reports", "--dir", corpus / where, *force) == 1
+        assert capsys.readouterr().err == (
+            f"{corpus / where}: reports folder is inside the corpus's {part}/ folder: choose "
+            "one outside measures/ and rules/\n")
+        assert snapshot(corpus) == before
+
+
 def test_a_reports_link_out_of_the_corpus_is_refused(corpus, tmp_path, capsys):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

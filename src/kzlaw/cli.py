@@ -159,6 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Commands that write their own files (--output is not the answer's file).
 WRITES_ITSELF = ("reports", "export")
+# Options common to every command that some commands have no use for: refused, not ignored.
+_UNUSED = {"reports": {"--output": "writes its files into --dir DIR",
+                       "--format": "writes Markdown"},
+           "serve": {"--output": "answers in a browser, not in a file",
+                     "--format": "answers in HTML and JSON (/api/...)"}}
 
 INTERNAL_ERROR = 3  # a bug in kzlaw, not in the corpus or the question
 
@@ -224,6 +229,16 @@ def main(argv: Optional[list[str]] = None) -> int:
     fmt = args.format or "table"
     if args.output is not None and not args.output.strip():
         parser.error("--output needs a file name")
+    if args.data is not None and not args.data.strip():
+        parser.error("--data needs a folder name")
+    if getattr(args, "dir", None) is not None and not args.dir.strip():
+        parser.error("--dir needs a folder name")
+    unused = _UNUSED.get(args.command, {})
+    for option, value in (("--output", args.output), ("--format", args.format)):
+        if value is not None and option in unused:
+            parser.error(f"{args.command} {unused[option]}: drop {option}")
+    if args.output == "-" and args.command not in WRITES_ITSELF:
+        args.output = None  # the standard output, as for most commands that take a file
     if args.as_of is not None and args.command == "record-diff":
         parser.error("record-diff names its two revisions itself: drop --as-of")
     if args.as_of is not None and args.command == "export":

@@ -60,8 +60,8 @@ def cmd_diff(args, fmt):
 
 
 def cmd_timeline(args, fmt):
-    start = to_day(args.start) if args.start else None
-    end = to_day(args.end) if args.end else None
+    start = to_day(args.start) if args.start is not None else None
+    end = to_day(args.end) if args.end is not None else None
     corpus = _load(args)
     chart = svg(corpus) if fmt == "html" else ""
     return report.render_timeline(corpus.timeline(start, end), fmt, chart=chart,
@@ -85,7 +85,7 @@ def cmd_explain(args, fmt):
 
 
 def cmd_show(args, fmt):
-    day = to_day(args.at) if args.at else None
+    day = to_day(args.at) if args.at is not None else None
     corpus = _load(args)
     return report.render_show(corpus.show(args.measure, day), fmt, **_opts(args)), 0
 
@@ -164,7 +164,7 @@ def cmd_serve(args, fmt):
 
 
 def cmd_record_diff(args, fmt):
-    day = to_day(args.at) if args.at else None
+    day = to_day(args.at) if args.at is not None else None
     from .record import record_diff_of, records
     from .record_report import render_record_diff
     a, b = records(args.data, args.rev_a, args.rev_b, cache=not getattr(args, "no_cache", False))
@@ -188,9 +188,22 @@ def cmd_reports(args, fmt):
 def cmd_export(args, fmt):
     from .export import export, summary_text
     paths = ([args.data] if args.data else []) + args.data_dirs
+    to_stdout = _is_stdout(args.export_output)
     summary = export(paths or [resolve_path(None)], args.export_format, args.export_output,
                      cache=not getattr(args, "no_cache", False))
+    if to_stdout:  # the file went there: the summary must not be appended to it
+        sys.stderr.write(summary_text(summary))
+        return "", 0
     return summary_text(summary), 0
+
+
+def _is_stdout(path: str) -> bool:
+    """Whether ``path`` (``/dev/stdout``, ``/proc/self/fd/1``, ...) is the standard output."""
+    try:
+        here, there = os.stat(path), os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        return False
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
 
 
 COMMANDS = {"in-force": cmd_in_force, "diff": cmd_diff, "timeline": cmd_timeline,

@@ -191,6 +191,10 @@ def write_reports(corpus, folder=None, check: bool = False, force: bool = False
     first and put in place with Ctrl-C and SIGTERM held off, so an interruption leaves either
     the old set or the new one."""
     folder = folder or default_dir(corpus)
+    for part in ("measures", "rules"):  # never, even with --force: they are the corpus
+        if _inside(folder, os.path.join(corpus.root, part)):
+            raise KzlawError([Problem(folder, 0, f"reports folder is inside the corpus's {part}/ "
+                                      "folder: choose one outside measures/ and rules/")])
     # A report that cannot be made here (``notes``) is neither written, checked nor removed.
     notes: dict[str, str] = {}
     files = generate(corpus, notes)

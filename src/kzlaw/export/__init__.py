@@ -43,6 +43,10 @@ def corpus_folders(paths: Iterable[str]) -> list[str]:
 def check_output(output: str, fmt: str, roots: Iterable[str] = ()) -> None:
     """Refuse an output that cannot be written, would overwrite something that is not a
     kzlaw export, or lies inside a corpus's measures/ or rules/, before any work is done."""
+    if output == "-":  # elsewhere the standard output; an export is a file or a folder
+        raise KzlawError([Problem(output, 0, "export writes a file or folder, not the standard "
+                                  "output: name one with --output (for sqlite, /dev/stdout "
+                                  "streams the file)")])
     if fmt not in FOLDER_FORMATS:
         for root in roots:
             check_writable(output, root)
