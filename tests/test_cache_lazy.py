@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 import kzlaw
 from kzlaw import cache, cachefile
+from kzlaw.corpus import load_cached
 from kzlaw.timeline import Compiled
 import strategies as S
 from test_cache_safety import _timelines
@@ -48,7 +49,7 @@ def stored_and_cached(root):
     fresh = kzlaw.load(root)
     # a moment later than the files, so that the racy rule lets it be stored
     assert cache.store(root, fresh, cache.manifest(root), cache.now_ns() + 10**10)
-    cached = cache.load(root, cache.manifest(root))
+    cached = load_cached(root, cache.manifest(root))
     assert cached is not None
     return fresh, cached
 
@@ -118,6 +119,48 @@ def test_the_bundled_corpus_lazy_parts_and_diffs():
         same_parts(fresh, cached)
 
 
+def test_every_part_the_cache_keeps_is_read_when_first_asked_for():
+    """Each part of the rest of a cached corpus is a declared part of a Corpus: the first to
+    be asked for reads the rest, and gives what the corpus built from its files has. A name
+    that is no part (a typo) is an AttributeError at once, and reads nothing."""
+    from kzlaw.corpus import Corpus, _PutOff
+    with cache_folder():
+        fresh, cached = stored_and_cached(BUNDLED)
+        kept = set(fresh.state_for_cache())
+        declared = {n for n, v in vars(Corpus).items() if isinstance(v, _PutOff)}
+        assert kept and kept <= declared, kept - declared
+        with pytest.raises(AttributeError, match="measure_list"):
+            cached.measure_list  # noqa: B018
+        assert not hasattr(cached, "holdngs")
+        assert is_lazy(cached)  # nothing was read for them
+        for name in sorted(kept - set(cachefile.FACT_PARTS)):  # (those the cache sets)
+            _fresh, again = stored_and_cached(BUNDLED)
+            assert is_lazy(again)
+            got = getattr(again, name)  # the first part asked for reads the rest
+            assert not is_lazy(again), name
+            assert type(got) is type(getattr(fresh, name)), name
+            if name in ("root", "measures", "rules", "sources", "vocabulary", "holdings",
+                        "integrity", "integrity_stopped"):  # (the others have no ==)
+                assert got == getattr(fresh, name), name
+
+
+def test_a_corpus_loaded_from_its_files_makes_its_holdings_when_first_asked():
+    """A corpus loaded without the cache keeps no holding (only the table of events and the
+    changed acts, which the warnings read); whichever of the holdings or the holdings by
+    fact is asked for first makes them all, as a corpus that kept them has them."""
+    kept = kzlaw.corpus.Corpus(kzlaw.load(BUNDLED).raw, keep_holdings=True)
+    for name in ("holdings", "holdings_by_fact"):
+        lean = kzlaw.load(BUNDLED)
+        assert "holdings" not in lean.__dict__  # else this test tests nothing
+        first = getattr(lean, name)
+        assert "holdings" in lean.__dict__ and "_holdings_pending" not in lean.__dict__
+        assert first is getattr(lean, name)  # made once
+        assert len(lean.holdings) == len(kept.holdings)
+        assert lean.holdings_by_fact.keys() == kept.holdings_by_fact.keys()
+        with pytest.raises(AttributeError):
+            lean.holding  # noqa: B018 (a typo: no part)
+
+
 def test_a_month_apart_diff_decodes_only_the_facts_it_changes():
     """Work counted: the facts decoded are those the diff names (and, for a derived fact,
     its premises), not every fact of the corpus."""
@@ -164,7 +207,7 @@ def test_a_damaged_fact_falls_back_to_the_rest_with_the_same_answers():
         with cache_folder():
             fresh, _cached = stored_and_cached(root)
             _damage_a_document(root)
-            cached = cache.load(root, cache.manifest(root))
+            cached = load_cached(root, cache.manifest(root))
             assert cached is not None
             days = sample_days(fresh, MIXED)
             assert cached.diff(days[0], days[-1]) == fresh.diff(days[0], days[-1])
@@ -216,7 +259,7 @@ def test_a_corpus_the_format_cannot_hold_midway_leaves_no_file():
             assert not cache.store(root, fresh, cache.manifest(root), cache.now_ns() + 10**10)
             folder = cache.cache_dir()
             assert not os.path.exists(folder) or os.listdir(folder) == []
-            assert cache.load(root, cache.manifest(root)) is None
+            assert load_cached(root, cache.manifest(root)) is None
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -366,7 +409,7 @@ def test_a_first_state_from_the_cache_is_the_state_of_the_files(spec):
                 assert cached.compiled._index is None
                 assert state._items() == _plain_on(fresh.compiled.segments, day)
             for day in (days[0], days[len(days) // 2], days[-1]):
-                first = cache.load(root, cache.manifest(root))
+                first = load_cached(root, cache.manifest(root))
                 assert first.in_force(day) == fresh.in_force(day)  # from the tables
                 assert first.in_force(day) == fresh.in_force(day)  # from the index
             assert dict(cached.compiled.segments.items()) == fresh.compiled.segments
@@ -395,7 +438,7 @@ def test_a_facts_frame_changed_without_its_digest_is_not_used():
             with open(path, "wb") as f:
                 f.write(cachefile.MAGIC + b"".join(len(x).to_bytes(8, "big") + x
                                                    for x in frames))
-            cached = cache.load(root, cache.manifest(root))
+            cached = load_cached(root, cache.manifest(root))
             assert cached is not None
             part = cached.__dict__["holdings_by_fact"]
             for key in fresh.holdings_by_fact:

@@ -38,10 +38,10 @@ import stat
 import sys
 import time
 from array import array
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from itertools import chain, repeat
 from operator import attrgetter
-from typing import NamedTuple
+from typing import NamedTuple, Optional
 
 from . import __version__
 from . import cachefile as fmt
@@ -247,12 +247,26 @@ def _open_private(path: str):
     return os.fdopen(fd, "rb")
 
 
-def load(root: str, current: tuple):
-    """The cached Corpus for ``root`` if it was stored for exactly the files of the manifest
-    ``current``, else None. The compiled timeline is decoded at once; each fact's holdings
-    and derivations (what a diff and an explanation read) when a question first asks about
-    the fact; the rest of the corpus (measures, events, sources: what show, history and the
-    reports need) only when first used, so a question pays for what it reads."""
+class Cached(NamedTuple):
+    """What the cache gives back of a corpus (``corpus.Corpus.from_cache`` makes the corpus):
+    its compiled timeline and corpus.yaml information, decoded; ``rest()``, the rest of its
+    parts (read when first called); and ``fact_parts``, its per-fact parts (FACT_PARTS),
+    each fact's list read when first asked for."""
+
+    compiled: object
+    info: object
+    rest: Callable[[], dict]
+    fact_parts: dict
+
+
+def load(root: str, current: tuple, fresh: Callable[[], dict]) -> Optional[Cached]:
+    """What the cache holds of the corpus at ``root`` if it was stored for exactly the files
+    of the manifest ``current``, else None. The compiled timeline is decoded at once; each
+    fact's holdings and derivations (what a diff and an explanation read) when a question
+    first asks about the fact; the rest of the corpus (measures, events, sources: what show,
+    history and the reports need) only when first used, so a question pays for what it
+    reads. ``fresh()`` gives the parts of the corpus built from its files, which ``rest()``
+    gives instead if that part of the cache file is damaged or was replaced meanwhile."""
     if usable_dir(root, create=False) is None:
         return None
     path = cache_path(root)
@@ -296,7 +310,6 @@ def load(root: str, current: tuple):
         info, names, why = _without_gc(fmt.decode_extra, extra)
     except (OSError, fmt.CacheFormatError):
         return None
-    from .corpus import Corpus
     from .model import CorpusInfo
     from .timeline import Compiled
     if not isinstance(info, CorpusInfo):
@@ -320,7 +333,7 @@ def load(root: str, current: tuple):
                 got = None
         if not isinstance(got, dict) or not isinstance(got.get("holdings"), list) or \
                 not all(type(k) is str for k in got):
-            got = Corpus(_fresh(root)).state_for_cache() | {"compiled": compiled, "info": info}
+            got = fresh() | {"compiled": compiled, "info": info}
         else:  # as Corpus builds them: the holdings of each fact, in the holdings' order
             by_fact: dict = {}
             for h in got["holdings"]:
@@ -329,11 +342,8 @@ def load(root: str, current: tuple):
         state.update(got)
         return state
 
-    corpus = Corpus.from_cache(compiled, info, rest)
     facts = _FactParts(path, sizes[3], fields, header["facts"], rest)
-    for name in fmt.FACT_PARTS:  # set, so that asking for them does not read the rest
-        corpus.__dict__[name] = _FactPart(name, facts)
-    return corpus
+    return Cached(compiled, info, rest, {name: _FactPart(name, facts) for name in fmt.FACT_PARTS})
 
 
 def _read_frame(path: str, where: tuple, fields: tuple, digest: str):
@@ -440,16 +450,6 @@ class _FactPart(Mapping):
 
 
 _MISSING = object()
-
-
-def _fresh(root: str):
-    from .corpus import validate
-    from .loader import load_raw
-    raw = load_raw(root)
-    problems = validate(raw)
-    if problems:
-        raise KzlawError(problems)
-    return raw
 
 
 def _without_gc(fn, arg):

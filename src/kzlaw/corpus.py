@@ -58,12 +58,54 @@ def to_day(value: DayLike) -> int:
         raise KzlawError([Problem("question", 0, str(e))]) from None
 
 
+class _PutOff:
+    """A part of a corpus that may be made or read only when first asked for
+    (``Corpus._put_off``). It has no ``__set__``, so a part the corpus holds (in its
+    ``__dict__``) is read from there as any attribute is, and this is never called."""
+
+    def __init__(self, doc: str):
+        self.__doc__ = doc
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, corpus, owner=None):
+        if corpus is None:
+            return self
+        return corpus._put_off(self.name)
+
+
+# The holdings, made all at once when one of them is first asked for (``_make_holdings``).
+_HOLDING_PARTS = frozenset({"holdings", "events", "changes", "holdings_by_fact"})
+
+
 class Corpus:
     """A loaded, checked and compiled corpus."""
 
     # Set by record.load_at for a corpus read at a git revision: the record.Revision (what
     # the user asked for, its commit, the repository); ``commit`` is then its commit id.
     revision = None
+
+    # Parts a corpus may make or read only when first asked for (``_put_off``): all of them
+    # in a corpus read from the compiled cache (except ``compiled``, ``info`` and the two
+    # per-fact parts, which the cache sets), the holdings in one loaded from its files, and
+    # the compiled timeline in one built without it. tests/test_cache_lazy.py checks that
+    # every part the cache keeps is one of these.
+    raw = _PutOff("The corpus as read from its files (``loader.RawCorpus``).")
+    root = _PutOff("The corpus folder.")
+    measures = _PutOff("measure id -> ``model.Measure``.")
+    rules = _PutOff("The rules (``model.Rule``), in their files' order.")
+    sources = _PutOff("source id -> ``model.Source``.")
+    vocabulary = _PutOff("section -> id -> ``model.VocabEntry``.")
+    facts = _PutOff("Every fact's certain and possible days (``rules.FactIndex``).")
+    derivations = _PutOff("fact -> how the rules derive it (``rules.Derivation`` list).")
+    integrity = _PutOff("The integrity rules' findings.")
+    integrity_stopped = _PutOff("Integrity rules stopped at their limit of matches.")
+    holdings = _PutOff("Every effect's holding (``engine.Holding``), in build order.")
+    holdings_by_fact = _PutOff("fact -> its holdings, in the holdings' order.")
+    events = _PutOff("The dated events of the holdings (``engine.Events``).")
+    changes = _PutOff("The acts changed by amendments and replacements.")
+    compiled = _PutOff("The compiled timeline (``timeline.Compiled``).")
 
     def __init__(self, raw: RawCorpus, timeline: bool = True, keep_holdings: bool = False):
         """With ``timeline=False`` (``kzlaw check``, which asks only for the warnings) the
@@ -106,7 +148,7 @@ class Corpus:
         if lean:
             # The holdings are made fact by fact and let go (each fact's few are the next
             # one's room), each fact compiled as they are made: a corpus keeps no holding
-            # after its load, and makes them all when first asked (_holding_part).
+            # after its load, and makes them all when first asked (_put_off).
             self._early = self._index_facts(raw, base)
         else:  # the timeline, now or when first asked for, is compiled from the holdings
             self.__dict__.update(self._make_holdings())
@@ -131,7 +173,7 @@ class Corpus:
         elif timeline:
             self._build_timeline()
         else:
-            self._rest = self._timeline_later  # __getattr__ calls it on first use
+            self._rest = self._timeline_later  # _put_off calls it on first use
 
     def _build_timeline(self) -> dict:
         self.compiled = self._compile()
@@ -204,51 +246,44 @@ class Corpus:
         return {"holdings": holdings, "events": events, "changes": changes,
                 "holdings_by_fact": by_fact}
 
-    def _holding_part(name: str):  # noqa: N805 (a property maker, used in the class body)
-        def get(self):
-            d = self.__dict__
+    def _put_off(self, name: str):
+        """The part ``name`` of the corpus, made or read now because it was put off: the
+        holdings (and their events and changes) of a corpus loaded from its files, which
+        keeps none after the load; the rest of a corpus read from the compiled cache; the
+        compiled timeline of a corpus built without it (``timeline=False``). Raises
+        ``AttributeError`` for a part the corpus does not have."""
+        d = self.__dict__
+        with _LAZY:  # one thread makes a part; another asking meanwhile waits for it
             got = d.get(name, _ABSENT)
-            if got is not _ABSENT:
-                return got
-            with _LAZY:  # one thread makes them; another asking meanwhile waits for them
+            if got is _ABSENT and name in _HOLDING_PARTS and d.pop("_holdings_pending", False):
+                enabled = gc.isenabled()
+                gc.disable()  # as in __init__: many small acyclic objects
+                try:
+                    d.update(self._make_holdings())
+                finally:
+                    gc.freeze()  # they live as long as the corpus (as in __init__)
+                    if enabled:
+                        gc.enable()
+                got = d[name]
+            elif got is _ABSENT and "_rest" in d:
+                d.update(d.pop("_rest")())
                 got = d.get(name, _ABSENT)
-                if got is not _ABSENT:
-                    return got
-                if d.pop("_holdings_pending", False):  # let go after the load: made now
-                    enabled = gc.isenabled()
-                    gc.disable()  # as in __init__: many small acyclic objects
-                    try:
-                        d.update(self._make_holdings())
-                    finally:
-                        gc.freeze()  # they live as long as the corpus (as in __init__)
-                        if enabled:
-                            gc.enable()
-                    return d[name]
-            raise AttributeError(name)  # then __getattr__: a part of a cached corpus
-
-        def put(self, value):
-            self.__dict__[name] = value
-        return property(get, put, doc=f"``{name}`` (see ``_make_holdings``): a corpus "
-                        "loaded from its files makes them when one of them is first asked "
-                        "for, not during the load, which keeps only what it compiled "
-                        "from them.")
-
-    holdings = _holding_part("holdings")
-    events = _holding_part("events")
-    changes = _holding_part("changes")
-    holdings_by_fact = _holding_part("holdings_by_fact")
-    del _holding_part
+        if got is _ABSENT:
+            raise AttributeError(f"'Corpus' object has no attribute '{name}'")
+        return got
 
     # --- the compiled cache (cache.py) -------------------------------------------------------
 
     @classmethod
-    def from_cache(cls, compiled: Compiled, info, rest) -> "Corpus":
-        """A corpus whose compiled timeline and corpus.yaml information are loaded and whose
-        other parts come from ``rest()`` the first time one of them is used."""
+    def from_cache(cls, cached) -> "Corpus":
+        """The corpus of what the compiled cache gave back (``cache.Cached``): its compiled
+        timeline and corpus.yaml information as they are, its per-fact parts read fact by
+        fact, and its other parts from ``rest()`` the first time one of them is used."""
         corpus = cls.__new__(cls)
-        corpus.compiled = compiled
-        corpus.info = info
-        corpus._rest = rest
+        corpus.compiled = cached.compiled
+        corpus.info = cached.info
+        corpus._rest = cached.rest
+        corpus.__dict__.update(cached.fact_parts)  # so that asking for them reads no rest
         return corpus
 
     def state_for_cache(self) -> dict:
@@ -260,18 +295,6 @@ class Corpus:
     def names(self) -> Names:
         """Labels, aliases, categories and source kinds (stored with the compiled timeline)."""
         return self.compiled.names
-
-    def __getattr__(self, name: str):
-        if name.startswith("__"):  # copy, pickle and friends probe these: not a part
-            raise AttributeError(name)
-        with _LAZY:  # one thread reads the rest; another asking meanwhile waits for it
-            rest = self.__dict__.pop("_rest", None)
-            if rest is None:
-                if name in self.__dict__:  # read by another thread meanwhile
-                    return self.__dict__[name]
-                raise AttributeError(name)
-            self.__dict__.update(rest())
-        return getattr(self, name)
 
     def _compile(self) -> Compiled:
         """The compiled timeline, ``Compiled(dict(self._fact_segments()))``. Each fact's
@@ -457,6 +480,7 @@ class Corpus:
 
 _ABSENT = object()
 
+
 # Held while a corpus makes a part it put off (its holdings, the rest of a cached corpus):
 # re-entrant, as making one part may ask for another.
 _LAZY = threading.RLock()
@@ -594,6 +618,22 @@ def validate(raw: RawCorpus) -> list[Problem]:
     return sorted(set(problems))
 
 
+def load_cached(root: str, current: tuple) -> Optional[Corpus]:
+    """The corpus at ``root`` as the compiled cache holds it for exactly the files of the
+    manifest ``current`` (``cache.manifest(root)``, or a commit's key), else None."""
+    from . import cache as _cache
+
+    def fresh() -> dict:  # if the rest of the cache file is damaged: from the files
+        from .loader import load_raw
+        raw = load_raw(root)
+        problems = validate(raw)
+        if problems:
+            raise KzlawError(problems)
+        return Corpus(raw, keep_holdings=True).state_for_cache()
+    got = _cache.load(root, current, fresh)
+    return None if got is None else Corpus.from_cache(got)
+
+
 def load(path: Optional[str] = None, cache: bool = False) -> Corpus:
     """Load, check and compile the corpus at ``path`` (default: ``$KZLAW_DATA`` or the bundled
     corpus). Raises ``KzlawError`` listing every problem if the corpus is invalid. With
@@ -608,7 +648,7 @@ def load(path: Optional[str] = None, cache: bool = False) -> Corpus:
         _cache.racy_seconds()  # a bad KZLAW_CACHE_RACY_SECONDS is refused before any work
         stamp = _cache.now_ns()
         before = _cache.manifest(root)
-        hit = _cache.load(root, before)
+        hit = load_cached(root, before)
         if hit is not None:
             return hit
     from .loader import load_raw

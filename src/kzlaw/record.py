@@ -23,7 +23,7 @@ from typing import Optional
 import attrs
 
 from . import cache as _cache
-from .corpus import Corpus, load, resolve_path, validate
+from .corpus import Corpus, load, load_cached, resolve_path, validate
 from .problems import KzlawError, Problem
 
 GIT_TIMEOUT = 120  # seconds for one git command (a large tree read in one cat-file run)
@@ -276,7 +276,7 @@ def load_at(path: Optional[str], rev: str, cache: bool = False) -> Corpus:
     root = materialize(revision)
     key = ("commit", revision.commit)
     use_cache = cache and not _cache.disabled()
-    corpus = _cache.load(root, key) if use_cache else None
+    corpus = load_cached(root, key) if use_cache else None
     if corpus is None:
         raw = _load_raw(revision, root)
         problems = validate(raw)
