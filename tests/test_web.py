@@ -539,3 +539,12 @@ def test_a_status_reads_as_the_command_line_words(client, url):
     words = {"in-force": "in force", "uncertain": "uncertain", "absent": "not in force"}
     assert all(text == words[value] for value, text in shown if value in words), shown
     assert {v for v, _ in shown} & {"in-force", "absent"}
+
+
+@pytest.mark.parametrize("url", ["/timeline?from=2011-01-01&to=2011-12-31",
+                                 "/timeline"])
+def test_an_event_is_told_in_words_not_ids_on_a_page(client, url):
+    cells = re.findall(r'<td data-label="Event">([^<]*)</td>', client.get(url).text)
+    assert "repeals Institution: Committee for Religious Affairs" in cells, cells
+    assert not any("#" in c or c.startswith("effect ") and c.endswith((" from", " until"))
+                   for c in cells), cells

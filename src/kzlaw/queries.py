@@ -790,20 +790,43 @@ def _build_events(corpus) -> list[dict]:
                 row = _event_row(corpus, key, eff.from_ or m.start_date, f"{verb} {target}", mid, eff.id,
                                  m.title, starts.get(key, set()) if own else set(),
                                  ends.get(key, set()) if own else set())
+                row["event_label"] = f"{verb} {_target_label(corpus, target)}"
                 rows.append(row)
             elif eff.from_ is not None or eff.until is not None:
                 for field, name in (("from_", "from"), ("until", "until")):
                     d = getattr(eff, field)
                     if d is not None:
                         key = ("e", mid, eff.id, name)
-                        rows.append(_event_row(corpus, key, d, f"effect {eff.id} {name}", mid, eff.id,
-                                               m.title, starts.get(key, set()),
-                                               ends.get(key, set())))
+                        row = _event_row(corpus, key, d, f"effect {eff.id} {name}", mid, eff.id,
+                                         m.title, starts.get(key, set()), ends.get(key, set()))
+                        row["event_label"] = _EFFECT_EVENTS[name]
+                        rows.append(row)
     for r in rows:  # a reported measure's events are marked as such (semantics.md §5)
         if r["measure_status"] == "reported":
             r["event"] = "reported: " + r["event"]
+            r["event_label"] = "reported: " + r["event_label"]
     rows.sort(key=lambda r: (r["_earliest"], r["_latest"], r["measure"], r["event"]))
     return rows
+
+
+_EFFECT_EVENTS = {"from": "effect in force", "until": "effect ends"}
+
+
+def _target_label(corpus, target: str) -> str:
+    """What a repeal, replacement or amendment acts on, in words: a measure's title, or the
+    fact an effect establishes ("Institution: Committee for Religious Affairs"); the id when
+    the corpus names nothing better."""
+    mid, _, eid = target.partition("#")
+    m = corpus.measures.get(mid)
+    if m is None:
+        return target
+    if not eid:
+        return m.title
+    eff = next((e for e in m.effects if e.id == eid), None)
+    body = eff.with_ if eff is not None and eff.kind == "amends" else eff
+    if body is None or body.kind not in ESTABLISHING:
+        return target
+    return fact_names(corpus, fact_key(body))["title"]
 
 
 def timeline_document(corpus, start: Optional[int], end: Optional[int]) -> dict:
@@ -829,7 +852,7 @@ def _event_row(corpus, key, d, verb, mid, eid, title, started: set, ended: set) 
         "range": format_range(d.earliest, d.latest),
         "as_written": d.as_written,
         "alternatives": [a.to_json() for a in d.alternatives],
-        "event": verb, "measure": mid, "effect": eid, "title": title,
+        "event": verb, "event_label": verb, "measure": mid, "effect": eid, "title": title,
         "measure_status": m.status,
         "evidence": corpus.names.evidence(r.ref for r in m.sources),
         "starts": facts(started - restated),

@@ -735,7 +735,8 @@ def _source_cell(s: dict) -> str:
 
 # --- timeline ----------------------------------------------------------------------------------
 
-TIMELINE_CSV = ["date", "earliest", "latest", "as_written", "event", "measure", "effect",
+TIMELINE_CSV = ["date", "earliest", "latest", "as_written", "event", "event_label", "measure",
+                "effect",
                 "title", "status", "evidence", "starts", "ends", "continues"]
 
 
@@ -751,7 +752,8 @@ def _event_rows(events: list[dict], ids: bool, about: Optional[str] = None) -> l
         return Cut(_titles(fs))
     rows = []
     for r in events:
-        row = [when_text(r), r["event"], r["title"], facts(r["starts"]), facts(r["ends"]),
+        row = [when_text(r), r.get("event_label") or r["event"], r["title"], facts(r["starts"]),
+               facts(r["ends"]),
                facts(r["restates"])]
         if ids:
             row.append(r["measure"] + (f"#{r['effect']}" if r.get("effect") else ""))
@@ -772,7 +774,8 @@ def render_timeline(data: dict, fmt: str, ids: bool = False, width: int = 80,
         for r in events:
             earliest, _, latest = r["range"].partition("..")
             rows.append([r["date"], earliest, latest or earliest, r.get("as_written"),
-                         r["event"], r["measure"], r.get("effect"), r["title"],
+                         r["event"], r.get("event_label"), r["measure"], r.get("effect"),
+                         r["title"],
                          r.get("measure_status"), r.get("evidence"),
                          [_fact_id(f) for f in r["starts"]], [_fact_id(f) for f in r["ends"]],
                          [_fact_id(f) for f in r["restates"]]])
