@@ -548,3 +548,13 @@ def test_an_event_is_told_in_words_not_ids_on_a_page(client, url):
     assert "repeals Institution: Committee for Religious Affairs" in cells, cells
     assert not any("#" in c or c.startswith("effect ") and c.endswith((" from", " until"))
                    for c in cells), cells
+
+
+def test_a_measure_page_says_which_of_the_sources_dates_was_set_aside_and_why(client):
+    """The command line's show says '2011-10-13 per web-ng-2011-religion-law (rejected: the
+    act itself is dated 11 October 2011 ...)'; the page listed the date as if it stood."""
+    html = client.get("/measure/law-2011-religious-activity").text
+    dates = html[html.index("<dt>Adopted</dt>"):html.index("<dt>In force</dt>")]
+    assert "web-ng-2011-religion-law</a> (rejected: the act itself is dated 11 October 2011" \
+        in dates
+    assert "vn-docslib-483-iv</a>;" in dates  # the date that stands has no such words
