@@ -338,3 +338,37 @@ def test_an_effect_that_ends_and_a_repealed_measure_are_told_in_words(capsys, mo
     assert labels["adopted and in force"] == "adopted and in force"
     assert all(not e["event_label"].startswith("reported: ") or
                e["event"].startswith("reported: ") for e in data["events"])
+
+
+# --- a date reads as precisely as the record knows it ------------------------------------------
+
+def test_a_range_known_to_the_month_or_year_reads_so_not_to_the_day(capsys, monkeypatch):
+    """'[2011-05..2011-06-04]' read '2011-05-01..2011-06-04' and '[..2013]' '..2013-12-31',
+    days the record does not know."""
+    out = answer(["timeline", "--from", "2011-01-01", "--to", "2011-12-31"], capsys,
+                 monkeypatch, 3000)
+    assert "2011-05..2011-06-04" in out and "2011-05-01" not in out
+    starts = [line.split("  ")[0] for line in out.splitlines()]
+    assert "..2013" in starts and "..2013-12-31" not in starts
+    assert "2011-10-11..2011-10-13" in out  # a range known to the day still reads to the day
+    assert "2005-02-18..2013-12-31" in out
+    data = json.loads(answer(["timeline", "--format", "json"], capsys, monkeypatch))
+    known = next(e for e in data["events"] if e["date"] == "[2011-05..2011-06-04]")
+    assert known["range"] == "2011-05-01..2011-06-04"  # the JSON keeps its days to compute with
+
+
+def test_why_a_fact_is_uncertain_names_the_date_as_the_record_knows_it(capsys, monkeypatch):
+    out = answer(["in-force", "2012-06-01", "--status", "uncertain", "--format", "json"], capsys,
+                 monkeypatch)
+    why = {f["target"]: f["why"] for f in json.loads(out)["facts"]}
+    assert why["counterterrorism-detachments"] == "took effect in or before 2013"
+    assert why["extremist-propaganda"] == "took effect between 2005-02-18 and 2013-12-31"
+
+
+def test_range_bounds_keeps_the_notations_precision():
+    from kzlaw.dates import range_bounds
+    assert range_bounds("[2011-05..2011-06-04]") == ("2011-05", "2011-06-04", "")
+    assert range_bounds("[..2013]") == ("", "2013", "")
+    assert range_bounds("[2016-09..]?") == ("2016-09", "", "?")
+    assert range_bounds("[2011-22..2011-12]") is None  # a season would read as a month
+    assert range_bounds("2011-05") is None and range_bounds("[2016-09-07 | 2016-09-08]") is None

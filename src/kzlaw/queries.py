@@ -11,7 +11,7 @@ from typing import Optional
 
 from . import collector
 from . import daysets as ds
-from .dates import NEG, POS, day_iso, format_range
+from .dates import NEG, POS, day_iso, format_range, range_bounds
 from .engine import fact_key
 from .model import ESTABLISHING, FACT_KINDS, fact_order
 from .problems import KzlawError, Problem, suggest
@@ -134,6 +134,11 @@ def fact_json(names, compiled, f, day: int, evidence: Optional[dict] = None) -> 
 
 # --- why a fact is uncertain ---------------------------------------------------------------------
 
+def _on(bound: str) -> str:
+    """The preposition of a bound: on a day, in a month or a year."""
+    return "on" if len(bound) == 10 else "in"
+
+
 def _words(d) -> str:
     """How the source wrote a date: its own words where kept, else the notation or range."""
     if d is None:
@@ -141,11 +146,15 @@ def _words(d) -> str:
     if d.as_written:
         return f"in '{d.as_written}'"
     if d.text.startswith("["):
+        # each bound as precisely as the record knows it: "in or before 2013", not "on or
+        # before 2013-12-31"
+        lo, hi, _flag = range_bounds(d.text) or (day_iso(d.earliest) or "",
+                                                  day_iso(d.latest) or "", "")
         if d.earliest <= NEG:
-            return f"on or before {day_iso(d.latest)}"
+            return f"{_on(hi)} or before {hi}"
         if d.latest >= POS:
-            return f"on or after {day_iso(d.earliest)}"
-        return f"between {day_iso(d.earliest)} and {day_iso(d.latest)}"
+            return f"{_on(lo)} or after {lo}"
+        return f"between {lo} and {hi}"
     return f"in '{d.text}{d.flag}'"
 
 

@@ -17,6 +17,7 @@ from itertools import chain
 from typing import Iterable, NamedTuple, Optional
 
 from . import layout
+from .dates import range_bounds
 from .names import STATUS_WORDS
 from .queries import DIFF_GROUPS, fact_label
 
@@ -400,7 +401,10 @@ def when_text(e: dict) -> str:
     """An event's date for people: the notation, its range when that says more, the source's
     words, and the alternatives when sources disagree."""
     text = e["range"]
-    if e.get("date") and e["date"] != e["range"] and not e["date"].startswith("["):
+    bounds = range_bounds(e["date"]) if e.get("date") and not e.get("alternatives") else None
+    if bounds:  # as precisely as the record knows it: 2011-05..2011-06-04, not 2011-05-01..
+        text = f"{bounds[0]}..{bounds[1]}{bounds[2]}"
+    elif e.get("date") and e["date"] != e["range"] and not e["date"].startswith("["):
         text = f"{e['date']} ({e['range']})"
     if e.get("as_written"):
         text += f' ("{e["as_written"]}")'
