@@ -558,3 +558,14 @@ def test_a_measure_page_says_which_of_the_sources_dates_was_set_aside_and_why(cl
     assert "web-ng-2011-religion-law</a> (rejected: the act itself is dated 11 October 2011" \
         in dates
     assert "vn-docslib-483-iv</a>;" in dates  # the date that stands has no such words
+
+
+def test_a_timeline_links_each_measure_by_its_title_and_is_titled_by_its_days(client):
+    html = client.get("/timeline?from=2011-01-01&to=2011-12-31").text
+    assert _title(html) == "Timeline: 2011-01-01 to 2011-12-31"
+    cells = re.findall(r'<td data-label="Measure">(.*?)</td>', html, re.S)
+    assert cells
+    links = [re.search(r"<a [^>]*>([^<]*)</a>", c).group(1) for c in cells]
+    assert "Closure of all places of worship in prisons" in links
+    assert not any(re.fullmatch(r"[a-z0-9#-]+", text) for text in links), links  # no id links
+    assert all("<code>" in c for c in cells)  # the id is still shown, to cite
