@@ -372,3 +372,17 @@ def test_range_bounds_keeps_the_notations_precision():
     assert range_bounds("[2016-09..]?") == ("2016-09", "", "?")
     assert range_bounds("[2011-22..2011-12]") is None  # a season would read as a month
     assert range_bounds("2011-05") is None and range_bounds("[2016-09-07 | 2016-09-08]") is None
+
+
+def test_an_effects_start_is_not_told_with_its_measures_id_again(capsys, monkeypatch):
+    """Under 'Law "On Religious Activity ..." (applies on this day)' the next line read
+    'starts: law-2011-religious-activity in force: 2011-10-25'."""
+    argv = ["explain", "prohibition", "prayer-in-workplace", "--at", "2012-06-01"]
+    out = answer(argv, capsys, monkeypatch, 100)
+    assert "starts: in force: 2011-10-25" in out
+    assert "starts: law-2011-religious-activity" not in out
+    out = answer(argv + ["--ids"], capsys, monkeypatch, 100)
+    assert "starts: law-2011-religious-activity in force: 2011-10-25" in out  # ids on request
+    out = answer(["explain", "designation", "hizb-ut-tahrir", "--at", "2012-01-01"], capsys,
+                 monkeypatch, 200)
+    assert "starts: adopted (in force): 2005-03-28" in out

@@ -569,3 +569,10 @@ def test_a_timeline_links_each_measure_by_its_title_and_is_titled_by_its_days(cl
     assert "Closure of all places of worship in prisons" in links
     assert not any(re.fullmatch(r"[a-z0-9#-]+", text) for text in links), links  # no id links
     assert all("<code>" in c for c in cells)  # the id is still shown, to cite
+
+
+def test_an_effects_start_on_a_fact_page_is_not_told_with_its_measures_id_again(client):
+    html = client.get("/fact/designation/hizb-ut-tahrir?at=2012-01-01").text
+    starts = re.findall(r'<p class="when">Starts: ([^<]*)</p>', html)
+    assert "adopted (in force): 2005-03-28" in starts, starts
+    assert not any(s.startswith("court-2005-hizb-ut-tahrir-ban") for s in starts), starts

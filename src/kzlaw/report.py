@@ -603,7 +603,8 @@ def _explain_nodes(node: dict, depth: int, nodes: list, ids: bool) -> None:
                                    f"{h['effect']}" + (f" [{h['by']}]" if ids else "")))
         for code, title in (h.get("titles") or {}).items():
             nodes.append((sub + 1, "item", f"title ({code}): {title}"))
-        nodes.append((sub + 1, "item", f"starts: {_event_text(h['start'])}"))
+        nodes.append((sub + 1, "item", "starts: " + _event_text(
+            h["start"], None if ids else h.get("measure"))))
         for e in h["ends"]:
             nodes.append((sub + 1, "item", f"ends: {_event_text(e)} ({e['reason']} by {e['by']})"))
         _source_nodes(h["sources"], sub + 1, nodes)
@@ -654,8 +655,21 @@ def _nearest_text(n: dict) -> str:
     return "; ".join(parts) if parts else "never in force in the corpus"
 
 
-def _event_text(e: dict) -> str:
-    return f"{e['label']}: {when_text(e)}"
+_OWN_EVENTS = {"from": "effect in force", "until": "effect ends"}
+
+
+def event_text(e: dict, measure: Optional[str] = None) -> str:
+    """An event and its date; an event of ``measure`` itself (the measure named just above
+    it) is told without the measure's id again: "in force: 2011-10-25", not
+    "law-2011-religious-activity in force: 2011-10-25"."""
+    label = e["label"]
+    head, _, rest = label.partition(" ")
+    if measure is not None and rest and head.partition("#")[0] == measure:
+        label = _OWN_EVENTS.get(rest, rest) if "#" in head else rest
+    return f"{label}: {when_text(e)}"
+
+
+_event_text = event_text
 
 
 # --- show --------------------------------------------------------------------------------------
