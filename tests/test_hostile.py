@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -252,6 +253,12 @@ CASES = {
     "nul-byte": (m1_text(M1 + "note: a\x00b\n"), M1_PATH, 14, "NUL byte"),
     "control-character": (m1_text(M1 + "note: \"\\e[2J\\e[H\"\n"), M1_PATH, 14,
                           "control character 0x001b"),
+    # a bidirectional override or isolate reorders what follows it on the screen ("Trojan
+    # source"): the title a reader sees would not be the text the corpus holds
+    "bidi-override": (m1("title: Measure one", 'title: "Measure \\u202eeno"'), M1_PATH, 2,
+                      "control character 0x202e in text is not allowed"),
+    "bidi-isolate": (m1("quote: words", "quote: \"w\u2067ords\""), M1_PATH, 9,
+                     "control character 0x2067 in text is not allowed"),
     "empty-file": (m1_text(""), M1_PATH, 1, "file is empty"),
     "comments-only": (m1_text("# nothing here\n"), M1_PATH, 1, "file is empty"),
     "file-is-a-list": (m1_text("- id: m1\n- id: m2\n"), M1_PATH, 1,
@@ -537,6 +544,47 @@ def test_bad_question(scene, args, code, fragment):
     assert {p: v for p, v in after.items() if not p.startswith(cache)} == before
     if code == 2:  # a usage error never gets as far as the corpus
         assert not os.path.exists(cache)
+
+
+# A corpus may come as a copy of a checkout, with its .git: git's configuration there can name
+# programs git runs (an fsmonitor hook, a clean filter for files the attributes name). kzlaw
+# asks git only for the commit and whether the corpus files differ from it, and never runs them.
+HOSTILE_GIT = {"core.fsmonitor": f"touch {PWNED}-fsmonitor; false",
+               "filter.evil.clean": f"touch {PWNED}-clean; cat",
+               "filter.evil.process": f"touch {PWNED}-process",
+               "core.pager": f"touch {PWNED}-pager",
+               "status.submoduleSummary": "true"}
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_a_corpus_checkout_whose_git_config_names_programs_runs_none_of_them(scene):
+    root, cwd, home = scene
+    env = dict(os.environ, GIT_CONFIG_NOSYSTEM="1", HOME=home)
+
+    def git(*args):
+        subprocess.run(["git", "-C", root, *args], check=True, capture_output=True, env=env)
+    git("init", "-q")
+    put(root, ".gitattributes", "*.yaml filter=evil\n")
+    git("add", "-A")
+    git("-c", "user.name=a", "-c", "user.email=a@b", "commit", "-qm", "corpus")
+    for key, value in HOSTILE_GIT.items():
+        git("config", key, value)
+    head = subprocess.run(["git", "-C", root, "rev-parse", "HEAD"], capture_output=True,
+                          text=True, env=env).stdout.strip()
+    for edit, commit in ((False, head), (True, head + "-dirty")):
+        if edit:  # the same size, so that only the content tells it changed
+            M1_edited = M1.replace("title: Measure one", "title: Measure 1ne")
+            put(root, M1_PATH, M1_edited)
+        for stale in ("-fsmonitor", "-clean", "-process", "-pager"):
+            if os.path.exists(PWNED + stale):
+                os.remove(PWNED + stale)
+        proc, _ = run_kzlaw(["--data", root, "in-force", "2012-01-01", "--format", "json"],
+                            cwd, home)
+        assert proc.returncode == 0, proc.stderr.decode()
+        assert f'"commit": "{commit}"' in proc.stdout.decode()
+        ran = [p for p in ("-fsmonitor", "-clean", "-process", "-pager")
+               if os.path.exists(PWNED + p)]
+        assert ran == []
 
 
 def test_missing_data_folder(scene):

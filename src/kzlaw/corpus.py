@@ -544,22 +544,41 @@ def git_commit(folder: Optional[str]) -> Optional[str]:
     if not folder:
         return None
     import subprocess  # only asked for when an answer is cited
-    env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", LC_ALL="C")
+    env = dict(os.environ, GIT_OPTIONAL_LOCKS="0", GIT_TERMINAL_PROMPT="0", LC_ALL="C")
 
     def git(*args):
-        return subprocess.run(["git", "-C", folder, *args], capture_output=True, text=True,
-                              timeout=3, env=env, stdin=subprocess.DEVNULL)
+        return subprocess.run(["git", "--no-pager", "-C", folder, *args], capture_output=True,
+                              text=True, timeout=3, env=env, stdin=subprocess.DEVNULL)
     try:
         head = git("rev-parse", "--verify", "-q", "HEAD")
         commit = head.stdout.strip()
         if head.returncode != 0 or len(commit) < 40:
             return None
-        status = git("status", "--porcelain", "--", "measures", "rules")
+        quiet = _git_runs_nothing(git)
+        if quiet is None:
+            return None
+        status = git(*quiet, "status", "--porcelain", "--ignore-submodules=all", "--",
+                     "measures", "rules")
         if status.returncode != 0:
             return None
         return commit + ("-dirty" if status.stdout.strip() else "")
     except (OSError, subprocess.SubprocessError, ValueError):
         return None
+
+
+def _git_runs_nothing(git) -> Optional[list[str]]:
+    """The ``-c`` options under which ``git status`` runs no program that the checkout's own
+    configuration names (a copied checkout brings its .git/config): no fsmonitor hook, no
+    submodule summary, no clean, smudge or process filter of the drivers configured; None if a
+    driver's name cannot be written in a ``-c`` option."""
+    drivers = git("config", "-z", "--name-only", "--get-regexp", r"^filter\.")
+    out = ["-c", "core.fsmonitor=false", "-c", "status.submoduleSummary=false"]
+    for name in sorted({n.rpartition(".")[0] for n in drivers.stdout.split("\0") if n}):
+        if "=" in name or "\n" in name:
+            return None
+        out += [arg for key in ("clean", "smudge", "process")
+                for arg in ("-c", f"{name}.{key}=")]
+    return out
 
 
 def _uncertain_holdings(holdings: list, days: list[int]):

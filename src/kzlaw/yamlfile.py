@@ -47,8 +47,10 @@ _SEQ_TAGS = {None, "tag:yaml.org,2002:seq"}
 _NOKEY = object()  # an LMap waiting for its next key
 _SEQ = object()  # marks an LSeq on the stack
 # C0 controls other than tab and line feed, DEL and C1 controls: never wanted in a corpus value,
-# and printed to a terminal they could rewrite what the user sees.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# and printed to a terminal they could rewrite what the user sees. Likewise the bidirectional
+# embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069): they reorder the text
+# after them on a screen, so what a reader sees and cites is not the text the corpus holds.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class YamlProblem(Exception):
@@ -333,8 +335,10 @@ def load_file(path: str):
 
 _DECLINE = object()
 # Printable text the general reader takes as it is: tabs, CR, controls, the other line breaks
-# (NEL, LS, PS), byte-order marks, surrogates and characters past U+FFFD go the general way.
-_FAST_TEXT = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]")
+# (NEL, LS, PS), bidirectional controls (_CONTROL), byte-order marks, surrogates and characters
+# past U+FFFD go the general way.
+_FAST_TEXT = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202f-\u2065\u206a-\ud7ff\ue000-\ufefe"
+                        "\uff00-\ufffd]")
 _FAST_KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_-]*):(?: +(.*))?$")
 # the first character of a plain value (block context; ': ' and a final ':' are checked)
 _PLAIN_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_(")
