@@ -386,3 +386,18 @@ def test_an_effects_start_is_not_told_with_its_measures_id_again(capsys, monkeyp
     out = answer(["explain", "designation", "hizb-ut-tahrir", "--at", "2012-01-01"], capsys,
                  monkeypatch, 200)
     assert "starts: adopted (in force): 2005-03-28" in out
+
+
+def test_a_measures_effect_dates_read_like_every_other_date(capsys, monkeypatch):
+    """show's from column read '[2005-02-18..2013-12-31] (2005-02-18..2013-12-31)': the
+    corpus's bracket notation, then the same range again."""
+    out = answer(["show", "law-2005-countering-extremism"], capsys, monkeypatch, 200)
+    row = next(line for line in out.splitlines() if "Extremist propaganda" in line)
+    assert "2005-02-18..2013-12-31" in row and "[" not in row and row.count("2005-02-18") == 1
+    from kzlaw.report import date_words
+    assert date_words("[2011-05..2011-06-04] (2011-05-01..2011-06-04) \"In the summer\"") == \
+        "2011-05..2011-06-04 \"In the summer\""
+    assert date_words("2011-10 (2011-10-01..2011-10-31)") == "2011-10 (2011-10-01..2011-10-31)"
+    assert date_words("[2011-22..2011-12] (2011-06-01..2011-12-31)") == \
+        "[2011-22..2011-12] (2011-06-01..2011-12-31)"  # a season keeps its range beside it
+    assert date_words(None) is None

@@ -576,3 +576,9 @@ def test_an_effects_start_on_a_fact_page_is_not_told_with_its_measures_id_again(
     starts = re.findall(r'<p class="when">Starts: ([^<]*)</p>', html)
     assert "adopted (in force): 2005-03-28" in starts, starts
     assert not any(s.startswith("court-2005-hizb-ut-tahrir-ban") for s in starts), starts
+
+
+def test_a_measure_pages_effect_dates_read_like_the_command_lines(client):
+    html = client.get("/measure/law-2005-countering-extremism").text
+    cells = re.findall(r'<td data-label="From">([^<]*)</td>', html)
+    assert "2005-02-18..2013-12-31" in cells and not any("[" in c for c in cells), cells

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from html import escape
 from itertools import chain
@@ -414,6 +415,20 @@ def when_text(e: dict) -> str:
     return text
 
 
+_DESCRIBED_RANGE = re.compile(r"^(\[[^\]|]*\][?~]?)(?: \([^)]*\))?(.*)\Z", re.S)
+
+
+def date_words(text: Optional[str]) -> Optional[str]:
+    """A date as ``UncertainDate.describe`` writes it, read as when_text reads an event's:
+    a range in brackets as its bounds, without the same range again in days
+    ("[2005-02-18..2013-12-31] (2005-02-18..2013-12-31)" is "2005-02-18..2013-12-31")."""
+    m = _DESCRIBED_RANGE.match(text) if text else None
+    bounds = range_bounds(m.group(1)) if m else None
+    if not bounds:
+        return text
+    return f"{bounds[0]}..{bounds[1]}{bounds[2]}{m.group(2)}"
+
+
 def _when(events: list[dict]) -> str:
     return "; ".join(when_text(e) for e in events)
 
@@ -736,8 +751,8 @@ def render_show(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str
             what = f"{e['effect'].split(':')[0]}: {f['title']}"
         if f and e.get("article"):
             what += f" [article {e['article']}]"
-        row = [what, _status(e["applies"]) if e.get("applies") else "", e.get("from"),
-               e.get("until"), _changed_by(e)]
+        row = [what, _status(e["applies"]) if e.get("applies") else "",
+               date_words(e.get("from")), date_words(e.get("until")), _changed_by(e)]
         if ids:
             row += [e["id"], Cut([s["ref"] for s in e["sources"]])]
         rows.append(row)

@@ -25,7 +25,7 @@ from .. import chart
 from ..corpus import to_day
 from ..model import ATTRIBUTES, FACT_KINDS
 from ..queries import DIFF_GROUPS
-from ..report import event_text, status_word, when_text
+from ..report import date_words, event_text, status_word, when_text
 from ..problems import KzlawError
 from . import openapi
 from .links import LINKS
@@ -132,6 +132,7 @@ def _environment(corpus) -> jinja2.Environment:
     env.filters["when"] = when_text
     env.filters["status_word"] = status_word
     env.filters["event"] = event_text
+    env.filters["date_words"] = date_words
     env.tests["web_url"] = _is_web_url
     env.filters["plain"] = _plain
     citation = corpus.citation()  # once: the commit is found with git, not per request
