@@ -582,3 +582,11 @@ def test_a_measure_pages_effect_dates_read_like_the_command_lines(client):
     html = client.get("/measure/law-2005-countering-extremism").text
     cells = re.findall(r'<td data-label="From">([^<]*)</td>', html)
     assert "2005-02-18..2013-12-31" in cells and not any("[" in c for c in cells), cells
+
+
+def test_a_day_page_of_one_kind_is_headed_in_words(client):
+    html = client.get("/at/2012-01-01?kind=designation").text
+    assert re.search(r"<h1>Designations in force on <time[^>]*>2012-01-01</time></h1>", html)
+    assert _title(html) == "Designations in force on 2012-01-01"
+    html = client.get("/at/2012-01-01").text  # every kind: as before
+    assert re.search(r"<h1>In force on <time[^>]*>2012-01-01</time></h1>", html)
