@@ -190,3 +190,19 @@ def test_a_day_in_a_table_is_never_broken_over_two_lines(browser, server):
             assert lines and all(n == 1 for _, n in lines), (url, lines)
     finally:
         context.close()
+
+
+def test_a_command_lines_html_page_scrolls_its_table_not_the_page_on_a_phone(browser, tmp_path):
+    """kzlaw in-force --format html, sent to a phone, scrolled the whole page to 716 pixels."""
+    from kzlaw.cli import main
+    out = tmp_path / "in-force.html"
+    assert main(["in-force", "2012-01-01", "--format", "html", "--output", str(out)]) == 0
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(out.as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        wrap = page.locator(".table-wrap").first
+        assert wrap.evaluate("e => e.scrollWidth > e.clientWidth")  # the table scrolls in it
+    finally:
+        context.close()

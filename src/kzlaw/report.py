@@ -230,7 +230,7 @@ tr.uncertain td { background: #fff7ec; }
 blockquote { margin: .3em 0 .3em 1em; padding-left: .8em; border-left: 3px solid #bbb;
              color: #444; }
 ul { padding-left: 1.4em; }
-.chart { overflow-x: auto; }
+.chart, .table-wrap { overflow-x: auto; }  /* on a phone a wide table scrolls, not the page */
 .legend span { display: inline-block; width: 18px; height: 10px; margin: 0 4px 0 12px; }
 footer { margin-top: 2em; color: #666; font-size: 13px; }
 """.strip()
@@ -244,14 +244,15 @@ def _linkable(url) -> bool:
 
 
 def html_table(headers: list[str], rows: list[list], status_col: Optional[int] = None) -> str:
-    out = ["<table>", "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in headers)
+    out = ['<div class="table-wrap"><table>',
+           "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in headers)
            + "</tr></thead>", "<tbody>"]
     for r in rows:
         cls = ""
         if status_col is not None and _plain(r[status_col], "html") == STATUS_WORDS["uncertain"]:
             cls = ' class="uncertain"'
         out.append(f"<tr{cls}>" + "".join(f"<td>{_cell(c, 'html')}</td>" for c in r) + "</tr>")
-    out += ["</tbody>", "</table>"]
+    out += ["</tbody>", "</table></div>"]
     return "\n".join(out)
 
 
