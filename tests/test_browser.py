@@ -188,6 +188,12 @@ def test_a_day_in_a_table_is_never_broken_over_two_lines(browser, server):
             lines = page.evaluate("""[...document.querySelectorAll('td[data-label=From] a,'
                 + 'td[data-label=Until] a')].map(a => [a.textContent, a.getClientRects().length])""")
             assert lines and all(n == 1 for _, n in lines), (url, lines)
+        page.goto(server + "/at/2012-01-01")  # nor "official-report" at its hyphen
+        lines = page.evaluate("""[...document.querySelectorAll('td[data-label=Evidence]')]
+            .filter(td => td.textContent).map(td => { const r = document.createRange();
+            r.selectNodeContents(td); return [td.textContent, r.getClientRects().length]; })""")
+        assert "official-report" in {t for t, _ in lines}
+        assert all(n == 1 for _, n in lines), lines
     finally:
         context.close()
 

@@ -590,3 +590,22 @@ def test_a_day_page_of_one_kind_is_headed_in_words(client):
     assert _title(html) == "Designations in force on 2012-01-01"
     html = client.get("/at/2012-01-01").text  # every kind: as before
     assert re.search(r"<h1>In force on <time[^>]*>2012-01-01</time></h1>", html)
+
+
+@pytest.mark.parametrize("url", ["/at/2012-01-01?kind=designation",
+                                 "/fact/designation/hizb-ut-tahrir?at=2012-01-01",
+                                 "/diff/2010-01-01/2012-06-01", "/history/hizb-ut-tahrir"])
+def test_the_by_column_names_the_measure_by_its_title(client, url):
+    """'By' read 'court-2005-hizb-ut-tahrir-ban#hizb-ut-tahrir'; the id stays on hover and on
+    the measure's page."""
+    cells = re.findall(r'<td data-label="By">(.*?)</td>', client.get(url).text, re.S)
+    links = re.findall(r'<a href="/measure/[^"]*" title="([^"]*)">([^<]*)</a>', " ".join(cells))
+    assert links
+    from html import unescape
+    links = [(ref, unescape(text)) for ref, text in links]
+    assert all("#" in ref and "#" not in text and text != ref for ref, text in links), links
+    assert not any(re.search(r"</a>, <a", c) for c in cells)  # titles hold commas: "; "
+    if "hizb-ut-tahrir" in url:
+        assert ("court-2005-hizb-ut-tahrir-ban#hizb-ut-tahrir",
+                "Astana City Court decision banning Hizb ut-Tahrir as an extremist "
+                "organization") in links

@@ -140,7 +140,15 @@ def _environment(corpus) -> jinja2.Environment:
     env.globals["corpus_title"] = citation.get("title") or "kzlaw"
     env.globals["today"] = lambda: date.today().isoformat()
     env.globals["twin"] = None  # a page with a JSON twin sets it
+    env.globals["by_label"] = lambda ref: _by_label(corpus, ref)
     return env
+
+
+def _by_label(corpus, ref: str) -> str:
+    """What a ``by`` link reads: the title of the measure whose effect it is (its id, to
+    cite, is the link's title and on the measure's page)."""
+    m = corpus.measures.get(str(ref).partition("#")[0])
+    return m.title if m is not None else str(ref)
 
 
 def _pick(mapping: dict, names) -> dict:
