@@ -113,7 +113,7 @@ def test_a_reader_chooses_a_day_opens_a_fact_and_compares_two_days(server, page,
     # Open a fact from the table.
     page.click('a[href="/fact/designation/hizb-ut-tahrir?at=2012-01-01"]')
     page.wait_for_url("**/fact/designation/hizb-ut-tahrir?at=2012-01-01")
-    assert "in-force" in page.locator("p.lead").inner_text()
+    assert page.locator("p.lead").inner_text().startswith("in force on 2012-01-01")
     quotes = page.locator("li.cited blockquote")
     assert quotes.count() >= 1
 
@@ -169,9 +169,46 @@ def test_a_narrow_screen_shows_each_row_as_a_block_without_sideways_scrolling(br
     page = context.new_page()
     try:
         for url in ("/at/2012-01-01", "/diff/2010-01-01/2012-06-01",
-                    "/fact/designation/hizb-ut-tahrir?at=2012-01-01"):
+                    "/fact/designation/hizb-ut-tahrir?at=2012-01-01",
+                    "/source/almanac-fn51"):  # its address is one long word
             page.goto(server + url)
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 390, (url, width)
+    finally:
+        context.close()
+
+
+def test_a_day_in_a_table_is_never_broken_over_two_lines(browser, server):
+    """At 1366 pixels the fact's history table squeezed "2005-03-28" into "2005-03-" / "28"."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    try:
+        for url in ("/fact/designation/hizb-ut-tahrir?at=2012-01-01", "/history/hizb-ut-tahrir"):
+            page.goto(server + url)
+            lines = page.evaluate("""[...document.querySelectorAll('td[data-label=From] a,'
+                + 'td[data-label=Until] a')].map(a => [a.textContent, a.getClientRects().length])""")
+            assert lines and all(n == 1 for _, n in lines), (url, lines)
+        page.goto(server + "/at/2012-01-01")  # nor "official-report" at its hyphen
+        lines = page.evaluate("""[...document.querySelectorAll('td[data-label=Evidence]')]
+            .filter(td => td.textContent).map(td => { const r = document.createRange();
+            r.selectNodeContents(td); return [td.textContent, r.getClientRects().length]; })""")
+        assert "official-report" in {t for t, _ in lines}
+        assert all(n == 1 for _, n in lines), lines
+    finally:
+        context.close()
+
+
+def test_a_command_lines_html_page_scrolls_its_table_not_the_page_on_a_phone(browser, tmp_path):
+    """kzlaw in-force --format html, sent to a phone, scrolled the whole page to 716 pixels."""
+    from kzlaw.cli import main
+    out = tmp_path / "in-force.html"
+    assert main(["in-force", "2012-01-01", "--format", "html", "--output", str(out)]) == 0
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(out.as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        wrap = page.locator(".table-wrap").first
+        assert wrap.evaluate("e => e.scrollWidth > e.clientWidth")  # the table scrolls in it
     finally:
         context.close()

@@ -88,3 +88,28 @@ def test_one_of_a_kind_is_counted_in_the_singular(tmp_path):
     assert kzlaw("--data", root, "timeline").stdout.splitlines()[0] == "Timeline: 1 dated event"
     assert kzlaw("--data", root, "diff", "1999-01-01", "2001-01-01").stdout.splitlines()[0] == \
         "Changes from 1999-01-01 to 2001-01-01: 1 fact"
+
+
+def _help(capsys, *argv):
+    from kzlaw.cli import main
+    with pytest.raises(SystemExit):
+        main([*argv, "--help"])
+    return capsys.readouterr().out
+
+
+def test_the_formats_are_listed_once_in_the_help_and_in_the_refusal(capsys):
+    text = " ".join(_help(capsys, "in-force").split())
+    assert "output format: table, markdown, json, csv, html (default: table)" in text
+    r = kzlaw("in-force", "2012-01-01", "--format", "xml")
+    assert r.stderr.startswith("kzlaw: unknown format 'xml'; formats: table, markdown, json, "
+                               "csv, html (see")
+
+
+@pytest.mark.parametrize("command", ["in-force", "diff", "timeline", "history", "explain",
+                                     "show", "record-diff", "search", "source"])
+def test_every_argument_of_a_question_says_what_it_takes(command, capsys):
+    """A new user reads `kzlaw diff --help`: DATE_A alone does not say what it takes."""
+    from kzlaw.cli import build_parser
+    sub = next(a for a in build_parser()._actions if a.dest == "command").choices[command]
+    bare = [a.metavar or a.dest for a in sub._actions if not a.help]
+    assert not bare, f"kzlaw {command} --help explains nothing for {bare}"

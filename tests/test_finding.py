@@ -61,7 +61,7 @@ def test_why_says_when_the_end_is_uncertain(bundled):
     f = next(f for f in bundled.in_force("2014-07-01", kind="institution")["facts"]
              if f["target"] == "agency-for-religious-affairs")
     assert f["status"] == "uncertain"
-    assert f["why"] == "repealed between 2014-06-01 and 2014-09-23"
+    assert f["why"] == "repealed between 2014-06 and 2014-09-23"  # June: no day is known
     # forfeiture (Law No. 63-V) ends on or after the 1997 Code's replacement
     f = next(f for f in bundled.in_force("2016-01-01", kind="penalty")["facts"]
              if f["target"] == "terrorism-related")

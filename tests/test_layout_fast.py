@@ -55,7 +55,10 @@ def reference_table_lines(headers: Sequence[str], rows: Sequence[Sequence[str]],
             yield from reference_record_lines(headers, rows, width)
             return
         widths = _share(floor, natural, room)
-    yield GAP.join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()
+    heads = [wrap(h, w) for h, w in zip(headers, widths)]  # a header wraps like a cell
+    for k in range(max(len(c) for c in heads)):
+        yield GAP.join((c[k] if k < len(c) else "").ljust(w)
+                       for c, w in zip(heads, widths)).rstrip()
     yield GAP.join("-" * w for w in widths)
     fits = widths is natural
     for r in rows:
@@ -178,13 +181,16 @@ def test_the_floors_either_side_of_the_room_they_leave():
                 got = list(table_lines(["a", "b"], rows, width))
                 assert got == list(reference_table_lines(["a", "b"], rows, width))
                 assert (set(got[1]) != {"-", " "}) is records  # no dashes under a header
+                if not records:
+                    assert got[0].split() == ["a", "b"]  # a header of one line stays one
     finally:
         layout.WORDS_RUN = saved
     headers = ["a", "h" * 30]
     rows = [[long_first, "x" * 40]]
     got = list(table_lines(headers, rows, 10 + 2 + LONG_WORD))
     assert got == list(reference_table_lines(headers, rows, 10 + 2 + LONG_WORD))
-    assert got[1].startswith("-" * 10 + GAP)  # wrapped in columns, not one block per row
+    assert got[2].startswith("-" * 10 + GAP)  # wrapped in columns, not one block per row
+    assert got[:2] == ["a" + " " * 11 + "h" * LONG_WORD, " " * 12 + "h" * 8]  # and its header
 
 
 def test_both_sides_of_the_width_that_fits():

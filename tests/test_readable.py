@@ -40,7 +40,7 @@ def answer(argv, capsys, monkeypatch, columns=None):
     return out
 
 
-@pytest.mark.parametrize("columns", [80, 120])
+@pytest.mark.parametrize("columns", [60, 80, 100, 120, 160])
 @pytest.mark.parametrize("argv", TABLE_COMMANDS, ids=" ".join)
 def test_no_line_is_wider_than_the_terminal(argv, columns, capsys, monkeypatch):
     out = answer(argv, capsys, monkeypatch, columns)
@@ -92,6 +92,18 @@ def test_empty_columns_are_dropped_and_narrow_terminals_get_records():
     narrow = list(table_lines(["one", "empty", "three"], rows, 20))
     assert narrow == list(record_lines(["one", "three"], [[r[0], r[2]] for r in rows], 20))
     assert all(len(line) <= 20 for line in narrow)
+
+
+def test_a_header_wider_than_its_column_wraps_inside_it():
+    """At 160 columns the timeline's last header, 'continues, amended', stuck out one column
+    past the terminal: a column is narrowed to its longest word, and so is its header."""
+    rows = [["2011-10-25", "x " * 60, "Obligation: Registration of missionaries"]]
+    lines = list(table_lines(["date", "event", "continues, amended"], rows, 60))
+    assert all(len(line) <= 60 for line in lines), lines
+    assert lines[0].split()[-1] == "continues," and lines[1].split() == ["amended"]
+    assert set(lines[2]) == {"-", " "}
+    wide = list(table_lines(["date", "event", "continues, amended"], rows, 300))
+    assert wide[0].endswith("continues, amended") and set(wide[1]) == {"-", " "}
 
 
 def _html(text):
@@ -293,3 +305,99 @@ def test_check_in_a_pipe_without_columns_gives_one_line_per_problem():
     fitted = subprocess.run([sys.executable, "-m", "kzlaw", "check"], capture_output=True,
                             text=True, env=env, stdin=subprocess.DEVNULL, timeout=120).stdout
     assert max(len(line) for line in fitted.splitlines()) <= 80
+
+
+# --- events told in words ------------------------------------------------------------------
+
+def test_an_event_is_told_in_words_not_ids(capsys, monkeypatch):
+    """The timeline's event column said 'repeals committee-2006-religious-affairs#committee-
+    for-religious-affairs' and 'effect extremist-propaganda from'."""
+    argv = ["timeline", "--from", "2011-01-01", "--to", "2011-12-31"]
+    out = answer(argv, capsys, monkeypatch, 3000)  # no cell wrapped
+    assert "#" not in out and "effect extremist-propaganda from" not in out
+    assert "repeals Institution: Committee for Religious Affairs" in out
+    assert "amends Obligation: Registration of missionaries" in out
+    row = next(line for line in out.splitlines() if "Extremist propaganda" in line)
+    assert "effect in force" in row
+    data = json.loads(answer(argv + ["--format", "json"], capsys, monkeypatch))
+    repeal = next(e for e in data["events"] if e["event"].startswith("repeals "))
+    assert repeal["event"] == ("repeals committee-2006-religious-affairs"
+                               "#committee-for-religious-affairs")  # the JSON keeps the ids
+    assert repeal["event_label"] == "repeals Institution: Committee for Religious Affairs"
+    rows = list(csv.DictReader(io.StringIO(answer(argv + ["--format", "csv"], capsys,
+                                                  monkeypatch))))
+    assert {r["event"]: r["event_label"] for r in rows}[repeal["event"]] == repeal["event_label"]
+
+
+def test_an_effect_that_ends_and_a_repealed_measure_are_told_in_words(capsys, monkeypatch):
+    data = json.loads(answer(["timeline", "--format", "json"], capsys, monkeypatch))
+    labels = {e["event"]: e["event_label"] for e in data["events"]}
+    assert labels["effect forfeiture until"] == "effect ends"
+    whole = labels["repeals amendment-2002-criminal-code-terrorism"]
+    assert whole.startswith("repeals ") and "amendment-2002" not in whole
+    assert labels["adopted and in force"] == "adopted and in force"
+    assert all(not e["event_label"].startswith("reported: ") or
+               e["event"].startswith("reported: ") for e in data["events"])
+
+
+# --- a date reads as precisely as the record knows it ------------------------------------------
+
+def test_a_range_known_to_the_month_or_year_reads_so_not_to_the_day(capsys, monkeypatch):
+    """'[2011-05..2011-06-04]' read '2011-05-01..2011-06-04' and '[..2013]' '..2013-12-31',
+    days the record does not know."""
+    out = answer(["timeline", "--from", "2011-01-01", "--to", "2011-12-31"], capsys,
+                 monkeypatch, 3000)
+    assert "2011-05..2011-06-04" in out and "2011-05-01" not in out
+    starts = [line.split("  ")[0] for line in out.splitlines()]
+    assert "..2013" in starts and "..2013-12-31" not in starts
+    assert "2011-10-11..2011-10-13" in out  # a range known to the day still reads to the day
+    assert "2005-02-18..2013-12-31" in out
+    data = json.loads(answer(["timeline", "--format", "json"], capsys, monkeypatch))
+    known = next(e for e in data["events"] if e["date"] == "[2011-05..2011-06-04]")
+    assert known["range"] == "2011-05-01..2011-06-04"  # the JSON keeps its days to compute with
+
+
+def test_why_a_fact_is_uncertain_names_the_date_as_the_record_knows_it(capsys, monkeypatch):
+    out = answer(["in-force", "2012-06-01", "--status", "uncertain", "--format", "json"], capsys,
+                 monkeypatch)
+    why = {f["target"]: f["why"] for f in json.loads(out)["facts"]}
+    assert why["counterterrorism-detachments"] == "took effect in or before 2013"
+    assert why["extremist-propaganda"] == "took effect between 2005-02-18 and 2013-12-31"
+
+
+def test_range_bounds_keeps_the_notations_precision():
+    from kzlaw.dates import range_bounds
+    assert range_bounds("[2011-05..2011-06-04]") == ("2011-05", "2011-06-04", "")
+    assert range_bounds("[..2013]") == ("", "2013", "")
+    assert range_bounds("[2016-09..]?") == ("2016-09", "", "?")
+    assert range_bounds("[2011-22..2011-12]") is None  # a season would read as a month
+    assert range_bounds("2011-05") is None and range_bounds("[2016-09-07 | 2016-09-08]") is None
+
+
+def test_an_effects_start_is_not_told_with_its_measures_id_again(capsys, monkeypatch):
+    """Under 'Law "On Religious Activity ..." (applies on this day)' the next line read
+    'starts: law-2011-religious-activity in force: 2011-10-25'."""
+    argv = ["explain", "prohibition", "prayer-in-workplace", "--at", "2012-06-01"]
+    out = answer(argv, capsys, monkeypatch, 100)
+    assert "starts: in force: 2011-10-25" in out
+    assert "starts: law-2011-religious-activity" not in out
+    out = answer(argv + ["--ids"], capsys, monkeypatch, 100)
+    assert "starts: law-2011-religious-activity in force: 2011-10-25" in out  # ids on request
+    out = answer(["explain", "designation", "hizb-ut-tahrir", "--at", "2012-01-01"], capsys,
+                 monkeypatch, 200)
+    assert "starts: adopted (in force): 2005-03-28" in out
+
+
+def test_a_measures_effect_dates_read_like_every_other_date(capsys, monkeypatch):
+    """show's from column read '[2005-02-18..2013-12-31] (2005-02-18..2013-12-31)': the
+    corpus's bracket notation, then the same range again."""
+    out = answer(["show", "law-2005-countering-extremism"], capsys, monkeypatch, 200)
+    row = next(line for line in out.splitlines() if "Extremist propaganda" in line)
+    assert "2005-02-18..2013-12-31" in row and "[" not in row and row.count("2005-02-18") == 1
+    from kzlaw.report import date_words
+    assert date_words("[2011-05..2011-06-04] (2011-05-01..2011-06-04) \"In the summer\"") == \
+        "2011-05..2011-06-04 \"In the summer\""
+    assert date_words("2011-10 (2011-10-01..2011-10-31)") == "2011-10 (2011-10-01..2011-10-31)"
+    assert date_words("[2011-22..2011-12] (2011-06-01..2011-12-31)") == \
+        "[2011-22..2011-12] (2011-06-01..2011-12-31)"  # a season keeps its range beside it
+    assert date_words(None) is None

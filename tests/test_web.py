@@ -528,3 +528,111 @@ def test_no_question_however_strange_gets_a_500_or_a_traceback(client, route, va
         errors = (r.json()["errors"] if route.startswith("/api/")
                   else re.findall(r"<li><code>(.*?)</code></li>", r.text))
         assert errors and all("\n" not in e for e in errors)
+
+
+def _title(html: str) -> str:
+    return re.search(r"<title>(.*?)</title>", html, re.S).group(1).split(" · ")[0]
+
+
+@pytest.mark.parametrize("url, title", [
+    ("/fact/designation/hizb-ut-tahrir?at=2012-01-01",
+     "Designation: Hizb ut-Tahrir al-Islami on 2012-01-01"),
+    ("/fact/prohibition/membership-in-banned-organization/hizb-ut-tahrir?at=2004-06-01",
+     "Prohibition: Membership in (participation in the activities of) a banned organization "
+     "(Hizb ut-Tahrir al-Islami) on 2004-06-01"),
+    ("/history/HT", "History of Hizb ut-Tahrir al-Islami"),
+    ("/history/law-2011-religious-activity",
+     "History of Law &#34;On Religious Activity and Religious Associations&#34;"),
+    ("/measure/law-2011-religious-activity",
+     "Law &#34;On Religious Activity and Religious Associations&#34;"),
+    ("/source/almanac-fn51", "Source almanac-fn51: Ibid. (fn 50, Peter Leonard, "
+     "&#34;Kazakhstan Passes Restrictive Religion Law,&#34; Washington Times, October 13, 2011)"),
+])
+def test_a_page_is_titled_by_its_label_not_its_ids(client, url, title):
+    """A browser tab, a bookmark and a search result show the <title>: it said
+    'designation hizb-ut-tahrir on 2012-01-01' and 'law-2011-religious-activity'."""
+    assert _title(client.get(url).text) == title
+
+
+@pytest.mark.parametrize("url", ["/at/2012-01-01", "/fact/designation/hizb-ut-tahrir?at=2012-01-01",
+                                 "/history/hizb-ut-tahrir",
+                                 "/fact/prohibition/membership-in-banned-organization/"
+                                 "hizb-ut-tahrir?at=2004-06-01"])
+def test_a_status_reads_as_the_command_line_words(client, url):
+    """The command line says 'in force'; the pages said the JSON's 'in-force'."""
+    html = client.get(url).text
+    shown = re.findall(r'<span class="status status-([a-z-]+)">([^<]*)</span>', html)
+    assert shown
+    words = {"in-force": "in force", "uncertain": "uncertain", "absent": "not in force"}
+    assert all(text == words[value] for value, text in shown if value in words), shown
+    assert {v for v, _ in shown} & {"in-force", "absent"}
+
+
+@pytest.mark.parametrize("url", ["/timeline?from=2011-01-01&to=2011-12-31",
+                                 "/timeline"])
+def test_an_event_is_told_in_words_not_ids_on_a_page(client, url):
+    cells = re.findall(r'<td data-label="Event">([^<]*)</td>', client.get(url).text)
+    assert "repeals Institution: Committee for Religious Affairs" in cells, cells
+    assert not any("#" in c or c.startswith("effect ") and c.endswith((" from", " until"))
+                   for c in cells), cells
+
+
+def test_a_measure_page_says_which_of_the_sources_dates_was_set_aside_and_why(client):
+    """The command line's show says '2011-10-13 per web-ng-2011-religion-law (rejected: the
+    act itself is dated 11 October 2011 ...)'; the page listed the date as if it stood."""
+    html = client.get("/measure/law-2011-religious-activity").text
+    dates = html[html.index("<dt>Adopted</dt>"):html.index("<dt>In force</dt>")]
+    assert "web-ng-2011-religion-law</a> (rejected: the act itself is dated 11 October 2011" \
+        in dates
+    assert "vn-docslib-483-iv</a>;" in dates  # the date that stands has no such words
+
+
+def test_a_timeline_links_each_measure_by_its_title_and_is_titled_by_its_days(client):
+    html = client.get("/timeline?from=2011-01-01&to=2011-12-31").text
+    assert _title(html) == "Timeline: 2011-01-01 to 2011-12-31"
+    cells = re.findall(r'<td data-label="Measure">(.*?)</td>', html, re.S)
+    assert cells
+    links = [re.search(r"<a [^>]*>([^<]*)</a>", c).group(1) for c in cells]
+    assert "Closure of all places of worship in prisons" in links
+    assert not any(re.fullmatch(r"[a-z0-9#-]+", text) for text in links), links  # no id links
+    assert all("<code>" in c for c in cells)  # the id is still shown, to cite
+
+
+def test_an_effects_start_on_a_fact_page_is_not_told_with_its_measures_id_again(client):
+    html = client.get("/fact/designation/hizb-ut-tahrir?at=2012-01-01").text
+    starts = re.findall(r'<p class="when">Starts: ([^<]*)</p>', html)
+    assert "adopted (in force): 2005-03-28" in starts, starts
+    assert not any(s.startswith("court-2005-hizb-ut-tahrir-ban") for s in starts), starts
+
+
+def test_a_measure_pages_effect_dates_read_like_the_command_lines(client):
+    html = client.get("/measure/law-2005-countering-extremism").text
+    cells = re.findall(r'<td data-label="From">([^<]*)</td>', html)
+    assert "2005-02-18..2013-12-31" in cells and not any("[" in c for c in cells), cells
+
+
+def test_a_day_page_of_one_kind_is_headed_in_words(client):
+    html = client.get("/at/2012-01-01?kind=designation").text
+    assert re.search(r"<h1>Designations in force on <time[^>]*>2012-01-01</time></h1>", html)
+    assert _title(html) == "Designations in force on 2012-01-01"
+    html = client.get("/at/2012-01-01").text  # every kind: as before
+    assert re.search(r"<h1>In force on <time[^>]*>2012-01-01</time></h1>", html)
+
+
+@pytest.mark.parametrize("url", ["/at/2012-01-01?kind=designation",
+                                 "/fact/designation/hizb-ut-tahrir?at=2012-01-01",
+                                 "/diff/2010-01-01/2012-06-01", "/history/hizb-ut-tahrir"])
+def test_the_by_column_names_the_measure_by_its_title(client, url):
+    """'By' read 'court-2005-hizb-ut-tahrir-ban#hizb-ut-tahrir'; the id stays on hover and on
+    the measure's page."""
+    cells = re.findall(r'<td data-label="By">(.*?)</td>', client.get(url).text, re.S)
+    links = re.findall(r'<a href="/measure/[^"]*" title="([^"]*)">([^<]*)</a>', " ".join(cells))
+    assert links
+    from html import unescape
+    links = [(ref, unescape(text)) for ref, text in links]
+    assert all("#" in ref and "#" not in text and text != ref for ref, text in links), links
+    assert not any(re.search(r"</a>, <a", c) for c in cells)  # titles hold commas: "; "
+    if "hizb-ut-tahrir" in url:
+        assert ("court-2005-hizb-ut-tahrir-ban#hizb-ut-tahrir",
+                "Astana City Court decision banning Hizb ut-Tahrir as an extremist "
+                "organization") in links

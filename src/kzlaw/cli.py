@@ -11,6 +11,7 @@ import sys
 from typing import Optional
 
 from . import __version__
+from .model import FACT_KINDS
 from .problems import KzlawError, Problem, suggest
 
 FORMATS = ("table", "markdown", "json", "csv", "html")
@@ -89,21 +90,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--about", metavar="X",
                    help="only facts about X (an organization, or a penalty's id)")
     p = cmd("diff", "every fact whose status or attributes differ between two dates")
-    need(p, "date_a", "DATE_A")
-    need(p, "date_b", "DATE_B")
+    need(p, "date_a", "DATE_A", "the earlier day, YYYY-MM-DD")
+    need(p, "date_b", "DATE_B", "the later day, YYYY-MM-DD")
     p = cmd("timeline", "the dated events and the changes they make, in order")
-    p.add_argument("--from", dest="start", metavar="DATE")
-    p.add_argument("--to", dest="end", metavar="DATE")
+    p.add_argument("--from", dest="start", metavar="DATE",
+                   help="only events on or after this day (default: from the first)")
+    p.add_argument("--to", dest="end", metavar="DATE",
+                   help="only events on or before this day (default: to the last)")
     p = cmd("history", "the life of one act, organization, institution, power, duty or measure")
-    need(p, "id", "ID")
+    need(p, "id", "ID", "the id or an alias of an organization, act, institution, power, "
+                        "duty or measure (hizb-ut-tahrir, HT, law-2011-religious-activity)")
     p = cmd("explain", "why a fact is or is not in force on a date")
-    need(p, "kind", "KIND")
-    need(p, "target", "TARGET")
-    p.add_argument("--about", default=None)
+    need(p, "kind", "KIND", "the fact's kind: " + ", ".join(FACT_KINDS))
+    need(p, "target", "TARGET", "what the fact is of: an act, organization, institution, "
+                                "power or duty (prayer-in-workplace, hizb-ut-tahrir)")
+    p.add_argument("--about", default=None, metavar="X",
+                   help="the organization a prohibition or penalty is about "
+                        "(membership-in-banned-organization --about hizb-ut-tahrir)")
     need(p, "--at", "DATE", "the day of the question", option=True)
     p = cmd("show", "a measure with its effects as amended on DATE")
-    need(p, "measure", "MEASURE")
-    p.add_argument("--at", default=None, metavar="DATE")
+    need(p, "measure", "MEASURE", "the measure's id (law-2011-religious-activity)")
+    p.add_argument("--at", default=None, metavar="DATE",
+                   help="the day to show it on: which effects apply then (default: every effect "
+                        "with what amends it)")
     p = cmd("serve", "the tracker in a browser and a JSON API (needs the web extra)")
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default: 127.0.0.1, this machine only)")
@@ -117,9 +126,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="compare the answers on this day only (default: on every day)")
     p.add_argument("--kind", help="only facts of this kind (prohibition, designation, ...)")
     p = cmd("search", "find measures, facts, organizations and sources by their words")
-    p.add_argument("words", metavar="WORDS", nargs="+")
+    p.add_argument("words", metavar="WORDS", nargs="+",
+                   help="words to find, in any case, in English, Russian or Kazakh")
     p = cmd("source", "a source: its citation, URL, date and what cites it")
-    p.add_argument("id", metavar="ID")
+    p.add_argument("id", metavar="ID", help="the source's id, as an answer cites it "
+                                            "(almanac-fn51)")
     cmd("check", "validate the corpus and run the integrity rules (exit 1 on any error)")
     p = cmd("reports", "regenerate the reports/ folder from the corpus")
     p.add_argument("--check", action="store_true",

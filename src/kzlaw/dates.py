@@ -128,6 +128,24 @@ def format_range(earliest: int, latest: int) -> str:
     return f"{lo}..{hi}"
 
 
+_PLAIN_BOUND = re.compile(r"^[0-9]{4}(?:-(?:0[1-9]|1[0-2])(?:-[0-9]{2})?)?\Z")  # no season
+
+
+def range_bounds(text: str) -> Optional[tuple[str, str, str]]:
+    """The bounds of a range's notation as precisely as the record knows them, and its flag:
+    ``[2011-05..2011-06-04]`` gives ``("2011-05", "2011-06-04", "")``, ``[..2013]`` gives
+    ``("", "2013", "")``. None for a date that is not one range, or whose bound is a season
+    (``2011-22`` would read as a month)."""
+    flag = text[-1] if text[-1:] in "?~" else ""
+    body = text[:-1] if flag else text
+    if not (body.startswith("[") and body.endswith("]")) or body.count("..") != 1:
+        return None
+    lo, hi = (part.strip() for part in body[1:-1].split(".."))
+    if not all(_PLAIN_BOUND.match(b) for b in (lo, hi) if b):
+        return None
+    return lo, hi, flag
+
+
 def _bounds(text: str) -> tuple[int, int, str]:
     """Parse a single (non-range) EDTF date into inclusive ordinals and its flag."""
     m = _SIMPLE.match(text)

@@ -127,7 +127,13 @@ def table_lines(headers: Sequence[str], rows: Sequence[Sequence[str]], width: in
             yield from record_lines(headers, rows, width)
             return
         widths = _share(floor, natural, room)
-    yield GAP.join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()
+    if widths is natural:
+        yield GAP.join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()
+    else:  # a header wider than its column wraps inside it, as the cells do
+        heads = [wrap(h, w) for h, w in zip(headers, widths)]
+        for k in range(max(map(len, heads))):
+            yield GAP.join((c[k] if k < len(c) else "").ljust(w)
+                           for c, w in zip(heads, widths)).rstrip()
     yield GAP.join("-" * w for w in widths)
     line = GAP.join(f"%-{w}s" for w in widths)  # each cell left-aligned in its width
     if widths is natural:

@@ -11,7 +11,7 @@ from typing import Optional
 
 from . import collector
 from . import daysets as ds
-from .dates import NEG, POS, day_iso, format_range
+from .dates import NEG, POS, day_iso, format_range, range_bounds
 from .engine import fact_key
 from .model import ESTABLISHING, FACT_KINDS, fact_order
 from .problems import KzlawError, Problem, suggest
@@ -134,6 +134,11 @@ def fact_json(names, compiled, f, day: int, evidence: Optional[dict] = None) -> 
 
 # --- why a fact is uncertain ---------------------------------------------------------------------
 
+def _on(bound: str) -> str:
+    """The preposition of a bound: on a day, in a month or a year."""
+    return "on" if len(bound) == 10 else "in"
+
+
 def _words(d) -> str:
     """How the source wrote a date: its own words where kept, else the notation or range."""
     if d is None:
@@ -141,11 +146,15 @@ def _words(d) -> str:
     if d.as_written:
         return f"in '{d.as_written}'"
     if d.text.startswith("["):
+        # each bound as precisely as the record knows it: "in or before 2013", not "on or
+        # before 2013-12-31"
+        lo, hi, _flag = range_bounds(d.text) or (day_iso(d.earliest) or "",
+                                                  day_iso(d.latest) or "", "")
         if d.earliest <= NEG:
-            return f"on or before {day_iso(d.latest)}"
+            return f"{_on(hi)} or before {hi}"
         if d.latest >= POS:
-            return f"on or after {day_iso(d.earliest)}"
-        return f"between {day_iso(d.earliest)} and {day_iso(d.latest)}"
+            return f"{_on(lo)} or after {lo}"
+        return f"between {lo} and {hi}"
     return f"in '{d.text}{d.flag}'"
 
 
@@ -790,20 +799,43 @@ def _build_events(corpus) -> list[dict]:
                 row = _event_row(corpus, key, eff.from_ or m.start_date, f"{verb} {target}", mid, eff.id,
                                  m.title, starts.get(key, set()) if own else set(),
                                  ends.get(key, set()) if own else set())
+                row["event_label"] = f"{verb} {_target_label(corpus, target)}"
                 rows.append(row)
             elif eff.from_ is not None or eff.until is not None:
                 for field, name in (("from_", "from"), ("until", "until")):
                     d = getattr(eff, field)
                     if d is not None:
                         key = ("e", mid, eff.id, name)
-                        rows.append(_event_row(corpus, key, d, f"effect {eff.id} {name}", mid, eff.id,
-                                               m.title, starts.get(key, set()),
-                                               ends.get(key, set())))
+                        row = _event_row(corpus, key, d, f"effect {eff.id} {name}", mid, eff.id,
+                                         m.title, starts.get(key, set()), ends.get(key, set()))
+                        row["event_label"] = _EFFECT_EVENTS[name]
+                        rows.append(row)
     for r in rows:  # a reported measure's events are marked as such (semantics.md §5)
         if r["measure_status"] == "reported":
             r["event"] = "reported: " + r["event"]
+            r["event_label"] = "reported: " + r["event_label"]
     rows.sort(key=lambda r: (r["_earliest"], r["_latest"], r["measure"], r["event"]))
     return rows
+
+
+_EFFECT_EVENTS = {"from": "effect in force", "until": "effect ends"}
+
+
+def _target_label(corpus, target: str) -> str:
+    """What a repeal, replacement or amendment acts on, in words: a measure's title, or the
+    fact an effect establishes ("Institution: Committee for Religious Affairs"); the id when
+    the corpus names nothing better."""
+    mid, _, eid = target.partition("#")
+    m = corpus.measures.get(mid)
+    if m is None:
+        return target
+    if not eid:
+        return m.title
+    eff = next((e for e in m.effects if e.id == eid), None)
+    body = eff.with_ if eff is not None and eff.kind == "amends" else eff
+    if body is None or body.kind not in ESTABLISHING:
+        return target
+    return fact_names(corpus, fact_key(body))["title"]
 
 
 def timeline_document(corpus, start: Optional[int], end: Optional[int]) -> dict:
@@ -829,7 +861,7 @@ def _event_row(corpus, key, d, verb, mid, eid, title, started: set, ended: set) 
         "range": format_range(d.earliest, d.latest),
         "as_written": d.as_written,
         "alternatives": [a.to_json() for a in d.alternatives],
-        "event": verb, "measure": mid, "effect": eid, "title": title,
+        "event": verb, "event_label": verb, "measure": mid, "effect": eid, "title": title,
         "measure_status": m.status,
         "evidence": corpus.names.evidence(r.ref for r in m.sources),
         "starts": facts(started - restated),

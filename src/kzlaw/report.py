@@ -11,12 +11,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from html import escape
 from itertools import chain
 from typing import Iterable, NamedTuple, Optional
 
 from . import layout
+from .dates import range_bounds
 from .names import STATUS_WORDS
 from .queries import DIFF_GROUPS, fact_label
 
@@ -233,7 +235,7 @@ tr.uncertain td { background: #fff7ec; }
 blockquote { margin: .3em 0 .3em 1em; padding-left: .8em; border-left: 3px solid #bbb;
              color: #444; }
 ul { padding-left: 1.4em; }
-.chart { overflow-x: auto; }
+.chart, .table-wrap { overflow-x: auto; }  /* on a phone a wide table scrolls, not the page */
 .legend span { display: inline-block; width: 18px; height: 10px; margin: 0 4px 0 12px; }
 footer { margin-top: 2em; color: #666; font-size: 13px; }
 """.strip()
@@ -247,14 +249,15 @@ def _linkable(url) -> bool:
 
 
 def html_table(headers: list[str], rows: list[list], status_col: Optional[int] = None) -> str:
-    out = ["<table>", "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in headers)
+    out = ['<div class="table-wrap"><table>',
+           "<thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in headers)
            + "</tr></thead>", "<tbody>"]
     for r in rows:
         cls = ""
         if status_col is not None and _plain(r[status_col], "html") == STATUS_WORDS["uncertain"]:
             cls = ' class="uncertain"'
         out.append(f"<tr{cls}>" + "".join(f"<td>{_cell(c, 'html')}</td>" for c in r) + "</tr>")
-    out += ["</tbody>", "</table>"]
+    out += ["</tbody>", "</table></div>"]
     return "\n".join(out)
 
 
@@ -405,7 +408,10 @@ def when_text(e: dict) -> str:
     """An event's date for people: the notation, its range when that says more, the source's
     words, and the alternatives when sources disagree."""
     text = e["range"]
-    if e.get("date") and e["date"] != e["range"] and not e["date"].startswith("["):
+    bounds = range_bounds(e["date"]) if e.get("date") and not e.get("alternatives") else None
+    if bounds:  # as precisely as the record knows it: 2011-05..2011-06-04, not 2011-05-01..
+        text = f"{bounds[0]}..{bounds[1]}{bounds[2]}"
+    elif e.get("date") and e["date"] != e["range"] and not e["date"].startswith("["):
         text = f"{e['date']} ({e['range']})"
     if e.get("as_written"):
         text += f' ("{e["as_written"]}")'
@@ -413,6 +419,20 @@ def when_text(e: dict) -> str:
         text += " [sources disagree: " + "; ".join(alternative_text(a)
                                                  for a in e["alternatives"]) + "]"
     return text
+
+
+_DESCRIBED_RANGE = re.compile(r"^(\[[^\]|]*\][?~]?)(?: \([^)]*\))?(.*)\Z", re.S)
+
+
+def date_words(text: Optional[str]) -> Optional[str]:
+    """A date as ``UncertainDate.describe`` writes it, read as when_text reads an event's:
+    a range in brackets as its bounds, without the same range again in days
+    ("[2005-02-18..2013-12-31] (2005-02-18..2013-12-31)" is "2005-02-18..2013-12-31")."""
+    m = _DESCRIBED_RANGE.match(text) if text else None
+    bounds = range_bounds(m.group(1)) if m else None
+    if not bounds:
+        return text
+    return f"{bounds[0]}..{bounds[1]}{bounds[2]}{m.group(2)}"
 
 
 def _when(events: list[dict]) -> str:
@@ -605,7 +625,8 @@ def _explain_nodes(node: dict, depth: int, nodes: list, ids: bool) -> None:
                                    f"{h['effect']}" + (f" [{h['by']}]" if ids else "")))
         for code, title in (h.get("titles") or {}).items():
             nodes.append((sub + 1, "item", f"title ({code}): {title}"))
-        nodes.append((sub + 1, "item", f"starts: {_event_text(h['start'])}"))
+        nodes.append((sub + 1, "item", "starts: " + _event_text(
+            h["start"], None if ids else h.get("measure"))))
         for e in h["ends"]:
             nodes.append((sub + 1, "item", f"ends: {_event_text(e)} ({e['reason']} by {e['by']})"))
         _source_nodes(h["sources"], sub + 1, nodes)
@@ -656,8 +677,21 @@ def _nearest_text(n: dict) -> str:
     return "; ".join(parts) if parts else "never in force in the corpus"
 
 
-def _event_text(e: dict) -> str:
-    return f"{e['label']}: {when_text(e)}"
+_OWN_EVENTS = {"from": "effect in force", "until": "effect ends"}
+
+
+def event_text(e: dict, measure: Optional[str] = None) -> str:
+    """An event and its date; an event of ``measure`` itself (the measure named just above
+    it) is told without the measure's id again: "in force: 2011-10-25", not
+    "law-2011-religious-activity in force: 2011-10-25"."""
+    label = e["label"]
+    head, _, rest = label.partition(" ")
+    if measure is not None and rest and head.partition("#")[0] == measure:
+        label = _OWN_EVENTS.get(rest, rest) if "#" in head else rest
+    return f"{label}: {when_text(e)}"
+
+
+_event_text = event_text
 
 
 # --- show --------------------------------------------------------------------------------------
@@ -724,8 +758,8 @@ def render_show(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str
             what = f"{e['effect'].split(':')[0]}: {f['title']}"
         if f and e.get("article"):
             what += f" [article {e['article']}]"
-        row = [what, _status(e["applies"]) if e.get("applies") else "", e.get("from"),
-               e.get("until"), _changed_by(e)]
+        row = [what, _status(e["applies"]) if e.get("applies") else "",
+               date_words(e.get("from")), date_words(e.get("until")), _changed_by(e)]
         if ids:
             row += [e["id"], Cut([s["ref"] for s in e["sources"]])]
         rows.append(row)
@@ -741,7 +775,8 @@ def _source_cell(s: dict) -> str:
 
 # --- timeline ----------------------------------------------------------------------------------
 
-TIMELINE_CSV = ["date", "earliest", "latest", "as_written", "event", "measure", "effect",
+TIMELINE_CSV = ["date", "earliest", "latest", "as_written", "event", "event_label", "measure",
+                "effect",
                 "title", "status", "evidence", "starts", "ends", "continues"]
 
 
@@ -757,7 +792,8 @@ def _event_rows(events: list[dict], ids: bool, about: Optional[str] = None) -> l
         return Cut(_titles(fs))
     rows = []
     for r in events:
-        row = [when_text(r), r["event"], r["title"], facts(r["starts"]), facts(r["ends"]),
+        row = [when_text(r), r.get("event_label") or r["event"], r["title"], facts(r["starts"]),
+               facts(r["ends"]),
                facts(r["restates"])]
         if ids:
             row.append(r["measure"] + (f"#{r['effect']}" if r.get("effect") else ""))
@@ -778,7 +814,8 @@ def render_timeline(data: dict, fmt: str, ids: bool = False, width: int = 80,
         for r in events:
             earliest, _, latest = r["range"].partition("..")
             rows.append([r["date"], earliest, latest or earliest, r.get("as_written"),
-                         r["event"], r["measure"], r.get("effect"), r["title"],
+                         r["event"], r.get("event_label"), r["measure"], r.get("effect"),
+                         r["title"],
                          r.get("measure_status"), r.get("evidence"),
                          [_fact_id(f) for f in r["starts"]], [_fact_id(f) for f in r["ends"]],
                          [_fact_id(f) for f in r["restates"]]])

@@ -25,7 +25,7 @@ from .. import chart
 from ..corpus import to_day
 from ..model import ATTRIBUTES, FACT_KINDS
 from ..queries import DIFF_GROUPS
-from ..report import when_text
+from ..report import date_words, event_text, status_word, when_text
 from ..problems import KzlawError
 from . import openapi
 from .links import LINKS
@@ -130,6 +130,9 @@ def _environment(corpus) -> jinja2.Environment:
     env.globals.update(FACT_KINDS=FACT_KINDS, ATTRIBUTES=ATTRIBUTES, DIFF_GROUPS=DIFF_GROUPS,
                        KIND_TITLES=KIND_TITLES, pick=_pick, any_key=_any_key)
     env.filters["when"] = when_text
+    env.filters["status_word"] = status_word
+    env.filters["event"] = event_text
+    env.filters["date_words"] = date_words
     env.tests["web_url"] = _is_web_url
     env.filters["plain"] = _plain
     citation = corpus.citation()  # once: the commit is found with git, not per request
@@ -137,7 +140,15 @@ def _environment(corpus) -> jinja2.Environment:
     env.globals["corpus_title"] = citation.get("title") or "kzlaw"
     env.globals["today"] = lambda: date.today().isoformat()
     env.globals["twin"] = None  # a page with a JSON twin sets it
+    env.globals["by_label"] = lambda ref: _by_label(corpus, ref)
     return env
+
+
+def _by_label(corpus, ref: str) -> str:
+    """What a ``by`` link reads: the title of the measure whose effect it is (its id, to
+    cite, is the link's title and on the measure's page)."""
+    m = corpus.measures.get(str(ref).partition("#")[0])
+    return m.title if m is not None else str(ref)
 
 
 def _pick(mapping: dict, names) -> dict:
