@@ -401,3 +401,14 @@ def test_a_measures_effect_dates_read_like_every_other_date(capsys, monkeypatch)
     assert date_words("[2011-22..2011-12] (2011-06-01..2011-12-31)") == \
         "[2011-22..2011-12] (2011-06-01..2011-12-31)"  # a season keeps its range beside it
     assert date_words(None) is None
+
+
+@pytest.mark.parametrize("ident, what", [("registration-of-missionaries", "duty"),
+                                         ("terrorism-related", "category"),
+                                         ("forfeiture-of-property", "penalty"),
+                                         ("hizb-ut-tahrir", "organization")])
+def test_a_historys_heading_names_its_type_in_the_singular(ident, what, capsys, monkeypatch):
+    """'History of Registration of missionaries (annual from 2011) (dutie ...)' and
+    '(categorie terrorism-related)': the section's name with its s cut off."""
+    out = answer(["history", ident], capsys, monkeypatch, 300)
+    assert f"({what} {ident})" in out.splitlines()[0]

@@ -19,7 +19,7 @@ from typing import Iterable, NamedTuple, Optional
 
 from . import layout
 from .dates import range_bounds
-from .names import STATUS_WORDS
+from .names import SINGULAR, STATUS_WORDS
 from .queries import DIFF_GROUPS, fact_label
 
 FORMATS = ("table", "markdown", "json", "csv", "html")
@@ -841,7 +841,7 @@ def render_history(data: dict, fmt: str, ids: bool = False, width: int = 80,
                  p["attributes"].get("deadline"), p.get("evidence"), p.get("why"), p["by"],
                  p["sources"]] for p in data["periods"]]
         return csv_text(HISTORY_CSV, rows)
-    what = data["type"].rstrip("s") if data["type"] != "penalties" else "penalty"
+    what = SINGULAR.get(data["type"], data["type"])
     label = data.get("label") or data["id"]
     doc = Doc(f"History of {label} ({what} {data['id']})" if label != data["id"]
               else f"History of {data['id']} ({what})")

@@ -24,6 +24,7 @@ from starlette.routing import Route
 from .. import chart
 from ..corpus import to_day
 from ..model import ATTRIBUTES, FACT_KINDS
+from ..names import SINGULAR
 from ..queries import DIFF_GROUPS
 from ..report import date_words, event_text, status_word, when_text
 from ..problems import KzlawError
@@ -128,7 +129,8 @@ def _environment(corpus) -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined)
     env.globals.update(LINKS)
     env.globals.update(FACT_KINDS=FACT_KINDS, ATTRIBUTES=ATTRIBUTES, DIFF_GROUPS=DIFF_GROUPS,
-                       KIND_TITLES=KIND_TITLES, pick=_pick, any_key=_any_key)
+                       KIND_TITLES=KIND_TITLES, SINGULAR=SINGULAR, pick=_pick,
+                       any_key=_any_key)
     env.filters["when"] = when_text
     env.filters["status_word"] = status_word
     env.filters["event"] = event_text
