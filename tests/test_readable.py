@@ -412,3 +412,17 @@ def test_a_historys_heading_names_its_type_in_the_singular(ident, what, capsys, 
     '(categorie terrorism-related)': the section's name with its s cut off."""
     out = answer(["history", ident], capsys, monkeypatch, 300)
     assert f"({what} {ident})" in out.splitlines()[0]
+
+
+def test_why_a_rule_fails_names_its_premises_by_label_and_status_words(capsys, monkeypatch):
+    """'fails because: designation hizb-ut-tahrir is absent; prohibition
+    membership-in-banned-organization is absent': ids and the JSON's word."""
+    argv = ["explain", "prohibition", "membership-in-banned-organization", "--about", "HT",
+            "--at", "2004-06-01"]
+    out = " ".join(answer(argv, capsys, monkeypatch, 3000).split())
+    assert ("fails because: Designation: Hizb ut-Tahrir al-Islami is not in force; "
+            "Prohibition: Membership in (participation in the activities of) a banned "
+            "organization is not in force") in out
+    assert " is absent" not in out
+    data = json.loads(answer(argv + ["--format", "json"], capsys, monkeypatch))
+    assert data["rules"][0]["failing"][0] == "designation hizb-ut-tahrir is absent"  # JSON: ids

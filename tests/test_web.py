@@ -624,3 +624,11 @@ def test_a_history_page_names_its_type_and_lists_only_the_events_facts_about_it(
     assert facts and all("Hizb ut-Tahrir" in f for f in facts), facts
     html = client.get("/history/forfeiture-of-property").text
     assert '<span class="type">(penalty)</span>' in html
+
+
+def test_why_a_rule_fails_on_a_page_names_its_premises_in_words(client):
+    html = client.get("/fact/prohibition/membership-in-banned-organization/hizb-ut-tahrir"
+                      "?at=2004-06-01").text
+    why = re.findall(r'<p class="failing">Does not apply because: ([^<]*)</p>', html)
+    assert why and why[0].startswith("Designation: Hizb ut-Tahrir al-Islami is not in force")
+    assert not any("absent" in w for w in why), why

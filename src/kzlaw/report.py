@@ -633,7 +633,7 @@ def _explain_nodes(node: dict, depth: int, nodes: list, ids: bool) -> None:
                                    + (f": {r['description']}" if r.get("description") else "")))
         _source_nodes(r.get("sources", []), sub + 1, nodes)
         if r.get("failing"):
-            nodes.append((sub + 1, "item", "fails because: " + "; ".join(r["failing"])))
+            nodes.append((sub + 1, "item", "fails because: " + "; ".join(failing_words(r))))
         for p in r.get("premises", []):
             if "effects" in p or "rules" in p:
                 _explain_nodes(p, sub + 1, nodes, ids)
@@ -647,6 +647,16 @@ def _explain_nodes(node: dict, depth: int, nodes: list, ids: bool) -> None:
         nodes.append((sub, "item", _nearest_text(node["nearest"])))
     if node.get("note"):
         nodes.append((sub, "item", node["note"]))
+
+
+def failing_words(rule: dict) -> list[str]:
+    """Why a rule does not apply, in words: each premise that fails by its label and status
+    word ("Designation: Hizb ut-Tahrir al-Islami is not in force"), where the JSON's
+    ``failing`` names its ids ("designation hizb-ut-tahrir is absent")."""
+    out = [(("not " if p.get("negated") else "") + (p.get("pattern") or p.get("title")
+            or _fact_id(p))) + f" is {_status(p['status'])}"
+           for p in rule.get("premises", ()) if (p["status"] != "in-force") != p["negated"]]
+    return out or list(rule.get("failing", ()))
 
 
 def _source_nodes(sources: list[dict], depth: int, nodes: list) -> None:

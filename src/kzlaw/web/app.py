@@ -26,7 +26,7 @@ from ..corpus import to_day
 from ..model import ATTRIBUTES, FACT_KINDS
 from ..names import SINGULAR
 from ..queries import DIFF_GROUPS
-from ..report import date_words, event_text, status_word, when_text
+from ..report import date_words, event_text, failing_words, status_word, when_text
 from ..problems import KzlawError
 from . import openapi
 from .links import LINKS
@@ -143,6 +143,7 @@ def _environment(corpus) -> jinja2.Environment:
     env.globals["today"] = lambda: date.today().isoformat()
     env.globals["twin"] = None  # a page with a JSON twin sets it
     env.globals["by_label"] = lambda ref: _by_label(corpus, ref)
+    env.globals["failing_words"] = failing_words
     return env
 
 
