@@ -3,6 +3,7 @@ labels come first and ids on request, markdown renders as structured text under 
 renderer, HTML pages are self-contained, and CSV is one row per fact with the question's date."""
 
 import csv
+import os
 import io
 import json
 from html.parser import HTMLParser
@@ -426,3 +427,23 @@ def test_why_a_rule_fails_names_its_premises_by_label_and_status_words(capsys, m
     assert " is absent" not in out
     data = json.loads(answer(argv + ["--format", "json"], capsys, monkeypatch))
     assert data["rules"][0]["failing"][0] == "designation hizb-ut-tahrir is absent"  # JSON: ids
+
+
+CSV_COMMANDS = [["in-force", "2012-01-01"], ["diff", "2010-01-01", "2012-06-01"],
+                ["timeline"], ["history", "hizb-ut-tahrir"], ["show", "law-2005-countering-extremism"],
+                ["explain", "prohibition", "prayer-in-workplace", "--at", "2012-06-01"],
+                ["search", "hizb"], ["check"], ["record-diff", "HEAD"]]
+
+
+@pytest.mark.parametrize("argv", CSV_COMMANDS, ids=" ".join)
+def test_every_csv_header_is_one_snake_case_name_as_in_the_json(argv, capsys, monkeypatch):
+    """record-diff's CSV had 'by before', 'sources after' and 'old path' where the JSON says
+    old_path and every other CSV writes about_label, as_written, changed_by."""
+    if argv[0] == "record-diff" and not _have("HEAD"):
+        pytest.skip("no git history here")
+    monkeypatch.chdir(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    code = main(["--data", ".", *argv, "--format", "csv"])
+    out = capsys.readouterr().out
+    assert code in (0, 1)
+    header = next(csv.reader(io.StringIO(out)))
+    assert all(re.fullmatch(r"[a-z]+(_[a-z]+)*", h) for h in header), header
