@@ -194,6 +194,14 @@ def test_a_day_in_a_table_is_never_broken_over_two_lines(browser, server):
             r.selectNodeContents(td); return [td.textContent, r.getClientRects().length]; })""")
         assert "official-report" in {t for t, _ in lines}
         assert all(n == 1 for _, n in lines), lines
+        for url in ("/history/hizb-ut-tahrir", "/timeline", "/diff/2010-01-01/2012-06-01"):
+            page.goto(server + url)  # an event's range, its first word, is not split either
+            lines = page.evaluate("""[...document.querySelectorAll('td[data-label=Date],'
+                + 'td[data-label=When]')].map(td => { const t = td.firstChild;
+                const r = document.createRange(); r.setStart(t, 0);
+                r.setEnd(t, t.textContent.split(' ')[0].length);
+                return [r.toString(), r.getClientRects().length]; })""")
+            assert lines and all(n == 1 for _, n in lines), (url, [x for x in lines if x[1] > 1])
     finally:
         context.close()
 

@@ -3,6 +3,7 @@ labels come first and ids on request, markdown renders as structured text under 
 renderer, HTML pages are self-contained, and CSV is one row per fact with the question's date."""
 
 import csv
+import os
 import io
 import json
 from html.parser import HTMLParser
@@ -401,3 +402,48 @@ def test_a_measures_effect_dates_read_like_every_other_date(capsys, monkeypatch)
     assert date_words("[2011-22..2011-12] (2011-06-01..2011-12-31)") == \
         "[2011-22..2011-12] (2011-06-01..2011-12-31)"  # a season keeps its range beside it
     assert date_words(None) is None
+
+
+@pytest.mark.parametrize("ident, what", [("registration-of-missionaries", "duty"),
+                                         ("terrorism-related", "category"),
+                                         ("forfeiture-of-property", "penalty"),
+                                         ("hizb-ut-tahrir", "organization")])
+def test_a_historys_heading_names_its_type_in_the_singular(ident, what, capsys, monkeypatch):
+    """'History of Registration of missionaries (annual from 2011) (dutie ...)' and
+    '(categorie terrorism-related)': the section's name with its s cut off."""
+    out = answer(["history", ident], capsys, monkeypatch, 300)
+    assert f"({what} {ident})" in out.splitlines()[0]
+
+
+def test_why_a_rule_fails_names_its_premises_by_label_and_status_words(capsys, monkeypatch):
+    """'fails because: designation hizb-ut-tahrir is absent; prohibition
+    membership-in-banned-organization is absent': ids and the JSON's word."""
+    argv = ["explain", "prohibition", "membership-in-banned-organization", "--about", "HT",
+            "--at", "2004-06-01"]
+    out = " ".join(answer(argv, capsys, monkeypatch, 3000).split())
+    assert ("fails because: Designation: Hizb ut-Tahrir al-Islami is not in force; "
+            "Prohibition: Membership in (participation in the activities of) a banned "
+            "organization is not in force") in out
+    assert " is absent" not in out
+    data = json.loads(answer(argv + ["--format", "json"], capsys, monkeypatch))
+    assert data["rules"][0]["failing"][0] == "designation hizb-ut-tahrir is absent"  # JSON: ids
+
+
+CSV_COMMANDS = [["in-force", "2012-01-01"], ["diff", "2010-01-01", "2012-06-01"],
+                ["timeline"], ["history", "hizb-ut-tahrir"], ["show", "law-2005-countering-extremism"],
+                ["explain", "prohibition", "prayer-in-workplace", "--at", "2012-06-01"],
+                ["search", "hizb"], ["check"], ["record-diff", "HEAD"]]
+
+
+@pytest.mark.parametrize("argv", CSV_COMMANDS, ids=" ".join)
+def test_every_csv_header_is_one_snake_case_name_as_in_the_json(argv, capsys, monkeypatch):
+    """record-diff's CSV had 'by before', 'sources after' and 'old path' where the JSON says
+    old_path and every other CSV writes about_label, as_written, changed_by."""
+    if argv[0] == "record-diff" and not _have("HEAD"):
+        pytest.skip("no git history here")
+    monkeypatch.chdir(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    code = main(["--data", ".", *argv, "--format", "csv"])
+    out = capsys.readouterr().out
+    assert code in (0, 1)
+    header = next(csv.reader(io.StringIO(out)))
+    assert all(re.fullmatch(r"[a-z]+(_[a-z]+)*", h) for h in header), header

@@ -636,3 +636,26 @@ def test_the_by_column_names_the_measure_by_its_title(client, url):
         assert ("court-2005-hizb-ut-tahrir-ban#hizb-ut-tahrir",
                 "Astana City Court decision banning Hizb ut-Tahrir as an extremist "
                 "organization") in links
+
+
+def test_a_history_page_names_its_type_and_lists_only_the_events_facts_about_it(client):
+    """The page said '(organizations)' where the command line says 'organization', and its
+    events listed every fact they start (all fifteen membership bans) where the command line
+    lists those about the organization."""
+    html = client.get("/history/hizb-ut-tahrir").text
+    assert '<span class="type">(organization)</span>' in html
+    events = html[html.index("<h2>Events</h2>"):]
+    starts = re.findall(r'<td data-label="Starts">(.*?)</td>', events, re.S)
+    facts = re.findall(r'<a href="[^"]*">([^<]*)</a>', " ".join(starts))
+    assert "Designation: Hizb ut-Tahrir al-Islami" in facts
+    assert facts and all("Hizb ut-Tahrir" in f for f in facts), facts
+    html = client.get("/history/forfeiture-of-property").text
+    assert '<span class="type">(penalty)</span>' in html
+
+
+def test_why_a_rule_fails_on_a_page_names_its_premises_in_words(client):
+    html = client.get("/fact/prohibition/membership-in-banned-organization/hizb-ut-tahrir"
+                      "?at=2004-06-01").text
+    why = re.findall(r'<p class="failing">Does not apply because: ([^<]*)</p>', html)
+    assert why and why[0].startswith("Designation: Hizb ut-Tahrir al-Islami is not in force")
+    assert not any("absent" in w for w in why), why

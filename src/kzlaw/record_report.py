@@ -60,8 +60,8 @@ def _holds(f: dict) -> str:
 
 
 RECORD_DIFF_CSV = ["section", "group", "kind", "id", "label", "before", "after", "changed",
-                   "days", "by before", "by after", "sources before", "sources after", "path",
-                   "old path", "commit", "date", "subject"]
+                   "days", "by_before", "by_after", "sources_before", "sources_after", "path",
+                   "old_path", "commit", "date", "subject"]
 
 
 def render_record_diff(data: dict, fmt: str, ids: bool = False, width: int = 80,

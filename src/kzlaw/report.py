@@ -19,7 +19,7 @@ from typing import Iterable, NamedTuple, Optional
 
 from . import layout
 from .dates import range_bounds
-from .names import STATUS_WORDS
+from .names import SINGULAR, STATUS_WORDS
 from .queries import DIFF_GROUPS, fact_label
 
 FORMATS = ("table", "markdown", "json", "csv", "html")
@@ -639,7 +639,7 @@ def _explain_nodes(node: dict, depth: int, nodes: list, ids: bool) -> None:
                                    + (f": {r['description']}" if r.get("description") else "")))
         _source_nodes(r.get("sources", []), sub + 1, nodes)
         if r.get("failing"):
-            nodes.append((sub + 1, "item", "fails because: " + "; ".join(r["failing"])))
+            nodes.append((sub + 1, "item", "fails because: " + "; ".join(failing_words(r))))
         for p in r.get("premises", []):
             if "effects" in p or "rules" in p:
                 _explain_nodes(p, sub + 1, nodes, ids)
@@ -653,6 +653,16 @@ def _explain_nodes(node: dict, depth: int, nodes: list, ids: bool) -> None:
         nodes.append((sub, "item", _nearest_text(node["nearest"])))
     if node.get("note"):
         nodes.append((sub, "item", node["note"]))
+
+
+def failing_words(rule: dict) -> list[str]:
+    """Why a rule does not apply, in words: each premise that fails by its label and status
+    word ("Designation: Hizb ut-Tahrir al-Islami is not in force"), where the JSON's
+    ``failing`` names its ids ("designation hizb-ut-tahrir is absent")."""
+    out = [(("not " if p.get("negated") else "") + (p.get("pattern") or p.get("title")
+            or _fact_id(p))) + f" is {_status(p['status'])}"
+           for p in rule.get("premises", ()) if (p["status"] != "in-force") != p["negated"]]
+    return out or list(rule.get("failing", ()))
 
 
 def _source_nodes(sources: list[dict], depth: int, nodes: list) -> None:
@@ -847,7 +857,7 @@ def render_history(data: dict, fmt: str, ids: bool = False, width: int = 80,
                  p["attributes"].get("deadline"), p.get("evidence"), p.get("why"), p["by"],
                  p["sources"]] for p in data["periods"]]
         return csv_text(HISTORY_CSV, rows)
-    what = data["type"].rstrip("s") if data["type"] != "penalties" else "penalty"
+    what = SINGULAR.get(data["type"], data["type"])
     label = data.get("label") or data["id"]
     doc = Doc(f"History of {label} ({what} {data['id']})" if label != data["id"]
               else f"History of {data['id']} ({what})")

@@ -24,8 +24,9 @@ from starlette.routing import Route
 from .. import chart
 from ..corpus import to_day
 from ..model import ATTRIBUTES, FACT_KINDS
+from ..names import SINGULAR
 from ..queries import DIFF_GROUPS
-from ..report import date_words, event_text, status_word, when_text
+from ..report import date_words, event_text, failing_words, status_word, when_text
 from ..problems import KzlawError
 from . import openapi
 from .links import LINKS
@@ -128,7 +129,8 @@ def _environment(corpus) -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined)
     env.globals.update(LINKS)
     env.globals.update(FACT_KINDS=FACT_KINDS, ATTRIBUTES=ATTRIBUTES, DIFF_GROUPS=DIFF_GROUPS,
-                       KIND_TITLES=KIND_TITLES, pick=_pick, any_key=_any_key)
+                       KIND_TITLES=KIND_TITLES, SINGULAR=SINGULAR, pick=_pick,
+                       any_key=_any_key)
     env.filters["when"] = when_text
     env.filters["status_word"] = status_word
     env.filters["event"] = event_text
@@ -141,6 +143,7 @@ def _environment(corpus) -> jinja2.Environment:
     env.globals["today"] = lambda: date.today().isoformat()
     env.globals["twin"] = None  # a page with a JSON twin sets it
     env.globals["by_label"] = lambda ref: _by_label(corpus, ref)
+    env.globals["failing_words"] = failing_words
     return env
 
 
