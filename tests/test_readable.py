@@ -447,3 +447,11 @@ def test_every_csv_header_is_one_snake_case_name_as_in_the_json(argv, capsys, mo
     assert code in (0, 1)
     header = next(csv.reader(io.StringIO(out)))
     assert all(re.fullmatch(r"[a-z]+(_[a-z]+)*", h) for h in header), header
+
+
+def test_with_ids_an_event_keeps_the_ids_it_names(capsys, monkeypatch):
+    argv = ["timeline", "--from", "2011-01-01", "--to", "2011-12-31", "--ids"]
+    out = answer(argv, capsys, monkeypatch, 3000)
+    assert ("repeals Institution: Committee for Religious Affairs [repeals "
+            "committee-2006-religious-affairs#committee-for-religious-affairs]") in out
+    assert "adopted and in force [" not in out  # an event of words only is not repeated

@@ -802,8 +802,10 @@ def _event_rows(events: list[dict], ids: bool, about: Optional[str] = None) -> l
         return Cut(_titles(fs))
     rows = []
     for r in events:
-        row = [when_text(r), r.get("event_label") or r["event"], r["title"], facts(r["starts"]),
-               facts(r["ends"]),
+        event = r.get("event_label") or r["event"]
+        if ids and event != r["event"]:  # the ids it names, on request
+            event += f" [{r['event']}]"
+        row = [when_text(r), event, r["title"], facts(r["starts"]), facts(r["ends"]),
                facts(r["restates"])]
         if ids:
             row.append(r["measure"] + (f"#{r['effect']}" if r.get("effect") else ""))
