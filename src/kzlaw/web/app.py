@@ -144,6 +144,7 @@ def _environment(corpus) -> jinja2.Environment:
     env.globals["twin"] = None  # a page with a JSON twin sets it
     env.globals["by_label"] = lambda ref: _by_label(corpus, ref)
     env.globals["failing_words"] = failing_words
+    env.globals["id_label"] = corpus.names.label
     return env
 
 
