@@ -455,3 +455,18 @@ def test_with_ids_an_event_keeps_the_ids_it_names(capsys, monkeypatch):
     assert ("repeals Institution: Committee for Religious Affairs [repeals "
             "committee-2006-religious-affairs#committee-for-religious-affairs]") in out
     assert "adopted and in force [" not in out  # an event of words only is not repeated
+
+
+@pytest.mark.parametrize("argv, heading", [
+    (["--kind", "prohibition"], "Prohibitions in force on 2012-01-01: 29 in force, 3 uncertain"),
+    (["--about", "HT", "--status", "in-force"], "In force on 2012-01-01: 1 in force, 0 uncertain, "
+     "of the facts about Hizb ut-Tahrir al-Islami (in force only)"),
+    (["--category", "terrorism-related"], "In force on 2012-01-01: 6 in force, 0 uncertain, of "
+     "the facts in the category terrorism-related"),
+    ([], "In force on 2012-01-01: 57 in force, 5 uncertain"),
+])
+def test_a_filtered_in_force_says_what_it_leaves_out(argv, heading, capsys, monkeypatch):
+    """'kzlaw in-force 2012-01-01 --about HT' was headed 'In force on 2012-01-01: 1 in force,
+    0 uncertain', as if that were the whole day."""
+    out = answer(["in-force", "2012-01-01", *argv], capsys, monkeypatch, 300)
+    assert out.splitlines()[0] == heading

@@ -659,3 +659,16 @@ def test_why_a_rule_fails_on_a_page_names_its_premises_in_words(client):
     why = re.findall(r'<p class="failing">Does not apply because: ([^<]*)</p>', html)
     assert why and why[0].startswith("Designation: Hizb ut-Tahrir al-Islami is not in force")
     assert not any("absent" in w for w in why), why
+
+
+def test_a_filtered_day_page_says_what_it_leaves_out(client):
+    """'/at/2012-01-01?about=hizb-ut-tahrir' said '1 facts in force, 0 uncertain.' as if that
+    were all that was in force that day."""
+    html = client.get("/at/2012-01-01?about=HT&status=in-force").text
+    summary = " ".join(re.search(r'<p class="summary">(.*?)</p>', html, re.S).group(1).split())
+    assert summary.startswith("1 fact in force, 0 uncertain, of the facts about ")
+    assert "Hizb ut-Tahrir al-Islami" in summary and "in force only" in summary
+    assert 'href="/at/2012-01-01"' in summary  # the whole day, one click away
+    summary = re.search(r'<p class="summary">(.*?)</p>', client.get("/at/2012-01-01").text,
+                        re.S).group(1)
+    assert " of the facts" not in summary and "57 facts in force, 5 uncertain." in summary

@@ -35,6 +35,11 @@ KIND_SYNONYMS = {
 }
 
 
+KIND_TITLES = {"prohibition": "Prohibitions", "obligation": "Obligations",
+               "designation": "Designations", "institution": "Institutions", "power": "Powers",
+               "penalty": "Penalties"}
+
+
 SINGULAR = {"acts": "act", "organizations": "organization", "institutions": "institution",
             "powers": "power", "duties": "duty", "penalties": "penalty", "categories": "category"}
 
@@ -186,4 +191,4 @@ def _article(word: str) -> str:
     return "an" if word[:1] in "aeiou" else "a"
 
 
-__all__ = ["Names", "KIND_WORDS", "STATUS_WORDS", "EVIDENCE_ORDER"]
+__all__ = ["Names", "KIND_WORDS", "KIND_TITLES", "STATUS_WORDS", "EVIDENCE_ORDER"]

@@ -19,7 +19,7 @@ from typing import Iterable, NamedTuple, Optional
 
 from . import layout
 from .dates import range_bounds
-from .names import SINGULAR, STATUS_WORDS
+from .names import KIND_TITLES, SINGULAR, STATUS_WORDS
 from .queries import DIFF_GROUPS, fact_label
 
 FORMATS = ("table", "markdown", "json", "csv", "html")
@@ -465,6 +465,28 @@ IN_FORCE_CSV = ["date", "kind", "id", "target", "about", "label", "about_label",
                 "liability", "as", "deadline", "evidence", "why", "by", "sources"]
 
 
+def _in_force_head(data: dict) -> str:
+    kind = (data.get("question") or {}).get("kind")
+    return f"{KIND_TITLES.get(kind, kind)} in force" if kind else "In force"
+
+
+def _leaves_out(data: dict) -> str:
+    """What a filtered answer leaves out, so that its counts are not read as the whole day's:
+    ", of the facts about Hizb ut-Tahrir al-Islami (in force only)"."""
+    q = data.get("question") or {}
+    about, category, status = q.get("about"), q.get("category"), q.get("status")
+    if not (about or category or status):
+        return ""
+    text = ", of the facts"
+    if about:
+        label = next((f["about_label"] if f["about"] == about else f["label"]
+                      for f in data["facts"] if about in (f["target"], f["about"])), about)
+        text += f" about {label}"
+    if category:
+        text += f" in the category {category}"
+    return text + (f" ({status_word(status)} only)" if status else "")
+
+
 def render_in_force(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str:
     if fmt == "json":
         return to_json(data)
@@ -476,7 +498,8 @@ def render_in_force(data: dict, fmt: str, ids: bool = False, width: int = 80) ->
                 for f in facts]
         return csv_text(IN_FORCE_CSV, rows)
     n_unc = sum(1 for f in facts if f["status"] == "uncertain")
-    doc = Doc(f"In force on {data['date']}: {len(facts) - n_unc} in force, {n_unc} uncertain")
+    doc = Doc(f"{_in_force_head(data)} on {data['date']}: {len(facts) - n_unc} in force, "
+              f"{n_unc} uncertain{_leaves_out(data)}")
     doc.warnings(data.get("warnings", ()))
     headers = ["fact", "status"] + list(ATTRIBUTE_NAMES) + ["evidence", "why"]
     if ids:

@@ -24,7 +24,7 @@ from starlette.routing import Route
 from .. import chart
 from ..corpus import to_day
 from ..model import ATTRIBUTES, FACT_KINDS
-from ..names import SINGULAR
+from ..names import KIND_TITLES, SINGULAR
 from ..queries import DIFF_GROUPS
 from ..report import date_words, event_text, failing_words, status_word, when_text
 from ..problems import KzlawError
@@ -50,9 +50,6 @@ STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; char
 ANSWERS_KEPT = 2048           # answers kept, at most ...
 ANSWER_BYTES = 64 * 2 ** 20   # ... and this many bytes of them
 GZIP_FROM = 1024              # a kept answer this long is also kept compressed
-KIND_TITLES = {"prohibition": "Prohibitions", "obligation": "Obligations",
-               "designation": "Designations", "institution": "Institutions", "power": "Powers",
-               "penalty": "Penalties"}
 MESSAGES = {404: "no such page", 405: "only GET and HEAD: this server changes nothing",
             414: "the address is too long", 421: "this server answers for its own host name only"}
 
@@ -144,6 +141,7 @@ def _environment(corpus) -> jinja2.Environment:
     env.globals["twin"] = None  # a page with a JSON twin sets it
     env.globals["by_label"] = lambda ref: _by_label(corpus, ref)
     env.globals["failing_words"] = failing_words
+    env.globals["id_label"] = corpus.names.label
     return env
 
 
