@@ -470,3 +470,12 @@ def test_a_filtered_in_force_says_what_it_leaves_out(argv, heading, capsys, monk
     0 uncertain', as if that were the whole day."""
     out = answer(["in-force", "2012-01-01", *argv], capsys, monkeypatch, 300)
     assert out.splitlines()[0] == heading
+
+
+def test_the_timeline_csv_names_the_measures_status_as_the_json_does(capsys, monkeypatch):
+    """Its 'status' column held the measure's status (enacted, reported), where every other
+    CSV's status is the fact's (in-force, uncertain); the JSON calls it measure_status."""
+    rows = list(csv.DictReader(io.StringIO(answer(["timeline", "--format", "csv"], capsys,
+                                                  monkeypatch))))
+    assert "status" not in rows[0]
+    assert {r["measure_status"] for r in rows} >= {"enacted", "reported"}

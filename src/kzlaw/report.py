@@ -809,8 +809,7 @@ def _source_cell(s: dict) -> str:
 # --- timeline ----------------------------------------------------------------------------------
 
 TIMELINE_CSV = ["date", "earliest", "latest", "as_written", "event", "event_label", "measure",
-                "effect",
-                "title", "status", "evidence", "starts", "ends", "continues"]
+                "effect", "title", "measure_status", "evidence", "starts", "ends", "continues"]
 
 
 def _titles(facts: list[dict]) -> list[str]:
