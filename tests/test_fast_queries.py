@@ -9,12 +9,18 @@ generated corpora (with and without rules) and the bundled corpus.
 
 from __future__ import annotations
 
+import ast
+import copy
+import json
+import pickle
+
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 import kzlaw
 from kzlaw import queries
+from kzlaw.corpus import to_day
 from kzlaw.dates import NEG, POS, day_iso
 from kzlaw.queries import diff_group, document, event_json, fact_names
 from kzlaw.timeline import ABSENT, FactValue, make_fact, sort_key
@@ -171,8 +177,8 @@ def test_fast_queries_equal_the_plain_computation(spec):
 def test_events_out_of_order_are_each_tested():
     corpus = S.load_spec(UNORDERED)
     check_days(corpus, sample_days(corpus, UNORDERED))
-    facts = [f for f in corpus.__dict__["_memo_diff"]["facts"] if f is not None]
-    assert facts and not any(f[6][4] for f in facts)  # the general path was the one tested
+    events = [e for e in corpus.__dict__["_memo_diff"]["events"] if e]
+    assert events and not any(e[4] for e in events)  # the general path was the one tested
 
 
 @given(any_spec, st.integers(0, 3))
@@ -225,7 +231,7 @@ def test_every_run_of_a_facts_events_answers_as_the_plain_computation():
     for a in days:
         for b in days:
             assert corpus.diff(a, b) == plain_diff(corpus, a, b), (day_iso(a), day_iso(b))
-    runs = [f[6][7] for f in corpus.__dict__["_memo_diff"]["facts"] if f is not None]
+    runs = [e[7] for e in corpus.__dict__["_memo_diff"]["events"] if e]
     assert runs and len(runs[0]) > 10  # many runs were kept and answered from
 
 
@@ -415,3 +421,101 @@ def test_facts_made_through_their_slots_are_the_facts_the_class_makes(bundled):
     assert made
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         fact.status = "x"
+
+
+# --- a change's provenance, worked out when read ------------------------------------------------
+
+# Every way of reading a dict: each gives the change whole, its provenance worked out, in the
+# order of its keys, whether it is the first read of the diff's changes or not.
+READS = {
+    "json": lambda c: json.loads(json.dumps(c)),
+    "json indented": lambda c: json.loads(json.dumps(c, indent=2)),
+    "dict": dict,
+    "unpacked": lambda c: {**c},
+    "items": lambda c: dict(c.items()),
+    "keys and get": lambda c: {k: c.get(k) for k in list(c.keys())},
+    "iterated and values": lambda c: dict(zip(list(c), list(c.values()))),
+    "reversed": lambda c: {k: c[k] for k in reversed(list(reversed(c)))},
+    "by then the rest": lambda c: (c["by"], {k: c[k] for k in list(c)})[1],
+    "copy": lambda c: c.copy(),
+    "copy.copy": copy.copy,
+    "copy.deepcopy": copy.deepcopy,
+    "pickled": lambda c: pickle.loads(pickle.dumps(c)),
+    "merged into": lambda c: {} | c,
+    "merged": lambda c: c | {},
+    "updating another": lambda c: (lambda d: (d.update(c), d)[1])({}),
+    "as keywords": lambda c: (lambda **kw: kw)(**c),
+    "repr": lambda c: ast.literal_eval(repr(c)),
+}
+
+
+def _read_each(corpus, a, b, read, first: bool):
+    changes = corpus.diff(a, b)["changes"]
+    order = list(range(len(changes))) if first else list(range(len(changes)))[::-1]
+    got = [None] * len(changes)
+    for i in order:
+        got[i] = read(changes[i])
+    return got
+
+
+@pytest.mark.parametrize("name", sorted(READS))
+def test_every_way_of_reading_a_change_gives_its_provenance(name):
+    """Each read, as the first of its diff's changes and as a later one, gives exactly the
+    plain computation's change, keys in its order (so the JSON's order stays)."""
+    corpus = kzlaw.load()
+    for a, b in (("2005-01-01", "2016-01-01"), ("2016-01-01", "2005-01-01")):
+        a, b = to_day(a), to_day(b)
+        plain = plain_diff(corpus, a, b)["changes"]
+        assert len(plain) > 5
+        for first in (True, False):
+            got = _read_each(corpus, a, b, READS[name], first)
+            assert got == plain, (name, first)
+            assert [list(c) for c in got] == [list(c) for c in plain], (name, first)
+            assert all(type(c) is dict for c in got) or name == "by then the rest"
+
+
+def test_a_change_counts_and_holds_its_provenance_before_it_is_read():
+    corpus = kzlaw.load()
+    changes = corpus.diff("2005-01-01", "2016-01-01")["changes"]
+    plain = plain_diff(corpus, to_day("2005-01-01"), to_day("2016-01-01"))["changes"]
+    assert len(changes[0]) == len(plain[0])
+    assert "evidence" in changes[1] and "sources" in changes[2]
+    assert changes[3].get("when") == plain[3]["when"]
+    assert changes[4] != {} and not changes[4] != plain[4]
+    with pytest.raises(KeyError):
+        changes[5]["no-such-key"]
+    again = corpus.diff("2005-01-01", "2016-01-01")["changes"]
+    assert again == corpus.diff("2005-01-01", "2016-01-01")["changes"] == plain  # both unread
+
+
+# What the caller changes in a change before reading its provenance stays as the caller left it.
+WRITES = {
+    "set": (lambda c: c.__setitem__("by", ["mine"]), lambda c, p: {**p, "by": ["mine"]}),
+    "deleted": (lambda c: c.__delitem__("when"),
+                lambda c, p: {k: v for k, v in p.items() if k != "when"}),
+    "popped": (lambda c: c.pop("sources"), lambda c, p: {k: v for k, v in p.items()
+                                                        if k != "sources"}),
+    "default set": (lambda c: c.setdefault("evidence", "mine"), lambda c, p: p),
+    "updated": (lambda c: c.update(by=[1]), lambda c, p: {**p, "by": [1]}),
+    "merged in place": (lambda c: c.__ior__({"when": []}), lambda c, p: {**p, "when": []}),
+    "cleared": (lambda c: c.clear(), lambda c, p: {}),
+    "last item popped": (lambda c: c.popitem(), lambda c, p: dict(list(p.items())[:-1])),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRITES))
+def test_changing_a_change_before_reading_it_is_kept(name):
+    corpus = kzlaw.load()
+    a, b = to_day("2005-01-01"), to_day("2016-01-01")
+    plain = plain_diff(corpus, a, b)["changes"]
+    changes = corpus.diff(a, b)["changes"]
+    write, expected = WRITES[name]
+    returned = write(changes[0])
+    assert json.loads(json.dumps(changes[0])) == expected(changes[0], plain[0])
+    assert changes[1:] == plain[1:]
+    if name == "popped":
+        assert returned == plain[0]["sources"]
+    if name == "default set":
+        assert returned == plain[0]["evidence"]
+    if name == "last item popped":
+        assert returned == ("evidence", plain[0]["evidence"])

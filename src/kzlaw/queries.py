@@ -247,7 +247,8 @@ _GROUPS = {before: {after: diff_group(before, after) for after in (ABSENT, IN_FO
 
 
 def diff(corpus, a: int, b: int) -> dict:
-    """Every fact whose status or attributes differ between days a and b (semantics.md §9)."""
+    """Every fact whose status or attributes differ between days a and b (semantics.md §9).
+    Each change is a ``Change``: a dict whose provenance is worked out when first read."""
     with collector.paused():
         changes = _changes(corpus, a, b)
     return document(corpus, {"command": "diff", "from": day_iso(a), "to": day_iso(b)}, [a, b],
@@ -256,29 +257,94 @@ def diff(corpus, a: int, b: int) -> dict:
 
 REMEMBER_SHARE = 16  # see _changes
 
+PROVENANCE = ("by", "when", "sources", "evidence")  # what a change works out when first read
 
-class _Change:
-    """A change of a diff, made as the attributes of an object, whose ``__dict__`` is the
-    change: CPython keeps such a dict as a table of values beside one table of keys shared
-    by all of them, 176 bytes instead of a dict of its own's 464, which a long diff makes
-    and frees by the thousand. The keys come in the order they are set, which is the order
-    of a change's keys (a change with attributes that changed is a dict of its own)."""
 
-    def __init__(self, kind, target, about, label, about_label, title, before, after, group,
-                 by, when, sources, evidence):
-        self.kind = kind
-        self.target = target
-        self.about = about
-        self.label = label
-        self.about_label = about_label
-        self.title = title
-        self.before = before
-        self.after = after
-        self.group = group
-        self.by = by
-        self.when = when
-        self.sources = sources
-        self.evidence = evidence
+class Change(dict):
+    """A change of a diff: a plain ``dict`` (JSON, ``==``, copies, templates and tables read it
+    as one) whose provenance, ``by``, ``when``, ``sources`` and ``evidence``, is worked out the
+    first time anything of it but the fact, the statuses and ``changed`` is read: a diff ten
+    years apart changes most facts, and a caller that asks only which changed (as the side by
+    side with OpenFisca does) pays for no provenance. The first change of a diff read works
+    out the provenance of all of them (``_Pending``), as the answer was made before: whoever
+    reads one reads them all (a table, a page, JSON). Each change is then an ordinary dict,
+    each list its own, as every answer's are.
+
+    Every way of reading the dict but ``change[key]`` of a key it holds, which is the dict's
+    own, works the provenance out first (``__missing__`` does for its keys), and so does every
+    way of changing it, so that nothing set by a caller is overwritten later. Copied or
+    pickled, it is a plain dict with all its keys."""
+
+    __slots__ = ("_pending", "_at")  # the diff's _Pending (None once filled), the place in it
+
+    def __missing__(self, key):
+        if key in PROVENANCE and self._pending is not None:
+            self._fill()
+            return dict.__getitem__(self, key)
+        raise KeyError(key)
+
+    def _fill(self) -> None:
+        pending = self._pending
+        if pending is not None:
+            dict.update(self, pending.take(self._at))
+            self._pending = None
+
+    def __eq__(self, other):
+        self._fill()
+        if isinstance(other, Change):
+            other._fill()
+        return dict.__eq__(self, other)
+
+    def __ne__(self, other):
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = None
+
+    def __reduce_ex__(self, protocol):
+        return dict, (dict(self.items()),)
+
+
+class _Pending:
+    """The provenance of one diff's changes, worked out for all of them together the first
+    time any is read (``_provenances``, with the collector paused, as the changes were made),
+    and handed to each change once."""
+
+    __slots__ = ("diff", "origins", "made")
+
+    def __init__(self, diff: tuple, origins: list):
+        self.diff, self.origins, self.made = diff, origins, None
+
+    def take(self, at: int) -> dict:
+        made = self.made
+        if made is None:
+            with collector.paused():
+                made = self.made = _provenances(self.diff, self.origins)
+        got = made[at]
+        if got is None:  # taken already (two threads filling one change at once): made again
+            return _provenances(self.diff, self.origins[at:at + 1])[0]
+        made[at] = None
+        return got
+
+
+def _filled_first(name: str):
+    method = getattr(dict, name)
+
+    def read(self, *args, **kwargs):
+        if self._pending is not None:
+            self._fill()
+        return method(self, *args, **kwargs)
+
+    read.__name__ = read.__qualname__ = name
+    read.__doc__ = method.__doc__
+    return read
+
+
+for _name in ("__iter__", "__len__", "__contains__", "__repr__", "__reversed__", "__or__",
+              "__ror__", "__ior__", "__setitem__", "__delitem__", "get", "keys", "values",
+              "items", "copy", "pop", "popitem", "setdefault", "update", "clear"):
+    setattr(Change, _name, _filled_first(_name))
+del _name
 
 
 class _EventJSON:
@@ -288,7 +354,8 @@ class _EventJSON:
 def _shared_keys(js: dict) -> dict:
     """``js`` as the attributes of an object: a dict whose keys are one table shared by all
     the events' JSON, and so is each of its copies (``dict.copy``), a dict of 104 bytes
-    where a dict of its own takes 232 (see ``_Change``)."""
+    where a dict of its own takes 232: CPython keeps such a dict as a table of values beside
+    one table of keys shared by all of them."""
     o = _EventJSON()
     for key, value in js.items():  # attributes set one by one (a dict merged in has keys of
         setattr(o, key, value)  # its own)
@@ -303,25 +370,28 @@ WINDOWS = 1 << 32
 
 
 def _changes(corpus, a: int, b: int) -> list[dict]:
+    """The changes between days a and b (``Change``), their provenance left to be worked out
+    when read (``_provenance``)."""
     compiled = corpus.compiled
     keys = compiled.fact_keys
     memo = _diff_memo(corpus)
-    facts, sources_of = memo["facts"], memo["sources"]
-    lo, hi = min(a, b), max(a, b)
+    names = memo["names"]
     numbers = compiled.diff_numbers(a, b)
-    # A fact's names and events are remembered when a diff changes many facts (a sixteenth
-    # of them or more): remembering costs a few times what one diff's answer for the fact
-    # does, and pays where diffs are large. A small diff answers the facts it has not met
-    # directly.
+    # A fact's names (and, when its provenance is read, its events) are remembered when a
+    # diff changes many facts (a sixteenth of them or more): remembering costs a few times
+    # what one diff's answer for the fact does, and pays where diffs are large. A small diff
+    # answers the facts it has not met directly.
     remember = len(numbers) * REMEMBER_SHARE >= len(keys)
     if remember:
         # All of them first, in the order of the facts, before any answer: so that what is
         # remembered of consecutive facts lies together in memory, and later diffs, which
-        # visit the facts in that order, read it in order (interleaved with the answers'
-        # dicts and lists, a long diff at 10,000 facts took a third longer).
+        # visit the facts in that order, read it in order.
         for n, _before, _after in numbers:
-            if facts[n] is None:
-                facts[n] = _diff_fact(corpus, keys[n])
+            if names[n] is None:
+                names[n] = _diff_names(corpus, keys[n])
+    origins: list = []  # per change: (fact number, sources before, sources after)
+    pending = _Pending((corpus, a, b, remember), origins)
+    add_origin = origins.append
     changes: list[dict] = []
     append = changes.append
     groups = _GROUPS
@@ -337,11 +407,45 @@ def _changes(corpus, a: int, b: int) -> list[dict]:
                        for name in sorted(set(ab) | set(aa)) if ab.get(name) != aa.get(name)}
             if not changed:
                 continue
-        fact = facts[n]
+        fact = names[n]
         if fact is None:  # not remembered
-            fact = _diff_fact(corpus, keys[n], events=False)
-        events = fact[6]
-        if events is None:  # a fact some rule derives, or not remembered
+            fact = _diff_names(corpus, keys[n])
+        kind, target, about, label, about_label, title = fact
+        if changed:
+            change = Change(kind=kind, target=target, about=about, label=label,
+                            about_label=about_label, title=title, before=sb, after=sa,
+                            group=groups[sb][sa], changed=changed)
+        else:
+            change = Change(kind=kind, target=target, about=about, label=label,
+                            about_label=about_label, title=title, before=sb, after=sa,
+                            group=groups[sb][sa])
+        change._pending, change._at = pending, len(changes)
+        add_origin((n, before[3] if before else (), after[3] if after else ()))
+        append(change)
+    return changes
+
+
+def _provenances(diff: tuple, origins: list) -> list[dict]:
+    """Per change of a diff (``(fact number, sources before, sources after)``), its ``by``,
+    ``when``, ``sources`` and ``evidence``: the effects and rules whose dated events changed
+    the fact between the diff's days, those events' JSON (fresh copies), and the sources of
+    its values on the two days with the strongest kind among them."""
+    corpus, a, b, remember = diff
+    memo = _diff_memo(corpus)
+    keys = corpus.compiled.fact_keys
+    entries, sources_of = memo["events"], memo["sources"]
+    lo, hi = min(a, b), max(a, b)
+    out = []
+    append = out.append
+    for n, sources_before, sources_after in origins:
+        events = entries[n]
+        if events is None and remember:
+            key = keys[n]
+            # False: a fact some rule derives (its causes include its premises', found per
+            # diff by ``_causes``)
+            events = entries[n] = False if corpus.derivations.get(key) \
+                else _cause_entries(corpus, key, memo["days"])
+        if not events:  # a fact some rule derives, or not remembered
             by, when = _causes(corpus, keys[n], a, b)
         elif events[4]:  # _held_causes, inlined for the common case
             first, last = bisect_right(events[1], lo), bisect_right(events[0], hi)
@@ -358,21 +462,13 @@ def _changes(corpus, a: int, b: int) -> list[dict]:
                 by, when = [], []
         else:
             by, when = _held_causes(events, lo, hi)
-        pair = (before[3] if before else (), after[3] if after else ())
+        pair = (sources_before, sources_after)
         src = sources_of.get(pair)
         if src is None:
             both = set(pair[0]) | set(pair[1])
             src = sources_of[pair] = (tuple(sorted(both)), corpus.names.evidence(both))
-        kind, target, about, label, about_label, title = fact[:6]
-        if changed:
-            append({"kind": kind, "target": target, "about": about, "label": label,
-                    "about_label": about_label, "title": title, "before": sb, "after": sa,
-                    "group": groups[sb][sa], "changed": changed, "by": by, "when": when,
-                    "sources": list(src[0]), "evidence": src[1]})
-        else:
-            append(_Change(kind, target, about, label, about_label, title, sb, sa,
-                           groups[sb][sa], by, when, list(src[0]), src[1]).__dict__)
-    return changes
+        append({"by": by, "when": when, "sources": list(src[0]), "evidence": src[1]})
+    return out
 
 
 def _diff_memo(corpus) -> dict:
@@ -384,20 +480,16 @@ def _diff_memo(corpus) -> dict:
     compiled = corpus.compiled
     if memo is None or memo["compiled"] is not compiled:
         memo = corpus.__dict__["_memo_diff"] = {
-            "compiled": compiled, "facts": [None] * len(compiled.fact_keys), "sources": {},
-            "days": {}}
+            "compiled": compiled, "names": [None] * len(compiled.fact_keys),
+            "events": [None] * len(compiled.fact_keys), "sources": {}, "days": {}}
     return memo
 
 
-def _diff_fact(corpus, key, events: bool = True) -> tuple:
-    """A fact's kind, target, about, label, about label and title (``fact_names``) and its
-    events (``_cause_entries``), for diffs; events None for a fact some rule derives (its
-    causes include its premises', found per diff by ``_causes``), or when not asked for."""
+def _diff_names(corpus, key) -> tuple:
+    """A fact's kind, target, about, label, about label and title (``fact_names``), for
+    diffs."""
     n = fact_names(corpus, key)
-    events = None if not events or corpus.derivations.get(key) \
-        else _cause_entries(corpus, key, _diff_memo(corpus)["days"])
-    return (n["kind"], n["target"], n["about"], n["label"], n["about_label"], n["title"],
-            events)
+    return (n["kind"], n["target"], n["about"], n["label"], n["about_label"], n["title"])
 
 
 def _cause_entries(corpus, key, days: dict) -> tuple:

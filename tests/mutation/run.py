@@ -297,6 +297,27 @@ FAST_QUERY_MUTANTS = {
         "                if True:\n"
         "                    out.append((n, before, after))\n            return out",
         "a long diff lists facts whose values are equal but not one object", QUERY_TESTS),
+    "change-reads-unwrapped": (
+        "queries.py", '"__ror__", "__ior__", "__setitem__", "__delitem__", "get", "keys", "values",\n'
+        '              "items", "copy",', '"__ror__", "__ior__", "__setitem__", "__delitem__", "get", '
+        '"keys", "values",\n              "copy",',
+        "a diff's change read as items (as JSON reads it) lacks its provenance", QUERY_TESTS),
+    "change-writes-unwrapped": (
+        "queries.py", '"__ror__", "__ior__", "__setitem__", "__delitem__", "get",',
+        '"__ror__", "__ior__", "get",',
+        "what a caller sets in a change is overwritten when its provenance is worked out",
+        QUERY_TESTS),
+    "change-missing-unfilled": (
+        "queries.py", "if key in PROVENANCE and self._pending is not None:", "if False:",
+        "a change's provenance read by its key is missing", QUERY_TESTS),
+    "change-neighbours-provenance": (
+        "queries.py", "dict.update(self, pending.take(self._at))",
+        "dict.update(self, pending.take(max(self._at - 1, 0)))",
+        "a change takes the provenance of the change before it", QUERY_TESTS),
+    "change-compared-unread": (
+        "queries.py", "        if isinstance(other, Change):\n            other._fill()",
+        "        if False:\n            other._fill()",
+        "two changes compared, the second unread, differ", QUERY_TESTS),
 }
 MUTANTS.update(FAST_QUERY_MUTANTS)
 
@@ -421,6 +442,10 @@ def run_one(name: str, timeout: int, test_file: str) -> tuple[bool, str, float]:
         env["PYTHONPATH"] = tmp + os.pathsep + env.get("PYTHONPATH", "")
         env.setdefault("HYPOTHESIS_PROFILE", "ci")
         env["PYTHONDONTWRITEBYTECODE"] = "1"
+        # the bundled corpus is found beside the package of a source checkout, which the
+        # mutated copy is not: without this, every test that loads it would fail (a mutant
+        # "killed" by a missing corpus)
+        env.setdefault("KZLAW_DATA", ROOT)
         check = subprocess.run([sys.executable, "-c", "import kzlaw; print(kzlaw.__file__)"],
                                env=env, cwd=ROOT, capture_output=True, text=True)
         if not check.stdout.strip().startswith(tmp):
