@@ -609,6 +609,24 @@ def test_data_folder_that_is_not_a_corpus(scene):
     assert proc.stderr.decode().strip() == f"{home}: not a kzlaw corpus: no measures/ folder"
 
 
+def test_data_that_names_a_file_or_the_measures_folder_says_what_to_name(scene):
+    root, cwd, home = scene
+    a_file = next(os.path.join(d, f) for d, _, files in os.walk(os.path.join(root, "measures"))
+                  for f in files)
+    proc, _ = run_kzlaw(["--data", a_file, "check"], cwd, home)
+    assert proc.returncode == 1
+    assert proc.stderr.decode().strip() == \
+        f"{a_file}: not a folder: a corpus is a folder holding measures/"
+    measures = os.path.join(root, "measures")
+    proc, _ = run_kzlaw(["--data", measures, "check"], cwd, home)
+    assert proc.returncode == 1
+    assert proc.stderr.decode().strip() == (f"{measures}: not a kzlaw corpus: no measures/ "
+                                            f"folder (did you mean {root}, the folder that "
+                                            "holds it?)")
+    proc, _ = run_kzlaw(["--data", root, "check"], cwd, home)
+    assert proc.returncode == 0, proc.stderr  # the folder it names is a corpus
+
+
 def test_kzlaw_data_environment_variable_pointing_nowhere(scene):
     root, cwd, home = scene
     env = dict(os.environ, KZLAW_DATA="/nonexistent/corpus", HOME=home)

@@ -213,8 +213,11 @@ def test_ctrl_c_while_renaming_is_held_until_the_new_set_is_in_place(corpus, mon
         return replace(a, b)
 
     monkeypatch.setattr(reports.os, "replace", replace_and_interrupt)
-    assert run("--data", corpus, "reports") == 130
-    assert sent
+    code = run("--data", corpus, "reports")
+    assert sent, "no report was replaced: the edited corpus gave the old reports"
+    assert code == 130, f"Ctrl-C sent while renaming, and the command ended with {code}: " \
+        f"SIGINT mask {signal.pthread_sigmask(signal.SIG_BLOCK, [])}, pending " \
+        f"{signal.sigpending()}, handler {signal.getsignal(signal.SIGINT)}"
     assert snapshot(corpus / "reports") == new
 
 

@@ -45,7 +45,9 @@ def resolve_path(path: Optional[str]) -> str:
     if path is None:
         path = os.environ.get("KZLAW_DATA") or bundled_path()
     if not os.path.isdir(path):
-        raise KzlawError([Problem(str(path), 0, "no such corpus folder")])
+        what = "not a folder: a corpus is a folder holding measures/" \
+            if os.path.lexists(path) else "no such corpus folder"
+        raise KzlawError([Problem(str(path), 0, what)])
     return path
 
 

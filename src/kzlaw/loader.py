@@ -573,7 +573,11 @@ def _corpus_files(root: str, problems: list[Problem],
         top = os.path.join(root, sub)
         if not os.path.isdir(top):
             if sub == "measures":
-                problems.append(Problem(root, 0, "not a kzlaw corpus: no measures/ folder"))
+                parent = os.path.dirname(os.path.abspath(root))
+                hint = f" (did you mean {parent}, the folder that holds it?)" \
+                    if os.path.basename(os.path.abspath(root)) == "measures" else ""
+                problems.append(Problem(root, 0,
+                                        f"not a kzlaw corpus: no measures/ folder{hint}"))
             elif os.path.lexists(top):
                 problems.append(Problem(sub, 0, "cannot read folder: not a folder"))
             continue
