@@ -37,7 +37,7 @@ def _load(args):
         corpus = load_at(args.data, args.as_of, cache=cache)
         args._revision = corpus.revision  # named under the answer (run)
         return corpus
-    return load(args.data, cache=cache)
+    return load(args.data, cache=cache, parallel=True)  # (a process with no other threads)
 
 
 def _opts(args) -> dict:
