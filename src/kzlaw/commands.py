@@ -48,9 +48,10 @@ def _opts(args) -> dict:
 def cmd_in_force(args, fmt):
     day = to_day(args.date)
     corpus = _load(args)
+    opts = _opts(args)
     data = corpus.in_force(day, kind=args.kind, category=args.category, status=args.status,
-                           about=args.about)
-    return report.render_in_force(data, fmt, **_opts(args)), 0
+                           about=args.about, with_by=report.in_force_shows_by(fmt, opts["ids"]))
+    return report.render_in_force(data, fmt, **opts), 0
 
 
 def cmd_diff(args, fmt):

@@ -404,12 +404,13 @@ class Corpus:
 
     def in_force(self, day: DayLike, kind: Optional[str] = None,
                  category: Optional[str] = None, status: Optional[str] = None,
-                 about: Optional[str] = None) -> dict:
+                 about: Optional[str] = None, with_by: bool = True) -> dict:
         """The document of ``kzlaw in-force``: the facts in force or uncertain on the day
         (filtered by kind, category, status, what they are about), each with label, evidence
-        and, when uncertain, why; the corpus to cite and the warnings."""
+        and, when uncertain, why; the corpus to cite and the warnings. ``with_by=False``
+        leaves out each fact's ``by`` (a table that does not show it)."""
         from .queries import in_force
-        return in_force(self, to_day(day), kind, category, status, about)
+        return in_force(self, to_day(day), kind, category, status, about, with_by)
 
     def at(self, day: DayLike) -> State:
         """The state on one day: facts in force or uncertain, with attributes, by and sources."""
