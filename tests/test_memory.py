@@ -8,6 +8,7 @@ or seconds.
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -335,3 +336,57 @@ def test_generated_corpora_built_fact_by_fact_answer_as_before(tmp_path_factory,
     assert lean.compiled.segments == eager.compiled.segments
     assert lean.compiled.why == eager.compiled.why
     assert lean.holdings_by_fact == eager.holdings_by_fact
+
+
+def test_measure_files_keep_a_shared_folder_pair_and_give_back_each_measure_s_path(synth_corpus):
+    files = synth_corpus.raw.measure_files
+    assert sorted(files) == sorted(synth_corpus.measures) and len(files) == len(synth_corpus.measures)
+    for ident in synth_corpus.measures:
+        assert ident in files
+        rel, lines = files[ident]
+        assert rel.startswith("measures/") and rel.endswith(f"/{ident}.yaml")
+        assert rel.count("/") == 2 and rel[len("measures/"):][:4].isdigit()
+        assert os.path.isfile(os.path.join(synth_corpus.root, rel))
+        assert files.get(ident) == (rel, lines) and dict(files.items())[ident] == (rel, lines)
+    kept = list(files._where.values())
+    assert all(not folder.endswith(".yaml") for folder, _lines in kept)
+    assert len({id(pair) for pair in kept}) < len(kept)  # measures of one folder share one
+    assert files.get("no-such-measure") is None and "no-such-measure" not in files
+
+
+def test_measure_files_keep_a_path_that_is_not_the_measure_s_own_as_given():
+    from kzlaw.loader import MeasureFiles
+    files, pairs = MeasureFiles(), {}
+    files.keep("m", "measures/2001/other.yaml", "L", pairs)
+    files.keep("n", "measures/2001/n.yaml", "L", pairs)
+    files.keep("o", "measures/2001/o.yaml", "L", pairs)
+    files.keep("p", "measures/2002/p.yaml", "L", pairs)
+    files["q"] = ("measures/2003/q.yaml", "parsed")
+    assert files["m"] == ("measures/2001/other.yaml", "L")
+    assert files["n"] == ("measures/2001/n.yaml", "L")
+    assert files["o"] == ("measures/2001/o.yaml", "L")
+    assert files["p"] == ("measures/2002/p.yaml", "L")
+    assert files["q"] == ("measures/2003/q.yaml", "parsed")
+    assert files._where["n"] is files._where["o"] is not files._where["p"]
+    assert list(files) == ["m", "n", "o", "p", "q"] and len(files) == 5
+
+
+def test_a_cached_corpus_gives_back_the_same_measure_files(tmp_path, monkeypatch):
+    from kzlaw import cache
+    monkeypatch.setenv("KZLAW_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("KZLAW_NO_CACHE", raising=False)
+    monkeypatch.setattr(cache, "RACY_SECONDS", 0.05)
+    root = str(tmp_path / "c")
+    synth.write(root, synth.generate(40, seed=3))
+    time.sleep(0.1)  # older than the racy window
+    built = kzlaw.load(root, cache=True)
+    built.holdings  # noqa: B018
+    read = kzlaw.load(root, cache=True)
+    assert "raw" not in read.__dict__  # read from the cache
+
+    def where(files):
+        return {ident: (rel, lines.find(("id",)), lines.find(("dates", "adopted")),
+                        lines.find(("effects", 0)))
+                for ident, (rel, lines) in files.items()}
+    want = where(built.raw.measure_files)
+    assert where(read.raw.measure_files) == want and want

@@ -839,7 +839,7 @@ _HOMES = {
     "Effect": "model", "Measure": "model", "Pattern": "model", "Rule": "model",
     "Source": "model", "SourceRef": "model", "VocabEntry": "model", "Names": "names",
     "Problem": "problems", "Derivation": "rules", "FactIndex": "rules", "Lines": "check",
-    "LMap": "yamlfile", "LSeq": "yamlfile",
+    "LMap": "yamlfile", "LSeq": "yamlfile", "MeasureFiles": "loader",
 }
 # plain classes rebuilt from exactly the attributes a new (empty) one has: its arguments
 _PLAIN = {"EventTable": (), "FactIndex": (), "Names": ({}, {})}
@@ -858,7 +858,7 @@ def _spec(name: str) -> tuple:
     cls = getattr(importlib.import_module("." + home, __package__), name)
     if name in _PLAIN:
         spec = (cls, frozenset(vars(cls(*_PLAIN[name]))), "dict")
-    elif name == "Lines":
+    elif name in ("Lines", "MeasureFiles"):
         spec = (cls, tuple(cls.__slots__), "slots")
     elif name in ("LMap", "LSeq"):
         spec = (cls, ("line", "lines"), "dict-base" if name == "LMap" else "list-base")

@@ -398,6 +398,14 @@ MEMORY_MUTANTS = {
         "engine.py", "                + len(self.enders.get(m.id, ())) + len(self.enders.get(by, ())))",
         "                + len(self.enders.get(by, ())))",
         "the end causes are counted without the repeals of the whole measure", MEMORY_TESTS),
+    "measure-files-any-name-as-its-own": (
+        "loader.py", '        if name != ident + ".yaml" or not folder:',
+        "        if not folder:",
+        "a measure read from another file's name is given back its own", MEMORY_TESTS),
+    "measure-files-folder-as-path": (
+        "loader.py", '        return (f"{folder}/{ident}.yaml", got[1])',
+        "        return got",
+        "a measure's file is given back as its folder", MEMORY_TESTS),
 }
 MUTANTS.update(MEMORY_MUTANTS)
 
