@@ -9,6 +9,8 @@ generated corpora (with and without rules) and the bundled corpus.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -233,7 +235,9 @@ def test_every_run_of_a_facts_events_answers_as_the_plain_computation():
 
 @pytest.fixture(scope="module")
 def bundled():
-    return kzlaw.load()
+    # the bundled corpus of this checkout by its path (a copy of kzlaw elsewhere, a mutant's,
+    # would not find it as its own)
+    return kzlaw.load(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def test_a_built_state_names_aliases_and_unknown_ids_as_a_fresh_one_does(bundled):
@@ -415,3 +419,22 @@ def test_facts_made_through_their_slots_are_the_facts_the_class_makes(bundled):
     assert made
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         fact.status = "x"
+
+
+@pytest.mark.parametrize("ids", [False, True])
+@pytest.mark.parametrize("fmt", ["table", "markdown", "json", "csv", "html"])
+def test_in_force_without_by_where_the_format_shows_none_renders_the_same(bundled, fmt, ids):
+    """``kzlaw in-force`` asks for its facts without their ``by`` where the answer does not
+    show it (``report.in_force_shows_by``): the answer is the one of the whole document, and a
+    document without ``by`` is exactly the whole one less that key."""
+    from kzlaw import report
+    with_by = report.in_force_shows_by(fmt, ids)
+    for day in ("1995-01-01", "2006-06-01", "2012-01-01", "2024-06-01"):
+        whole = bundled.in_force(day)
+        asked = bundled.in_force(day, with_by=with_by)
+        assert report.render_in_force(asked, fmt, ids=ids) == \
+            report.render_in_force(whole, fmt, ids=ids)
+        if not with_by:
+            assert asked["facts"] and all("by" not in f for f in asked["facts"])
+            assert asked == dict(whole, facts=[{k: v for k, v in f.items() if k != "by"}
+                                               for f in whole["facts"]])
