@@ -31,8 +31,20 @@ def env(tmp_path, monkeypatch):
     return root, folder
 
 
+# Every test runs twice: with the manifest taken here, and taken by a child process while the
+# cache file is read (``parallel``, as the command line loads).
+PARALLEL = [False]
+
+
+@pytest.fixture(autouse=True, params=["serial", "parallel"])
+def _manifest_taken(request):
+    PARALLEL[0] = request.param == "parallel"
+    yield
+    PARALLEL[0] = False
+
+
 def cached(root):
-    return kzlaw.load(root, cache=True)
+    return kzlaw.load(root, cache=True, parallel=PARALLEL[0])
 
 
 def is_hit(corpus) -> bool:
@@ -281,3 +293,74 @@ def test_the_newest_time_decides_the_racy_rule(env):
     assert m.newest_ns == newest
     assert cache._racy(m, newest + int(cache.racy_seconds() * 1e9))
     assert not cache._racy(m, newest + int(cache.racy_seconds() * 1e9) + 1)
+
+
+# --- the manifest taken by a child process (cache.manifest_started) ----------------------------
+
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork") or sys.platform == "darwin",
+                                reason="the manifest is taken in a child only where fork is")
+
+
+@needs_fork
+def test_a_manifest_taken_by_a_child_is_the_one_taken_here(env):
+    root, _ = env
+    elsewhere = Path(root) / "shared"
+    elsewhere.mkdir()
+    (elsewhere / "x.yaml").write_text("")
+    os.symlink(elsewhere, os.path.join(root, "measures", "2001"))
+    os.symlink("nowhere", os.path.join(root, "rules", "dangling.yaml"))
+    pending = cache.manifest_started(root)
+    assert isinstance(pending, cache.Pending)  # a child takes it
+    got = pending.result()
+    assert got == cache.manifest(root)
+    assert pending.result() is got  # once
+    _edit_in_place_keeping_times(os.path.join(root, "measures", "2000", "m.yaml"),
+                                 "2000-01-01", "2000-01-05")
+    assert cache.manifest_started(root).result() == cache.manifest(root) != got
+
+
+@needs_fork
+@pytest.mark.parametrize("failure", ["child fails", "child writes nonsense"])
+def test_a_child_that_fails_leaves_the_manifest_to_this_process(env, monkeypatch, failure):
+    root, _ = env
+    truth = cache.manifest(root)
+    parent = os.getpid()
+    real = cache.manifest
+
+    def in_child_only(root_):
+        if os.getpid() == parent:
+            return real(root_)
+        if failure == "child fails":
+            raise OSError("no")
+        return cache.Manifest("0" * 64, 1, 2)._replace(digest="z" * 64)  # not hex
+
+    monkeypatch.setattr(cache, "manifest", in_child_only)
+    pending = cache.manifest_started(root)
+    assert isinstance(pending, cache.Pending)
+    assert pending.result() == truth
+
+
+@needs_fork
+def test_a_cache_is_used_only_for_the_manifest_the_child_gives(env, monkeypatch):
+    """The child's answer decides: a child that reports other files (as an edit would) makes
+    the cache a miss, even though the cache file and the header agree with each other."""
+    root, _ = env
+    kzlaw.load(root, cache=True)
+    assert is_hit(kzlaw.load(root, cache=True, parallel=True))
+    parent = os.getpid()
+    real = cache.manifest
+
+    def other_files_in_child(root_):
+        m = real(root_)
+        return m if os.getpid() == parent else m._replace(digest="ab" * 32)
+
+    monkeypatch.setattr(cache, "manifest", other_files_in_child)
+    assert not is_hit(kzlaw.load(root, cache=True, parallel=True))
+
+
+def test_with_other_threads_running_the_manifest_is_taken_here(env, monkeypatch):
+    root, _ = env
+    monkeypatch.setattr(cache, "_threads", lambda: 2)
+    got = cache.manifest_started(root)
+    assert isinstance(got, cache.Manifest) and got == cache.manifest(root)
+    assert cache.finished(got) is got

@@ -294,6 +294,15 @@ def test_the_lazy_timeline_reads_back_what_the_eager_one_does(segments, every):
     for day in sorted(days):
         got, expected = lazy.values_on(day), _plain_on(eager, day)
         assert got == expected and list(got) == list(expected)
+    lazy, _every = cachefile.decode_compiled(data, lazy=True)  # nothing made yet
+    for day in sorted(days):  # without the `by`s not yet made: the rest as the eager one
+        got, expected = lazy.values_on(day, by=False), _plain_on(eager, day)
+        assert list(got) == list(expected)
+        for key, value in got.items():
+            assert value[2] in (None, expected[key][2])
+            assert (value[0], value[1], value[3]) == (expected[key][0], expected[key][1],
+                                                      expected[key][3])
+        assert lazy.values_on(day) == expected  # and the whole values after them
     for key in eager:
         assert key in lazy and lazy[key] == eager[key] and lazy.get(key) == eager[key]
         assert type(lazy[key][0]) is list and type(lazy[key][1]) is list
@@ -416,6 +425,20 @@ def test_a_first_state_from_the_cache_is_the_state_of_the_files(spec):
                 first = load_cached(root, cache.manifest(root))
                 assert first.in_force(day) == fresh.in_force(day)  # from the tables
                 assert first.in_force(day) == fresh.in_force(day)  # from the index
+                truth = fresh.in_force(day)
+                no_by = dict(truth, facts=[{k: v for k, v in f.items() if k != "by"}
+                                           for f in truth["facts"]])
+                first = load_cached(root, cache.manifest(root))
+                assert first.in_force(day, with_by=False) == no_by  # from the tables
+                assert first.in_force(day) == truth  # the values made whole when asked
+                assert first.in_force(day, with_by=False) == no_by  # from the index
+                assert fresh.in_force(day, with_by=False) == no_by
+                for kind in ("designation", "prohibition"):
+                    plain = fresh.at(day).plain_facts(kind)
+                    facts = fresh.at(day).facts(kind)
+                    assert [k for k, _v in plain] == [f.key for f in facts]
+                    assert [(v[0], dict(v[1]), v[2], v[3]) for _k, v in plain] == \
+                        [(f.status, f.attributes, f.by, f.sources) for f in facts]
             assert dict(cached.compiled.segments.items()) == fresh.compiled.segments
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import copy
 import json
+import os
 import pickle
 
 import pytest
@@ -239,7 +240,9 @@ def test_every_run_of_a_facts_events_answers_as_the_plain_computation():
 
 @pytest.fixture(scope="module")
 def bundled():
-    return kzlaw.load()
+    # the bundled corpus of this checkout by its path (a copy of kzlaw elsewhere, a mutant's,
+    # would not find it as its own)
+    return kzlaw.load(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def test_a_built_state_names_aliases_and_unknown_ids_as_a_fresh_one_does(bundled):
@@ -459,10 +462,10 @@ def _read_each(corpus, a, b, read, first: bool):
 
 
 @pytest.mark.parametrize("name", sorted(READS))
-def test_every_way_of_reading_a_change_gives_its_provenance(name):
+def test_every_way_of_reading_a_change_gives_its_provenance(bundled, name):
     """Each read, as the first of its diff's changes and as a later one, gives exactly the
     plain computation's change, keys in its order (so the JSON's order stays)."""
-    corpus = kzlaw.load()
+    corpus = bundled
     for a, b in (("2005-01-01", "2016-01-01"), ("2016-01-01", "2005-01-01")):
         a, b = to_day(a), to_day(b)
         plain = plain_diff(corpus, a, b)["changes"]
@@ -474,8 +477,8 @@ def test_every_way_of_reading_a_change_gives_its_provenance(name):
             assert all(type(c) is dict for c in got) or name == "by then the rest"
 
 
-def test_a_change_counts_and_holds_its_provenance_before_it_is_read():
-    corpus = kzlaw.load()
+def test_a_change_counts_and_holds_its_provenance_before_it_is_read(bundled):
+    corpus = bundled
     changes = corpus.diff("2005-01-01", "2016-01-01")["changes"]
     plain = plain_diff(corpus, to_day("2005-01-01"), to_day("2016-01-01"))["changes"]
     assert len(changes[0]) == len(plain[0])
@@ -504,8 +507,8 @@ WRITES = {
 
 
 @pytest.mark.parametrize("name", sorted(WRITES))
-def test_changing_a_change_before_reading_it_is_kept(name):
-    corpus = kzlaw.load()
+def test_changing_a_change_before_reading_it_is_kept(bundled, name):
+    corpus = bundled
     a, b = to_day("2005-01-01"), to_day("2016-01-01")
     plain = plain_diff(corpus, a, b)["changes"]
     changes = corpus.diff(a, b)["changes"]
@@ -519,3 +522,22 @@ def test_changing_a_change_before_reading_it_is_kept(name):
         assert returned == plain[0]["evidence"]
     if name == "last item popped":
         assert returned == ("evidence", plain[0]["evidence"])
+
+
+@pytest.mark.parametrize("ids", [False, True])
+@pytest.mark.parametrize("fmt", ["table", "markdown", "json", "csv", "html"])
+def test_in_force_without_by_where_the_format_shows_none_renders_the_same(bundled, fmt, ids):
+    """``kzlaw in-force`` asks for its facts without their ``by`` where the answer does not
+    show it (``report.in_force_shows_by``): the answer is the one of the whole document, and a
+    document without ``by`` is exactly the whole one less that key."""
+    from kzlaw import report
+    with_by = report.in_force_shows_by(fmt, ids)
+    for day in ("1995-01-01", "2006-06-01", "2012-01-01", "2024-06-01"):
+        whole = bundled.in_force(day)
+        asked = bundled.in_force(day, with_by=with_by)
+        assert report.render_in_force(asked, fmt, ids=ids) == \
+            report.render_in_force(whole, fmt, ids=ids)
+        if not with_by:
+            assert asked["facts"] and all("by" not in f for f in asked["facts"])
+            assert asked == dict(whole, facts=[{k: v for k, v in f.items() if k != "by"}
+                                               for f in whole["facts"]])

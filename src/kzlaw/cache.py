@@ -213,6 +213,90 @@ def manifest(root: str) -> Manifest:
     return Manifest(h.hexdigest(), newest, len(numbers) // 4)
 
 
+class Pending:
+    """A manifest being taken by a child process (``manifest_started``): ``result()`` waits
+    for it and gives it. A child that fails in any way gives nothing, and the manifest is
+    then taken here, so ``result()`` is always ``manifest(root)`` of that moment."""
+
+    def __init__(self, root: str, pid: int, fd: int):
+        self.root, self._pid, self._fd = root, pid, fd
+        self._result: Optional[Manifest] = None
+
+    def result(self) -> Manifest:
+        if self._result is None:
+            chunks = []
+            try:
+                while True:
+                    chunk = os.read(self._fd, 4096)
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+            finally:
+                os.close(self._fd)
+                _pid, status = os.waitpid(self._pid, 0)
+            self._result = _parse_manifest(b"".join(chunks)) if status == 0 else None
+            if self._result is None:
+                self._result = manifest(self.root)
+        return self._result
+
+
+def _parse_manifest(data: bytes) -> Optional[Manifest]:
+    """The manifest a child wrote (``digest newest entries``), or None if it is not one."""
+    try:
+        digest, newest, entries = data.decode("ascii").split(" ")
+        got = Manifest(digest, int(newest), int(entries))
+    except ValueError:
+        return None
+    ok = len(digest) == 64 and set(digest) <= set("0123456789abcdef") and got.entries >= 0
+    return got if ok else None
+
+
+def manifest_started(root: str) -> "Manifest | Pending":
+    """``manifest(root)``, taken by a child process while this one goes on (reading the
+    cache file): the stat calls are the kernel's work, which a second core does meanwhile,
+    as git's ``core.preloadIndex`` spreads its ``lstat``s over threads (here a process: a
+    thread would wait for the interpreter lock after every call). The files' signatures are
+    exactly those ``manifest`` takes, hashed the same way; a cache file is used only once
+    they are known to be its own (``load``). Where a second process cannot be made safely
+    (no ``fork``, macOS, other threads running) or fails, the manifest is taken here."""
+    if not hasattr(os, "fork") or sys.platform == "darwin" or _threads() > 1:
+        return manifest(root)
+    import signal
+    blocked = {signal.SIGINT, signal.SIGTERM}
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)  # none reaches the child's Python
+    try:
+        r, w = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(r)
+            os.close(w)
+            return manifest(root)
+        if pid == 0:  # the child: the manifest into the pipe, then out, whatever happens
+            code = 1
+            try:
+                os.close(r)
+                m = manifest(root)
+                os.write(w, f"{m.digest} {m.newest_ns} {m.entries}".encode("ascii"))
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(w)
+        return Pending(root, pid, r)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _threads() -> int:
+    import threading
+    return threading.active_count()
+
+
+def finished(current):
+    """The manifest itself of what ``manifest_started`` gave (a revision's key as it is)."""
+    return current.result() if isinstance(current, Pending) else current
+
+
 def _racy(entries: Manifest, stamp_ns: int) -> bool:
     return entries.newest_ns >= stamp_ns - int(racy_seconds() * 1e9)
 
@@ -261,7 +345,8 @@ class Cached(NamedTuple):
 
 def load(root: str, current: tuple, fresh: Callable[[], dict]) -> Optional[Cached]:
     """What the cache holds of the corpus at ``root`` if it was stored for exactly the files
-    of the manifest ``current``, else None. The compiled timeline is decoded at once; each
+    of the manifest ``current``, else None (a ``Pending`` manifest is waited for once the
+    timeline is read, and compared then: nothing read is handed back before). The compiled timeline is decoded at once; each
     fact's holdings and derivations (what a diff and an explanation read) when a question
     first asks about the fact; the rest of the corpus (measures, events, sources: what show,
     history and the reports need) only when first used, so a question pays for what it
@@ -298,7 +383,11 @@ def load(root: str, current: tuple, fresh: Callable[[], dict]) -> Optional[Cache
         if type(header) is not dict or set(header) != {"root", "code", "manifest",
                                                           "compiled", "rest", "facts"}:
             return None
-        fields = _header_fields(root, code_fingerprint(), _key_digest(current))
+        pending = isinstance(current, Pending)  # its digest is compared once it is known
+        if pending and type(header["manifest"]) is not str:
+            return None
+        fields = _header_fields(root, code_fingerprint(),
+                                header["manifest"] if pending else _key_digest(current))
         if (header["root"], header["code"], header["manifest"]) != fields:
             return None
         if fmt.bind(fields, compiled_bytes) != header["compiled"]:
@@ -310,6 +399,8 @@ def load(root: str, current: tuple, fresh: Callable[[], dict]) -> Optional[Cache
         info, names, why = _without_gc(fmt.decode_extra, extra)
     except (OSError, fmt.CacheFormatError):
         return None
+    if pending and current.result().digest != header["manifest"]:
+        return None  # the files are not those the cache was written for
     from .model import CorpusInfo
     from .timeline import Compiled
     if not isinstance(info, CorpusInfo):

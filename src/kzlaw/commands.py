@@ -37,7 +37,7 @@ def _load(args):
         corpus = load_at(args.data, args.as_of, cache=cache)
         args._revision = corpus.revision  # named under the answer (run)
         return corpus
-    return load(args.data, cache=cache)
+    return load(args.data, cache=cache, parallel=True)  # (a process with no other threads)
 
 
 def _opts(args) -> dict:
@@ -48,9 +48,10 @@ def _opts(args) -> dict:
 def cmd_in_force(args, fmt):
     day = to_day(args.date)
     corpus = _load(args)
+    opts = _opts(args)
     data = corpus.in_force(day, kind=args.kind, category=args.category, status=args.status,
-                           about=args.about)
-    return report.render_in_force(data, fmt, **_opts(args)), 0
+                           about=args.about, with_by=report.in_force_shows_by(fmt, opts["ids"]))
+    return report.render_in_force(data, fmt, **opts), 0
 
 
 def cmd_diff(args, fmt):

@@ -406,12 +406,13 @@ class Corpus:
 
     def in_force(self, day: DayLike, kind: Optional[str] = None,
                  category: Optional[str] = None, status: Optional[str] = None,
-                 about: Optional[str] = None) -> dict:
+                 about: Optional[str] = None, with_by: bool = True) -> dict:
         """The document of ``kzlaw in-force``: the facts in force or uncertain on the day
         (filtered by kind, category, status, what they are about), each with label, evidence
-        and, when uncertain, why; the corpus to cite and the warnings."""
+        and, when uncertain, why; the corpus to cite and the warnings. ``with_by=False``
+        leaves out each fact's ``by`` (a table that does not show it)."""
         from .queries import in_force
-        return in_force(self, to_day(day), kind, category, status, about)
+        return in_force(self, to_day(day), kind, category, status, about, with_by)
 
     def at(self, day: DayLike) -> State:
         """The state on one day: facts in force or uncertain, with attributes, by and sources."""
@@ -641,7 +642,8 @@ def validate(raw: RawCorpus) -> list[Problem]:
 
 def load_cached(root: str, current: tuple) -> Optional[Corpus]:
     """The corpus at ``root`` as the compiled cache holds it for exactly the files of the
-    manifest ``current`` (``cache.manifest(root)``, or a commit's key), else None."""
+    manifest ``current`` (``cache.manifest(root)``, one being taken by
+    ``cache.manifest_started(root)``, or a commit's key), else None."""
     from . import cache as _cache
 
     def fresh() -> dict:  # if the rest of the cache file is damaged: from the files
@@ -655,11 +657,14 @@ def load_cached(root: str, current: tuple) -> Optional[Corpus]:
     return None if got is None else Corpus.from_cache(got)
 
 
-def load(path: Optional[str] = None, cache: bool = False) -> Corpus:
+def load(path: Optional[str] = None, cache: bool = False, parallel: bool = False) -> Corpus:
     """Load, check and compile the corpus at ``path`` (default: ``$KZLAW_DATA`` or the bundled
     corpus). Raises ``KzlawError`` listing every problem if the corpus is invalid. With
     ``cache=True`` a compiled copy in the user's cache folder is used when the files are
-    unchanged (see ``cache.py``); the command line does this unless ``--no-cache``."""
+    unchanged (see ``cache.py``); the command line does this unless ``--no-cache``. With
+    ``parallel`` (the command line: a process with no other threads) the files' signatures
+    are taken by a second process while the cache file is read (``cache.manifest_started``);
+    the copy is used only once they are known to be its own."""
     root = resolve_path(path)
     use_cache = False
     if cache:  # only a load that may use the compiled cache imports it (and hashlib, json)
@@ -668,10 +673,11 @@ def load(path: Optional[str] = None, cache: bool = False) -> Corpus:
     if use_cache:
         _cache.racy_seconds()  # a bad KZLAW_CACHE_RACY_SECONDS is refused before any work
         stamp = _cache.now_ns()
-        before = _cache.manifest(root)
+        before = _cache.manifest_started(root) if parallel else _cache.manifest(root)
         hit = load_cached(root, before)
         if hit is not None:
             return hit
+        before = _cache.finished(before)
     from .loader import load_raw
     enabled = gc.isenabled()
     gc.disable()  # reading, checking and building make only what the corpus keeps (or drops

@@ -65,10 +65,12 @@ def warnings_for(corpus, days: list) -> list[str]:
 # --- in-force ----------------------------------------------------------------------------------
 
 def in_force(corpus, day: int, kind: Optional[str] = None, category: Optional[str] = None,
-             status: Optional[str] = None, about: Optional[str] = None) -> dict:
+             status: Optional[str] = None, about: Optional[str] = None,
+             with_by: bool = True) -> dict:
     """The facts in force or uncertain on ``day`` (semantics.md section 9), filtered by fact kind,
     the category of the fact's target, status, and what the fact is about; unknown values
-    raise ``KzlawError`` with a suggestion."""
+    raise ``KzlawError`` with a suggestion. ``with_by=False`` leaves out each fact's ``by``
+    (for a table that does not show it: see ``State.plain_facts``)."""
     names = corpus.names
     question = {"command": "in-force", "date": day_iso(day)}
     if kind is not None:
@@ -93,32 +95,35 @@ def in_force(corpus, day: int, kind: Optional[str] = None, category: Optional[st
         members = {i for entries in names.entries.values() for i, e in entries.items()
                    if category in e[2]}
     evidence: dict = {}  # sources -> their evidence: the same few lists of sources recur
-    for f in corpus.at(day).facts(kind):
-        if members is not None and f.target not in members:
+    for key, value in corpus.at(day).plain_facts(kind, by=with_by):
+        if members is not None and key[1] not in members:
             continue
-        if status is not None and f.status != status:
+        if status is not None and value[0] != status:
             continue
-        if about is not None and f.about != about:
+        if about is not None and key[2] != about:
             continue
-        facts.append(fact_json(names, compiled, f, day, evidence))
+        facts.append(fact_json(names, compiled, key, value, day, evidence, with_by))
     return document(corpus, question, [day], {"date": day_iso(day), "facts": facts})
 
 
-def fact_json(names, compiled, f, day: int, evidence: Optional[dict] = None) -> dict:
-    """One fact of a state, as JSON: its names, status, attributes, by, sources, evidence
-    and, when uncertain, why. ``evidence``, when given, remembers the evidence of each
-    tuple of sources met (``names.evidence``)."""
-    kind, target, about = f.kind, f.target, f.about
+def fact_json(names, compiled, key, value: tuple, day: int, evidence: Optional[dict] = None,
+              with_by: bool = True) -> dict:
+    """One fact of a state (its key and the plain value the timeline stores), as JSON: its
+    names, status, attributes, by (unless ``with_by`` is False), sources, evidence and, when
+    uncertain, why; as ``Fact.to_json`` has them, with the names. ``evidence``, when given,
+    remembers the evidence of each tuple of sources met (``names.evidence``)."""
+    kind, target, about = key
+    status, attributes, by, sources = value
     out = {"kind": kind, "target": target, "about": about,
            "label": names.label(target, kind),
            "about_label": None if about is None else  # (names.label's answer for None)
            names.label(about, "penalty" if kind == "penalty" else None),
-           "title": names.fact_title(kind, target, about), "status": f.status}
-    if f.attributes:
-        for name, value in f.attributes.items():
-            out[name] = list(value) if isinstance(value, tuple) else value
-    out["by"] = list(f.by)
-    sources = f.sources
+           "title": names.fact_title(kind, target, about), "status": status}
+    if attributes:
+        for name, v in dict(attributes).items():  # (as the Fact's Attributes has them)
+            out[name] = list(v) if isinstance(v, tuple) else v
+    if with_by:
+        out["by"] = list(by)
     out["sources"] = list(sources)
     if evidence is None:
         out["evidence"] = names.evidence(sources)
@@ -127,8 +132,8 @@ def fact_json(names, compiled, f, day: int, evidence: Optional[dict] = None) -> 
         if got is evidence:
             got = evidence[sources] = names.evidence(sources)
         out["evidence"] = got
-    if f.status == UNCERTAIN:
-        out["why"] = compiled.why_uncertain(f.key, day)
+    if status == UNCERTAIN:
+        out["why"] = compiled.why_uncertain(key, day)
     return out
 
 

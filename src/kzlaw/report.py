@@ -487,6 +487,12 @@ def _leaves_out(data: dict) -> str:
     return text + (f" ({status_word(status)} only)" if status else "")
 
 
+def in_force_shows_by(fmt: str, ids: bool) -> bool:
+    """Whether ``render_in_force`` reads each fact's ``by`` (JSON, CSV, or a table with ids):
+    an answer for the others may leave it out (``Corpus.in_force(with_by=False)``)."""
+    return ids or fmt not in ("table", "markdown", "html")
+
+
 def render_in_force(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str:
     if fmt == "json":
         return to_json(data)

@@ -381,8 +381,9 @@ class State:
         v = self.compiled.raw_value(key, self.day)
         return None if v is None else make_fact(key, v)
 
-    def _items(self) -> dict:
-        """fact -> value (a plain tuple) of every fact in force or uncertain on the day."""
+    def _items(self, by: bool = True) -> dict:
+        """fact -> value (a plain tuple) of every fact in force or uncertain on the day (with
+        ``by`` False, a value's ``by`` may be None: see ``plain_facts``)."""
         c = self.compiled
         if c._index is None:
             # Not indexed yet (a corpus fresh from the cache, asked one question): one binary
@@ -390,7 +391,7 @@ class State:
             day = self.day
             on = getattr(c.segments, "values_on", None)
             if on is not None:  # read from the cache: its tables answer (cachefile.py)
-                return on(day)
+                return on(day) if by else on(day, by=False)
             out = {}
             for key, (starts, values) in c.segments.items():
                 i = bisect_right(starts, day) - 1
@@ -423,6 +424,26 @@ class State:
         """The facts in force or uncertain on the day (of one kind), sorted."""
         with collector.paused():  # thousands of Facts, made once each: no cycles
             return self._made_facts(kind)
+
+    def plain_facts(self, kind: Optional[str] = None, by: bool = True) -> list[tuple]:
+        """``(fact, value)`` of the facts in force or uncertain on the day (of one kind), sorted,
+        each value the plain tuple the timeline stores, ``(status, attributes, by,
+        sources)``: ``facts()`` without a Fact made for each. With ``by`` False a value's
+        ``by`` is None where the first state of a corpus fresh from the cache did not make
+        it (a reader that shows no ``by``, the terminal's in-force table, need not have those
+        lists made: most of the work of reading that state)."""
+        with collector.paused():  # thousands of pairs, made once each: no cycles
+            c = self.compiled
+            if c._index is None:
+                c._unindexed_states += 1  # as _made_facts
+                if c._unindexed_states == 1:
+                    items = self._items(by)
+                    keys = c.sorted_keys([k for k in items if kind is None or k[0] == kind])
+                    return list(zip(keys, map(items.__getitem__, keys)))
+            values = self._values()
+            keys = c._keys
+            return [(keys[n], values[n]) for n in _present(values)
+                    if kind is None or keys[n][0] == kind]
 
     def _made_facts(self, kind: Optional[str]) -> list[Fact]:
         c = self.compiled

@@ -357,6 +357,25 @@ CACHE_MUTANTS = {
         "cache.py", "    return data if fmt.bind(fields, data) == digest else None",
         "    return data", "a frame read later is taken without checking its digest",
         CACHE_TESTS),
+    "cache-every-first-state-without-by": (
+        "cachefile.py", "        if not by and type(values) is LazyValues:",
+        "        if type(values) is LazyValues:",
+        "a first state read from the tables leaves out its `by`s even when they are asked for",
+        CACHE_TESTS),
+    "cache-without-by-takes-the-by-for-sources": (
+        "cachefile.py",
+        "            sources = list(map(v.__getitem__, map(sub, at, repeat(1))))",
+        "            sources = list(map(v.__getitem__, map(sub, at, repeat(2))))",
+        "values made without their `by` take the `by` tuple for their sources", CACHE_TESTS),
+    "in-force-json-without-by": (
+        "report.py", '    return ids or fmt not in ("table", "markdown", "html")',
+        '    return ids or fmt not in ("table", "markdown", "html", "json")',
+        "the JSON of in-force is asked for without each fact's `by`", QUERY_TESTS),
+    "cache-child-manifest-not-compared": (
+        "cache.py", "    if pending and current.result().digest != header[\"manifest\"]:",
+        "    if False:",
+        "a cache read while a child takes the manifest is used whatever the child finds",
+        "tests/test_cache.py"),
 }
 MUTANTS.update(CACHE_MUTANTS)
 
@@ -408,6 +427,18 @@ MEMORY_MUTANTS = {
         "loader.py", '        return (f"{folder}/{ident}.yaml", got[1])',
         "        return got",
         "a measure's file is given back as its folder", MEMORY_TESTS),
+    "effect-several-kinds-forgotten": (
+        "model.py", "                extra = (extra or (None,) * len(EFFECT_EXTRAS)) + kinds",
+        "                pass",
+        "an effect with several kind keys keeps none of them", MEMORY_TESTS),
+    "effect-extras-out-of-order": (
+        "model.py", "            extra = (liability, as_, deadline, penalty, with_, note, article)",
+        "            extra = (liability, as_, deadline, penalty, with_, article, note)",
+        "an effect's note and article are read back as each other", MEMORY_TESTS),
+    "measure-one-effect-not-a-tuple": (
+        "model.py", "        return (got,) if got.__class__ is Effect else got",
+        "        return got",
+        "a measure of one effect gives the effect, not a tuple of it", MEMORY_TESTS),
 }
 MUTANTS.update(MEMORY_MUTANTS)
 
