@@ -17,24 +17,3 @@ settings.register_profile("thorough", max_examples=3000, deadline=None,
 settings.register_profile("dev", max_examples=200, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-
-# Tests that run kzlaw in this process (cli.main) rely on Ctrl-C being Python's default: a
-# fresh `kzlaw` process has it so. In full runs of the suite under load the handler was found
-# set to "ignore" after earlier tests (which one, not yet known: not always the same run), and
-# a test of Ctrl-C then saw none. Each test leaves the handler as it found it, and one that
-# changed it is named in the warnings summary.
-import signal as _signal
-import warnings as _warnings
-
-import pytest as _pytest
-
-
-@_pytest.fixture(autouse=True)
-def _ctrl_c_handler_restored(request):
-    before = _signal.getsignal(_signal.SIGINT)
-    yield
-    after = _signal.getsignal(_signal.SIGINT)
-    if after is not before:
-        _signal.signal(_signal.SIGINT, before)
-        _warnings.warn(f"{request.node.nodeid} left the SIGINT handler {after!r} "
-                       f"(it was {before!r}): restored")
