@@ -390,3 +390,88 @@ def test_a_cached_corpus_gives_back_the_same_measure_files(tmp_path, monkeypatch
                 for ident, (rel, lines) in files.items()}
     want = where(built.raw.measure_files)
     assert where(read.raw.measure_files) == want and want
+
+
+# Effect and Measure keep their mostly unset fields together (model.py): every field reads
+# back as it was given, and equal fields make equal (and equally hashed) objects.
+_DAY = kzlaw.dates.parse_edtf("2001-04-09")
+_TEXT = st.one_of(st.none(), st.sampled_from(["a", "b", "fine"]))
+_EFFECT_VALUES = {
+    "id": st.one_of(st.none(), st.sampled_from(["e", "f"])),
+    **{k: _TEXT for k in ("prohibits", "requires", "designates", "establishes", "empowers",
+                          "penalizes", "repeals", "replaces", "amends", "penalty", "note",
+                          "article")},
+    "liability": st.one_of(st.none(), st.sampled_from(["criminal", "administrative"])),
+    "as_": st.one_of(st.none(), st.just("terrorist")),
+    "deadline": st.one_of(st.none(), st.just(_DAY)),
+    "with_": st.one_of(st.none(), st.just(Effect(id="w", prohibits="x", note="n"))),
+    "from_": st.one_of(st.none(), st.just(_DAY)),
+    "until": st.one_of(st.none(), st.just(_DAY)),
+    "sources": st.sampled_from([(), (SourceRef("s1"),)]),
+}
+_EFFECT_ARGS = st.fixed_dictionaries({}, optional=_EFFECT_VALUES)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_EFFECT_ARGS, _EFFECT_ARGS)
+def test_an_effect_gives_back_every_field_it_was_made_with(given_a, given_b):
+    from kzlaw.model import EFFECT_FIELDS, EFFECT_KINDS, EffectFields
+    a, b = Effect(**given_a), Effect(**given_b)
+    for name in EFFECT_FIELDS:
+        assert getattr(a, name) == given_a.get(name, () if name == "sources" else None), name
+    kinds = [k for k in EFFECT_KINDS if given_a.get(k) is not None]
+    assert a.kinds == kinds
+    assert a.kind == (kinds[0] if len(kinds) == 1 else None)
+    assert a.value == (given_a[kinds[0]] if len(kinds) == 1 else None)
+    assert a.fields() == EffectFields(**given_a) and a.fields().effect() == a
+    assert Effect(*(getattr(a, name) for name in EFFECT_FIELDS)) == a
+    same = all(given_a.get(n) == given_b.get(n) for n in EFFECT_FIELDS if n != "sources") \
+        and given_a.get("sources", ()) == given_b.get("sources", ())
+    assert (a == b) == same
+    if same:
+        assert hash(a) == hash(b)
+    want = {}
+    if given_a.get("liability") is not None:
+        want["liability"] = given_a["liability"]
+    if given_a.get("as_") is not None:
+        want["as"] = given_a["as_"]
+    if given_a.get("deadline") is not None:
+        want["deadline"] = _DAY.text + _DAY.flag
+    assert a.attributes() == want
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.one_of(st.none(), st.just("No. 1")), st.sampled_from([(), (("ru", "Закон"),)]),
+       st.one_of(st.none(), st.just("a note")), st.integers(0, 3))
+def test_a_measure_gives_back_every_field_it_was_made_with(number, titles, note, n):
+    from kzlaw.model import MEASURE_FIELDS, MeasureFields
+    effects = tuple(Effect(id=f"e{i}", prohibits="a") for i in range(n))
+    given_ = dict(id="law-1", title="T", kind="law", status="enacted",
+                  dates=Dates(adopted=_DAY), sources=(SourceRef("s1"),), number=number,
+                  titles=titles, note=note, effects=effects)
+    m = Measure(**given_)
+    for name in MEASURE_FIELDS:
+        assert getattr(m, name) == given_[name], name
+    assert type(m.effects) is tuple and m.effects == effects
+    assert m.effects == m.effects and all(a is b for a, b in zip(m.effects, effects))
+    assert m == Measure(*(given_[k] for k in MEASURE_FIELDS)) == MeasureFields(**given_).measure()
+    assert hash(m) == hash(Measure(**given_))
+    other = dict(given_, effects=effects + (Effect(id="z", requires="b"),))
+    assert Measure(**other) != m and Measure(**other).effects == other["effects"]
+    assert Measure(**dict(given_, note="other")) != m
+
+
+def test_effects_and_measures_built_by_cattrs_equal_the_direct_ones(tmp_path):
+    from kzlaw.loader import _direct_measure, structure
+    from kzlaw.yamlfile import load_file
+    path = tmp_path / "m.yaml"
+    path.write_text("id: m\ntitle: T\nkind: law\nstatus: enacted\nnumber: '7'\n"
+                    "dates: {adopted: 2001-04-09}\nsources: [{ref: s1}]\neffects:\n"
+                    "- {id: a, prohibits: x, liability: criminal, article: '5(4)'}\n"
+                    "- {id: b, amends: m#a, with: {prohibits: y, as: terrorist}}\n")
+    data = load_file(str(path))
+    problems: list = []
+    built = structure(data, Measure, "m.yaml", problems)
+    assert not problems and built == _direct_measure(data)
+    assert built.number == "7" and built.effects[0].article == "5(4)"
+    assert built.effects[1].with_.as_ == "terrorist" and built.effects[1].value == "m#a"

@@ -20,7 +20,7 @@ import attrs
 from . import dates as _dates
 from .dates import Alternative, DateError, UncertainDate
 from .model import (
-    DESIGNATIONS, LIABILITIES, MEASURE_KINDS, SOURCE_KINDS, STATUSES, CHOICES, PATTERN_KINDS, VOCAB_SECTIONS, CorpusInfo, Dates, Effect, Measure, Pattern, Rule,
+    DESIGNATIONS, LIABILITIES, MEASURE_KINDS, SOURCE_KINDS, STATUSES, CHOICES, PATTERN_KINDS, VOCAB_SECTIONS, CorpusInfo, Dates, Effect, EffectFields, Measure, MeasureFields, Pattern, Rule,
     LANGUAGE_CODE, Source, SourceRef, Titles, VocabEntry, is_slug, words_problem,
 )
 from .problems import Problem, suggest
@@ -248,12 +248,17 @@ def _make_converter():
     for choice, (name, values) in CHOICES.items():
         conv.register_structure_hook(choice, _choice_hook(name, values))
     conv.register_structure_hook_factory(_is_tuple, lambda t: _list_to_tuple(conv, t))
-    for cls in (SourceRef, VocabEntry, Source, Dates, Measure):
+    for cls in (SourceRef, VocabEntry, Source, Dates, MeasureFields, EffectFields):
         attrs.resolve_types(cls)
-    attrs.resolve_types(Effect)
-    conv.register_structure_hook(Effect, make_dict_structure_fn(
-        Effect, conv, _cattrs_forbid_extra_keys=True,
-        **{name: override(rename=key) for name, key in RENAMED.items()}))
+    # Effect and Measure are kept in fewer slots than they have fields (model.py): cattrs
+    # structures their fields, each its own attribute, and they are made of those.
+    effect_fields = make_dict_structure_fn(
+        EffectFields, conv, _cattrs_forbid_extra_keys=True,
+        **{name: override(rename=key) for name, key in RENAMED.items()})
+    conv.register_structure_hook(
+        Effect, lambda value, _type: effect_fields(value, EffectFields).effect())
+    conv.register_structure_hook(
+        Measure, lambda value, _type: conv.structure(value, MeasureFields).measure())
     return conv
 
 

@@ -417,6 +417,18 @@ MEMORY_MUTANTS = {
         "loader.py", '        return (f"{folder}/{ident}.yaml", got[1])',
         "        return got",
         "a measure's file is given back as its folder", MEMORY_TESTS),
+    "effect-several-kinds-forgotten": (
+        "model.py", "                extra = (extra or (None,) * len(EFFECT_EXTRAS)) + kinds",
+        "                pass",
+        "an effect with several kind keys keeps none of them", MEMORY_TESTS),
+    "effect-extras-out-of-order": (
+        "model.py", "            extra = (liability, as_, deadline, penalty, with_, note, article)",
+        "            extra = (liability, as_, deadline, penalty, with_, article, note)",
+        "an effect's note and article are read back as each other", MEMORY_TESTS),
+    "measure-one-effect-not-a-tuple": (
+        "model.py", "        return (got,) if got.__class__ is Effect else got",
+        "        return got",
+        "a measure of one effect gives the effect, not a tuple of it", MEMORY_TESTS),
 }
 MUTANTS.update(MEMORY_MUTANTS)
 
