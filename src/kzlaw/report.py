@@ -129,7 +129,7 @@ def _terminal(doc: Doc, width: int) -> str:
             else:
                 cells = [[c if type(c) is str else "" if c is None else _plain(c, "table")
                           for c in r] for r in rows]
-            out.extend(layout.table_lines(headers, cells, width))
+            out.extend(layout.table_chunks(headers, cells, width))  # (joined below)
         elif kind == "tree":
             for depth, what, text in block[1]:
                 pad = "    " * depth
@@ -346,7 +346,7 @@ def table(rows: list[list], headers: list[str], fmt: str) -> str:
     if not rows:
         return "(none)\n"
     cells = [[_plain(c, "table") for c in r] for r in rows]
-    return "\n".join(layout.table_lines(headers, cells, 80)) + "\n"
+    return "\n".join(layout.table_chunks(headers, cells, 80)) + "\n"
 
 
 # --- shared pieces -------------------------------------------------------------------------

@@ -378,6 +378,17 @@ LAYOUT_MUTANTS = {
     "layout-alike-breaks-without-spaces": (
         "layout.py", "        elif used + 1 + n <= width:", "        elif used + n <= width:",
         "remembered line breaks forget the space between words", LAYOUT_TESTS),
+    "layout-form-takes-any-white-space": (
+        "layout.py", "            if first.isprintable() and first.count(\" \") == len(words) - 1:",
+        "            if first.count(\" \") == len(words) - 1:",
+        "a first cell with white space other than single spaces is written in a row's form",
+        LAYOUT_TESTS),
+    "layout-form-keeps-blank-padding": (
+        "layout.py", "        if other.strip():  # else", "        if True:  # else",
+        "a row's form keeps the padding of a line whose other cells are blank", LAYOUT_TESTS),
+    "layout-form-percent-unescaped": (
+        "layout.py", '.rstrip().replace("%", "%%")', ".rstrip()",
+        "a row's form takes a % in its other cells for a placeholder", LAYOUT_TESTS),
 }
 MUTANTS.update(LAYOUT_MUTANTS)
 
