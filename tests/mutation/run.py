@@ -429,6 +429,26 @@ MEMORY_MUTANTS = {
         "model.py", "        return (got,) if got.__class__ is Effect else got",
         "        return got",
         "a measure of one effect gives the effect, not a tuple of it", MEMORY_TESTS),
+    "lean-rules-then-kinds-ignored": (
+        "corpus.py", "{r.then.kind for r in self.rules.values() if r.then is not None}",
+        "set()",
+        "a fact of a kind only a rule's then names is not indexed while loading", MEMORY_TESTS),
+    "lean-uncertain-fact-lets-go-of-its-pairs": (
+        "corpus.py", "                                               for v in got[1]):",
+        "                                               for v in got[1][:0]):",
+        "a fact with uncertain days lets go of which effects make it", MEMORY_TESTS),
+    "lean-facts-again-possible-only-in-force": (
+        "corpus.py", "                    possible.append(r)\n",
+        "                    possible.append(r) if v[0] == IN_FORCE else None\n",
+        "the facts made again are possible only where in force", MEMORY_TESTS),
+    "lean-facts-again-categories-first": (
+        "corpus.py", '        held = self.__dict__.pop("_facts_held")',
+        "        held = 0",
+        "the facts made again put the categories first", MEMORY_TESTS),
+    "lean-holdings-share-no-ranges": (
+        "corpus.py", "            facts = self.facts  # made again now, so that the holdings share its ranges",
+        "            pass",
+        "holdings asked for before the facts share none of their ranges", MEMORY_TESTS),
 }
 MUTANTS.update(MEMORY_MUTANTS)
 
