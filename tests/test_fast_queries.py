@@ -399,6 +399,10 @@ def test_diffs_and_states_leave_the_collector_as_they_found_it(bundled):
             assert bundled.diff(points[0], points[-1])["changes"]
             assert bundled.at(points[-1]).facts()
             assert gc.isenabled() == enabled
+            from kzlaw import report  # rendering pauses it too
+            for fmt in ("table", "markdown", "html"):
+                assert report.render_in_force(bundled.in_force(points[-1]), fmt)
+                assert gc.isenabled() == enabled
     finally:
         (gc.enable if was else gc.disable)()
 

@@ -205,3 +205,56 @@ def test_both_sides_of_the_width_that_fits():
             list(reference_table_lines(headers, rows, width))
     assert len(list(table_lines(headers, rows, natural))) == 4
     assert len(list(table_lines(headers, rows, natural - 1))) > 4
+
+
+# --- a wrapped row written in the form of one met before (layout.table_chunks) -----------------
+
+_odd_word = st.sampled_from(["%s", "%", "100%", "%(x)s", "a\tb", "x\t", "\u3000x", "y\xa0",
+                             "\u3000", "\xa0", "soft\xadhy", "", " ", "Organization",
+                             "Designation:", "x" * 25]) | _word
+
+
+@st.composite
+def _alike_tables(draw):
+    """Tables whose first cells are often words of the same lengths in other letters (so
+    that rows share a form), with white space, percent signs and empty words among them."""
+    headers, rows = draw(_tables())
+    firsts = draw(st.lists(st.lists(_odd_word, max_size=5).map(" ".join), min_size=1,
+                           max_size=4))
+    others = draw(st.lists(st.lists(_odd_word, max_size=4).map(" ".join), min_size=1,
+                           max_size=3))
+    out = []
+    for r in rows:
+        first = draw(st.sampled_from(firsts))
+        if draw(st.booleans()):  # the same lengths of words, other letters
+            first = "".join(c if c.isspace() or c == "%" else draw(st.sampled_from("pqé%"))
+                            for c in first)
+        rest = [c if draw(st.booleans()) else draw(st.sampled_from(others)) for c in r[1:]]
+        out.append([first] + rest)
+    return headers, out
+
+
+@settings(max_examples=400, deadline=None)
+@given(table=st.one_of(_tables(), _alike_tables()), width=st.integers(1, 160))
+def test_a_table_in_chunks_is_the_table_in_lines(table, width):
+    """``table_chunks`` joined is the reference's lines joined, and a chunk of several lines
+    never ends in an empty one (a reader of the last line, as the terminal writer is, sees
+    the same line)."""
+    headers, rows = table
+    chunks = list(layout.table_chunks(headers, rows, width))
+    assert "\n".join(chunks) == "\n".join(reference_table_lines(headers, rows, width))
+    assert list(table_lines(headers, rows, width)) == \
+        list(reference_table_lines(headers, rows, width))
+    assert all(c.rpartition("\n")[2] for c in chunks if "\n" in c)
+
+
+def test_rows_alike_share_one_form_and_their_words_fill_it():
+    headers = ["fact", "status", "as"]
+    rows = [[f"Designation: Organization {i}", "in force", "extremist or terrorist"]
+            for i in range(100, 130)] + [["Designation: Organization 7%s", "in force", "x"]]
+    rows += [[f"Designation: Organization {i}", "100% (%s)", "%(as)s or %"] for i in range(3)]
+    width = 45
+    chunks = list(layout.table_chunks(headers, rows, width))
+    want = list(reference_table_lines(headers, rows, width))
+    assert "\n".join(chunks) == "\n".join(want)
+    assert len(chunks) < len(want)  # the wrapped rows came as chunks of lines

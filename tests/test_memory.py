@@ -475,3 +475,53 @@ def test_effects_and_measures_built_by_cattrs_equal_the_direct_ones(tmp_path):
     assert not problems and built == _direct_measure(data)
     assert built.number == "7" and built.effects[0].article == "5(4)"
     assert built.effects[1].with_.as_ == "terrorist" and built.effects[1].value == "m#a"
+
+
+# A corpus loaded from its files keeps only the timeline of the facts' days, and makes
+# ``corpus.facts`` again from it when asked (corpus._facts_again); during the load only the
+# facts of a kind a rule names are indexed (corpus._index_facts).
+def _a_corpus_with_a_rule_adding_to_a_fact_no_rule_reads(tmp_path) -> str:
+    from builder import measure, write_corpus
+    return write_corpus(tmp_path, [
+        measure("m1", "2000-01-01", [{"id": "e", "empowers": "p", "until": "2005-01-01"}]),
+        measure("m2", "2003-01-01", [{"id": "e", "designates": "o"}]),
+        measure("m3", "2011", [{"id": "e", "prohibits": "x"}]),  # uncertain: some day of 2011
+        measure("m4", "2001-01-01", [{"id": "e", "prohibits": "a", "until": "2002-01-01"}]),
+    ], [{"id": "r", "when": [{"designation": "?o"}], "then": {"power": "p"}}])
+
+
+def test_a_lean_corpus_makes_its_facts_again_as_the_load_had_them(tmp_path):
+    from kzlaw.corpus import Corpus
+    from kzlaw.dates import POS, parse_day
+    from kzlaw.loader import load_raw
+    root = _a_corpus_with_a_rule_adding_to_a_fact_no_rule_reads(tmp_path)
+    lean, eager = Corpus(load_raw(root)), Corpus(load_raw(root), keep_holdings=True)
+    assert "facts" not in vars(lean) and "facts" in vars(eager)
+    # the rule adds to the days of power p, which only its 'then' names
+    assert eager.facts.sets[("power", "p", None)][1] == ((parse_day("2000-01-01"), POS),)
+    assert lean.compiled.segments == eager.compiled.segments
+    assert list(lean.compiled.segments) == list(eager.compiled.segments)
+    assert lean.compiled.why == eager.compiled.why
+    assert ("prohibition", "x", None) in lean.compiled.why  # its holdings were asked for
+    got = lean.facts.sets  # made again now
+    assert got == eager.facts.sets and list(got) == list(eager.facts.sets)
+    assert all((c is p) == (ec is ep) for (c, p), (ec, ep) in zip(got.values(),
+                                                                  eager.facts.sets.values()))
+    assert lean.facts is lean.facts and lean.day_ranges("prohibition", "x") == \
+        eager.day_ranges("prohibition", "x")
+
+
+def test_a_lean_corpus_asked_for_its_holdings_first_shares_its_facts_ranges(synth_corpus):
+    from kzlaw.corpus import Corpus
+    from kzlaw.loader import load_raw
+    lean = Corpus(load_raw(synth_corpus.root))
+    assert "facts" not in vars(lean)
+    by_fact = lean.holdings_by_fact  # the facts' days made again first
+    assert "facts" in vars(lean)
+    assert lean.facts.sets == synth_corpus.facts.sets
+    for key, hs in by_fact.items():  # as test_a_fact_shares_the_ranges_of_its_holdings
+        _certain, possible = lean.facts.sets.get(key, ((), ()))
+        theirs = {id(r) for h in hs for r in h.possible}
+        alone = [r for r in possible if sum(r[0] <= s[0] and s[1] <= r[1]
+                                            for h in hs for s in h.possible) == 1]
+        assert all(id(r) in theirs for r in alone if key not in lean.derivations)

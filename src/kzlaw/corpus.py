@@ -19,7 +19,7 @@ from .model import fact_order
 from .names import Names
 from .problems import KzlawError, Problem, UsageError, unknown
 from .rules import FactIndex, check_rules, evaluate, integrity
-from .timeline import Compiled, FactValue, State, segments_for
+from .timeline import IN_FORCE, UNCERTAIN, Compiled, FactValue, State, segments_for
 
 if TYPE_CHECKING:
     from .loader import RawCorpus
@@ -160,10 +160,7 @@ class Corpus:
                 possible = ds.union(*(h.possible for h in hs))
                 if possible:
                     base.add(key, certain_set(hs), possible)
-        for section, entries in sorted(self.vocabulary.items()):
-            for ident in sorted(entries):
-                for cat in entries[ident].categories:
-                    base.add(("category", cat, ident), ds.ALWAYS, ds.ALWAYS)
+        _add_categories(base, self.vocabulary)
         self.derivations = evaluate(self.rules, base)
         self.facts = base
         self.integrity, self.integrity_stopped = integrity(self.rules, base)
@@ -172,6 +169,10 @@ class Corpus:
             self._build_timeline()
             del self._early, self._form, self._pairs, self._maker  # what only compiling needed
             self._holdings_pending = True
+            # The facts' days are the compiled timeline's: let go, and made again from it
+            # when first asked for (_facts_again).
+            del self.facts
+            self._facts_pending = True
         elif timeline:
             self._build_timeline()
         else:
@@ -199,8 +200,18 @@ class Corpus:
         derives); the facts' certain and possible days added to ``base``, the
         end causes checked against their limit. Each fact's holdings are made
         (``HoldingMaker.of``) and let go in turn, so that the next fact's take their room;
-        ``self._pairs`` keeps which effects make them, for ``_holdings_of``."""
+        ``self._pairs`` keeps which effects make them, for ``_holdings_of``.
+
+        Only the facts of a kind some rule names (in ``when`` or ``then``) are added to
+        ``base``, and only they and the facts with uncertain days keep their pairs: no rule
+        reads or adds to the others, and ``_holdings_of`` is asked only for the facts a rule
+        derives and those with uncertain days (``_why_uncertain``). The days of the others
+        are never all in memory at once during the load (with the facts let go after it, on
+        the OpenFisca workload, which has no rules: RSS after an uncached load at 10,000
+        prohibitions 74.9 -> 67.6 MB, at 40,000 227 -> 196 MB; docs/decisions.md)."""
         maker = self._maker = HoldingMaker(raw.measures.values())
+        ruled = {p.kind for r in self.rules.values() for p in r.when} | \
+            {r.then.kind for r in self.rules.values() if r.then is not None}
         _check_end_causes(raw, ((m.id, maker.end_causes(m, eff))
                                 for m, eff, _body in maker.establishing()))
         pairs: dict = {}  # fact -> [measure, effect, measure, effect, ...], in build order
@@ -222,14 +233,24 @@ class Corpus:
         for key in sorted(pairs, key=fact_order):
             hs = maker.of(pairs[key], share)
             possible = ds.union(*(h.possible for h in hs))
-            if possible:
-                base.add(key, certain_set(hs), possible)
+            if not possible:
+                continue
+            certain = certain_set(hs)
+            if key[0] in ruled:
+                base.add(key, certain, possible)
                 certain, possible = base.sets[key]
-                early[key] = form(segments_for(certain, possible, _holding_parts(hs)))
+            elif certain == possible:  # as FactIndex.add keeps them
+                certain = possible
+            got = early[key] = form(segments_for(certain, possible, _holding_parts(hs)))
+            if key[0] not in ruled and not any(v is not None and v[0] == UNCERTAIN
+                                               for v in got[1]):
+                del pairs[key]  # no one asks for its holdings while building
+        self._facts_held = len(early)  # they come first in ``facts`` (_facts_again)
         return early
 
     def _holdings_of(self, key) -> list:
-        """The fact's holdings: made alone while the corpus is being built."""
+        """The fact's holdings: made alone while the corpus is being built (for a fact a
+        rule derives or one with uncertain days: see _index_facts)."""
         pairs = self.__dict__.get("_pairs")
         if pairs is None:
             return self.holdings_by_fact.get(key, [])
@@ -240,6 +261,8 @@ class Corpus:
         ``holdings_by_fact``, each fact's holdings in the holdings' order."""
         holdings, events, changes = build_holdings(self.raw.measures.values())
         facts = self.__dict__.get("facts")
+        if facts is None and "_facts_pending" in self.__dict__:
+            facts = self.facts  # made again now, so that the holdings share its ranges
         if facts is not None:  # made after the facts' days: they share their ranges
             _share_ranges(holdings, facts)
         by_fact: dict[tuple, list] = {}
@@ -247,6 +270,41 @@ class Corpus:
             by_fact.setdefault(h.fact, []).append(h)
         return {"holdings": holdings, "events": events, "changes": changes,
                 "holdings_by_fact": by_fact}
+
+    def _facts_again(self) -> FactIndex:
+        """``facts`` as the build made them, made again from the compiled timeline and the
+        vocabulary: a fact is possible on the days of its stretches that have a value and
+        certain on those in force (every day of its possible days has a holding or a
+        derivation that possibly holds then, so each has a value, as ``segments_for`` makes
+        them); the categories are the vocabulary's. In the build's order: the facts the
+        holdings make, the categories, then the facts only the rules derive. A corpus loaded
+        from its files keeps only the timeline (see _index_facts); tests/test_memory.py
+        compares the two."""
+        out = FactIndex()
+        sets = out.sets
+        segments = self.compiled.segments
+        keys = list(segments)
+        held = self.__dict__.pop("_facts_held")
+
+        def put(key):
+            starts, values = segments[key]
+            certain, possible = [], []
+            last = len(starts) - 1
+            for i, v in enumerate(values):
+                if v is not None:
+                    r = (starts[i], starts[i + 1] if i < last else POS)
+                    possible.append(r)
+                    if v[0] == IN_FORCE:
+                        certain.append(r)
+            c, p = ds.normalize(certain), ds.normalize(possible)
+            sets[key] = (p, p) if c == p else (c, p)
+        for key in keys[:held]:
+            put(key)
+        _add_categories(out, self.vocabulary)
+        for key in keys[held:]:
+            put(key)
+        out.done()
+        return out
 
     def _put_off(self, name: str):
         """The part ``name`` of the corpus, made or read now because it was put off: the
@@ -267,6 +325,8 @@ class Corpus:
                     if enabled:
                         gc.enable()
                 got = d[name]
+            elif got is _ABSENT and name == "facts" and d.pop("_facts_pending", False):
+                got = d["facts"] = self._facts_again()
             elif got is _ABSENT and "_rest" in d:
                 d.update(d.pop("_rest")())
                 got = d.get(name, _ABSENT)
@@ -290,6 +350,7 @@ class Corpus:
 
     def state_for_cache(self) -> dict:
         self.holdings  # noqa: B018 (made now if the load let them go)
+        self.facts  # noqa: B018 (the same)
         return {k: v for k, v in self.__dict__.items()
                 if k not in ("compiled", "info", "_rest", "_commit")}
 
@@ -311,14 +372,21 @@ class Corpus:
         form = self.__dict__.get("_form") or _former()
         early = self.__dict__.get("_early") or {}
         segments = {}
-        for key, days in self.facts.sets.items():
-            if key[0] == "category" or not days[1]:
-                continue
-            got = early.pop(key, None)
+        sets = self.facts.sets
+        # the facts the holdings make first (in the order of ``facts``, where a fact of a
+        # kind no rule names is not: see _index_facts), then the facts only rules derive
+        for key in early:
+            got = early[key]
             if got is not None and not self.derivations.get(key):
                 segments[key] = got
             else:
+                days = sets[key]
                 segments[key] = form(segments_for(days[0], days[1], self._parts_of(key)))
+        early.clear()
+        for key, days in sets.items():
+            if key[0] == "category" or not days[1] or key in segments:
+                continue
+            segments[key] = form(segments_for(days[0], days[1], self._parts_of(key)))
         compiled = Compiled.__new__(Compiled)  # as the compiled cache makes one
         compiled.__setstate__({"segments": segments, "snapshot_every": 0})
         compiled.index()  # change points and snapshots, for states, diffs and timelines
@@ -342,12 +410,12 @@ class Corpus:
         return parts
 
     def _why_uncertain(self) -> dict:
-        from .queries import why_uncertain
         out = {}
         for key, (starts, values) in self.compiled.segments.items():
             days = [s for s, v in zip(starts, values) if v is not None and v[0] == "uncertain"]
             if not days:
                 continue
+            from .queries import why_uncertain  # (a load with no uncertain day never needs it)
             reasons = {s: why_uncertain(self, key, s, hs)
                        for s, hs in _uncertain_holdings(self._holdings_of(key), days)}
             reasons = {s: r for s, r in reasons.items() if r}
@@ -487,6 +555,14 @@ _ABSENT = object()
 # Held while a corpus makes a part it put off (its holdings, the rest of a cached corpus):
 # re-entrant, as making one part may ask for another.
 _LAZY = threading.RLock()
+
+
+def _add_categories(facts: FactIndex, vocabulary: dict) -> None:
+    """The vocabulary's categories, each an always true fact ``(category, CAT, ID)``."""
+    for section, entries in sorted(vocabulary.items()):
+        for ident in sorted(entries):
+            for cat in entries[ident].categories:
+                facts.add(("category", cat, ident), ds.ALWAYS, ds.ALWAYS)
 
 
 def _holding_parts(holdings) -> list:

@@ -71,6 +71,22 @@ def table_lines(headers: Sequence[str], rows: Sequence[Sequence[str]], width: in
 
     The widths come from one pass over each column (in C: ``max(map(len, column))``); then
     each row is written as it comes, a row whose cells all fit with one ``%`` format."""
+    return _table_pieces(headers, rows, width, False)
+
+
+def table_chunks(headers: Sequence[str], rows: Sequence[Sequence[str]],
+                 width: int) -> Iterator[str]:
+    """The lines of ``table_lines``, a wrapped row's lines sometimes as one chunk joined by
+    line breaks (never ending in an empty line): ``"\n".join`` of either is the same text.
+    Such a row is written with one ``%`` format too: its lines depend only on the lengths of
+    its first cell's words and on its other cells (``_row_form``), so a row like one met
+    before (the in-force table's "Designation: Organization 1234", wrapped alike in 18,000
+    rows) is its words put into that row's form, not laid out line by line."""
+    return _table_pieces(headers, rows, width, True)
+
+
+def _table_pieces(headers, rows, width: int, as_text: bool) -> Iterator[str]:
+    """The lines of ``table_lines``; with ``as_text``, the chunks of ``table_chunks``."""
     columns = list(zip(*rows)) if rows else [()] * len(headers)
     keep = [i for i in range(len(headers)) if any(columns[i])]
     if not keep:
@@ -151,6 +167,7 @@ def table_lines(headers: Sequence[str], rows: Sequence[Sequence[str]], width: in
     head = f"%-{head_w}s"
     tail_line = GAP + GAP.join(f"%-{w}s" for w in widths[1:]) if n > 1 else ""
     blank = tail_line % (("",) * (n - 1))
+    forms: dict = {}  # (lengths of the first cell's words, the other cells) -> the row's form
     for r in rows:
         for i in narrow:
             if len(r[i]) > widths[i]:
@@ -159,18 +176,21 @@ def table_lines(headers: Sequence[str], rows: Sequence[Sequence[str]], width: in
             yield (line % tuple(r)).rstrip()
             continue
         rest = tuple(r[1:])
-        tail = tails.get(rest)
-        if tail is None:
-            cells = []
-            for c, w, seen in zip(rest, widths[1:], wrapped[1:]):
-                lines = seen.get(c)
-                if lines is None:
-                    lines = seen[c] = wrap(c, w)
-                cells.append(lines)
-            depth = max(map(len, cells), default=0)
-            tail = tails[rest] = [tail_line % parts for parts in
-                                  zip(*[c if len(c) == depth else c + [""] * (depth - len(c))
-                                        for c in cells])]
+        if as_text:
+            first = r[0]
+            words = first.split()
+            # words split by single spaces only, and no other white space (or line break),
+            # which the lines' rstrip could take: the row is its words in a form of its own
+            if first.isprintable() and first.count(" ") == len(words) - 1:
+                lengths = tuple(map(len, words))
+                form = forms.get((lengths, rest))
+                if form is None:
+                    form = forms[lengths, rest] = _row_form(
+                        lengths, rest, widths, wrapped, tails, tail_line, blank)
+                if form is not _NO_FORM:
+                    yield form % tuple(words)
+                    continue
+        tail = _tail(rest, widths, wrapped, tails, tail_line)
         first = r[0]
         firsts = [first] if len(first) <= head_w and "\n" not in first else \
             _wrap_alike(first, head_w, breaks)
@@ -180,6 +200,54 @@ def table_lines(headers: Sequence[str], rows: Sequence[Sequence[str]], width: in
             tail = tail + [blank] * (len(firsts) - len(tail))
         for a, b in zip(firsts, tail):
             yield (head % a + b).rstrip()
+
+
+_NO_FORM = object()  # a first cell with a word wider than its column: laid out line by line
+
+
+def _tail(rest: tuple, widths, wrapped, tails: dict, tail_line: str) -> list[str]:
+    """The lines of a row's cells after its first, laid out once per combination of them."""
+    tail = tails.get(rest)
+    if tail is None:
+        cells = []
+        for c, w, seen in zip(rest, widths[1:], wrapped[1:]):
+            lines = seen.get(c)
+            if lines is None:
+                lines = seen[c] = wrap(c, w)
+            cells.append(lines)
+        depth = max(map(len, cells), default=0)
+        tail = tails[rest] = [tail_line % parts for parts in
+                              zip(*[c if len(c) == depth else c + [""] * (depth - len(c))
+                                    for c in cells])]
+    return tail
+
+
+def _row_form(lengths: tuple, rest: tuple, widths, wrapped, tails, tail_line: str,
+              blank: str):
+    """The lines of a wrapped row whose first cell is words of these ``lengths`` (joined by
+    single spaces, none of them white space) and whose other cells are ``rest``, as one
+    ``%`` format of those words: each line as ``table_lines`` writes it, ``(first + other
+    cells).rstrip()``, with the first cell's part of the line ``"%s %s"``, padded to its
+    width. ``_NO_FORM`` where a word is wider than the first column (broken within)."""
+    head_w = widths[0]
+    if not lengths or max(lengths) > head_w:
+        return _NO_FORM
+    cut = _greedy(lengths, head_w)  # (one line, all the words, when the cell fits)
+    tail = _tail(rest, widths, wrapped, tails, tail_line)
+    lines = []
+    for k in range(max(len(cut), len(tail))):
+        if k < len(cut):
+            a, b = cut[k]
+            words, used = " ".join(["%s"] * (b - a)), sum(lengths[a:b]) + b - a - 1
+        else:
+            words, used = "", 0
+        other = tail[k] if k < len(tail) else blank
+        if other.strip():  # else the line's rstrip takes the padding and the other cells
+            words += " " * (head_w - used) + other.rstrip().replace("%", "%%")
+        lines.append(words)
+    if not lines[-1]:  # a chunk ends in text: a reader of the last line sees the same line
+        return _NO_FORM
+    return "\n".join(lines)
 
 
 def _wrap_alike(text: str, width: int, breaks: dict) -> list[str]:
@@ -284,4 +352,4 @@ def heading_lines(text: str, width: int, char: str) -> list[str]:
     return lines + [char * min(max(len(line) for line in lines), width)]
 
 
-__all__ = ["wrap", "hanging", "table_lines", "record_lines", "heading_lines"]
+__all__ = ["wrap", "hanging", "table_lines", "table_chunks", "record_lines", "heading_lines"]

@@ -17,7 +17,7 @@ from html import escape
 from itertools import chain
 from typing import Iterable, NamedTuple, Optional
 
-from . import layout
+from . import collector, layout
 from .dates import range_bounds
 from .names import KIND_TITLES, SINGULAR, STATUS_WORDS
 from .queries import DIFF_GROUPS, fact_label
@@ -129,7 +129,7 @@ def _terminal(doc: Doc, width: int) -> str:
             else:
                 cells = [[c if type(c) is str else "" if c is None else _plain(c, "table")
                           for c in r] for r in rows]
-            out.extend(layout.table_lines(headers, cells, width))
+            out.extend(layout.table_chunks(headers, cells, width))  # (joined below)
         elif kind == "tree":
             for depth, what, text in block[1]:
                 pad = "    " * depth
@@ -346,7 +346,7 @@ def table(rows: list[list], headers: list[str], fmt: str) -> str:
     if not rows:
         return "(none)\n"
     cells = [[_plain(c, "table") for c in r] for r in rows]
-    return "\n".join(layout.table_lines(headers, cells, 80)) + "\n"
+    return "\n".join(layout.table_chunks(headers, cells, 80)) + "\n"
 
 
 # --- shared pieces -------------------------------------------------------------------------
@@ -450,10 +450,14 @@ def _footer(data: dict) -> str:
 
 
 def finish(doc: Doc, data: dict, fmt: str, width: int) -> str:
-    """The document written in a format; an HTML page ends with the corpus to cite."""
-    if fmt == "html":
-        return page(doc.title, _html_body(doc), _footer(data))
-    return render(doc, fmt, width)
+    """The document written in a format; an HTML page ends with the corpus to cite. The
+    collector is paused meanwhile (``collector.py``): the lines, cells and columns of a
+    table of thousands of rows hold no cycles (at 40,000 measures, the in-force table's one
+    collection took 12 ms of its 0.1 s)."""
+    with collector.paused():
+        if fmt == "html":
+            return page(doc.title, _html_body(doc), _footer(data))
+        return render(doc, fmt, width)
 
 
 _finish = finish

@@ -399,6 +399,17 @@ LAYOUT_MUTANTS = {
     "layout-alike-breaks-without-spaces": (
         "layout.py", "        elif used + 1 + n <= width:", "        elif used + n <= width:",
         "remembered line breaks forget the space between words", LAYOUT_TESTS),
+    "layout-form-takes-any-white-space": (
+        "layout.py", "            if first.isprintable() and first.count(\" \") == len(words) - 1:",
+        "            if first.count(\" \") == len(words) - 1:",
+        "a first cell with white space other than single spaces is written in a row's form",
+        LAYOUT_TESTS),
+    "layout-form-keeps-blank-padding": (
+        "layout.py", "        if other.strip():  # else", "        if True:  # else",
+        "a row's form keeps the padding of a line whose other cells are blank", LAYOUT_TESTS),
+    "layout-form-percent-unescaped": (
+        "layout.py", '.rstrip().replace("%", "%%")', ".rstrip()",
+        "a row's form takes a % in its other cells for a placeholder", LAYOUT_TESTS),
 }
 MUTANTS.update(LAYOUT_MUTANTS)
 
@@ -439,6 +450,26 @@ MEMORY_MUTANTS = {
         "model.py", "        return (got,) if got.__class__ is Effect else got",
         "        return got",
         "a measure of one effect gives the effect, not a tuple of it", MEMORY_TESTS),
+    "lean-rules-then-kinds-ignored": (
+        "corpus.py", "{r.then.kind for r in self.rules.values() if r.then is not None}",
+        "set()",
+        "a fact of a kind only a rule's then names is not indexed while loading", MEMORY_TESTS),
+    "lean-uncertain-fact-lets-go-of-its-pairs": (
+        "corpus.py", "                                               for v in got[1]):",
+        "                                               for v in got[1][:0]):",
+        "a fact with uncertain days lets go of which effects make it", MEMORY_TESTS),
+    "lean-facts-again-possible-only-in-force": (
+        "corpus.py", "                    possible.append(r)\n",
+        "                    possible.append(r) if v[0] == IN_FORCE else None\n",
+        "the facts made again are possible only where in force", MEMORY_TESTS),
+    "lean-facts-again-categories-first": (
+        "corpus.py", '        held = self.__dict__.pop("_facts_held")',
+        "        held = 0",
+        "the facts made again put the categories first", MEMORY_TESTS),
+    "lean-holdings-share-no-ranges": (
+        "corpus.py", "            facts = self.facts  # made again now, so that the holdings share its ranges",
+        "            pass",
+        "holdings asked for before the facts share none of their ranges", MEMORY_TESTS),
 }
 MUTANTS.update(MEMORY_MUTANTS)
 
