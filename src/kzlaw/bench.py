@@ -48,11 +48,18 @@ def corpus_dir(n: int) -> str:
         for path in glob.glob(os.path.join(folder, "**"), recursive=True):
             os.utime(path, (old, old))
         open(marker, "w").close()
-        # utime cannot set a file's change time: a cache made within the racy window of the
-        # writing would not be trusted, and the first "warm" run would compile again
-        from .cache import racy_seconds
-        time.sleep(racy_seconds() + 0.5)
+        wait_out_racy_window(marker)
     return folder
+
+
+def wait_out_racy_window(marker: str) -> None:
+    """Sleep until a corpus written just now (``marker`` written last) may be cached: ``utime``
+    cannot set a file's change time, so a cache made within the racy window of the writing
+    would not be trusted by the next run, and a "warm" run would compile again."""
+    from .cache import racy_seconds
+    left = os.stat(marker).st_ctime + racy_seconds() + 0.5 - time.time()
+    if left > 0:
+        time.sleep(left)
 
 
 def _median_time(fn, runs: int) -> float:

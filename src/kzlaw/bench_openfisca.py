@@ -322,12 +322,8 @@ def measure(n: int, reps: int, python: str) -> dict:
         json.dump(plan, f)
     of_cmd = [python, "-c", OPENFISCA_WORKER, of_dir, plan_json]
     kz_cmd = [sys.executable, "-m", "kzlaw.bench_openfisca", "--worker", kz_dir, plan_json]
-    # utime cannot set a file's change time: on a corpus just written, a cache made within the
-    # racy window would not be trusted by the next run, which would compile again (a "warm" load
-    # measured as a cold one). Wait the window out, then fill the compiled cache.
-    from .cache import racy_seconds
-    written = os.stat(os.path.join(os.path.dirname(of_dir), ".complete")).st_ctime
-    time.sleep(max(0.0, written + racy_seconds() + 0.5 - time.time()))
+    from .bench import wait_out_racy_window
+    wait_out_racy_window(os.path.join(os.path.dirname(of_dir), ".complete"))
     _run_json(kz_cmd + ["--cache"])  # fills the compiled cache
     runs: dict[str, list[dict]] = {"openfisca": [], "kzlaw": [], "kzlaw_cached": []}
     for _ in range(reps):  # interleaved
