@@ -236,14 +236,13 @@ MUTANTS.update(FAST_PATH_MUTANTS)
 QUERY_TESTS = "tests/test_fast_queries.py"
 FAST_QUERY_MUTANTS = {
     "built-state-first-snapshot": (
-        "timeline.py", "self._built = (statuses, c.plain_numbers())",
-        "self._built = ([ABSENT if v is None else v[0] for v in c.index()[3][0]], "
-        "c.plain_numbers())",
+        "timeline.py", "get = statuses.__getitem__",
+        "get = [ABSENT if v is None else v[0] for v in c.index()[3][0]].__getitem__",
         "a state already built answers status from the first snapshot, not its own day",
         QUERY_TESTS),
     "built-state-number-shift": (
-        "timeline.py", "return built[0][built[1][kind][target]]",
-        "return built[0][built[1][kind][target] - 1]",
+        "timeline.py", "dict(zip(targets, map(get, numbers)))",
+        "dict(zip(targets, map(get, numbers[1:] + numbers[:1])))",
         "a state already built reads a status from its neighbour's fact number", QUERY_TESTS),
     "built-state-uncertain-in-force": (
         "timeline.py", "statuses[n] = value[0]", "statuses[n] = IN_FORCE",
