@@ -234,9 +234,10 @@ class Compiled:
             numbers: dict = {}
             for n, (kind, target, about) in enumerate(self.fact_keys):
                 if about is None:
-                    numbers.setdefault(kind, ([], []))
-                    pair = numbers[kind]
-                    pair[0].append(target.encode().decode())
+                    pair = numbers.get(kind)
+                    if pair is None:
+                        pair = numbers[kind] = ([], [])
+                    pair[0].append(target.encode().decode())  # a copy, next to the last
                     pair[1].append(n)
             self._numbers = numbers
         return self._numbers
