@@ -525,3 +525,15 @@ def test_a_lean_corpus_asked_for_its_holdings_first_shares_its_facts_ranges(synt
         alone = [r for r in possible if sum(r[0] <= s[0] and s[1] <= r[1]
                                             for h in hs for s in h.possible) == 1]
         assert all(id(r) in theirs for r in alone if key not in lean.derivations)
+
+
+@pytest.mark.parametrize("n", [2, 5, 7, 1000, 40000])
+def test_each_pass_of_the_side_by_side_lookup_asks_for_other_prohibitions(n):
+    # The lookup's figure is the median of passes; a pass that asked for what the one
+    # before it did would find it in the processor's cache, on both sides.
+    probes = [(k * 7919) % n for k in range(200)]
+    passes = bench_openfisca.lookup_passes(n, probes)
+    assert len(passes) == bench_openfisca.PASSES and passes[0] == probes
+    for before, after in zip(passes, passes[1:]):
+        assert len(after) == len(probes) and all(0 <= i < n for i in after)
+        assert all(a != b for a, b in zip(before, after))
