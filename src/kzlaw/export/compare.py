@@ -51,13 +51,15 @@ def in_force_rows(engine, day: int) -> list:
 
 
 def sql_in_force(rows, jurisdiction: str) -> list:
-    """(kind, target, about, status, attributes, by, sources) of one jurisdiction's rows."""
-    return [(r[2], r[3], r[4], r[5], _json(r[6]), _json(r[7]), _json(r[8]))
+    """(kind, target, about, title, status, attributes, by, sources) of one jurisdiction's
+    rows."""
+    return [(r[3], r[4], r[5], r[2], r[6], _json(r[7]), _json(r[8]), _json(r[9]))
             for r in rows if r[0] == jurisdiction]
 
 
 def kzlaw_in_force(corpus, day: int) -> list:
-    return [(f.kind, f.target, f.about, f.status,
+    title = corpus.names.fact_title
+    return [(f.kind, f.target, f.about, title(f.kind, f.target, f.about), f.status,
              {k: list(v) if isinstance(v, tuple) else v for k, v in f.attributes.items()},
              list(f.by), list(f.sources)) for f in corpus.at(day).facts()]
 
@@ -67,23 +69,24 @@ def diff_rows(engine, a: int, b: int) -> list:
 
 
 def sql_diff(rows, jurisdiction: str) -> list:
-    """(kind, target, about, before, after, changed attributes) of one jurisdiction's rows."""
+    """(kind, target, about, title, before, after, changed attributes) of one jurisdiction's
+    rows."""
     out = []
     for r in rows:
         if r[0] != jurisdiction:
             continue
         changed = {}
-        if r[5] == r[6]:
-            before, after = _json(r[7]), _json(r[8])
+        if r[6] == r[7]:
+            before, after = _json(r[8]), _json(r[9])
             changed = {k: [before.get(k), after.get(k)] for k in sorted(set(before) | set(after))
                        if before.get(k) != after.get(k)}
-        out.append((r[2], r[3], r[4], r[5], r[6], changed))
+        out.append((r[3], r[4], r[5], r[2], r[6], r[7], changed))
     return out
 
 
 def kzlaw_diff(corpus, a: int, b: int) -> list:
-    return [(c["kind"], c["target"], c["about"], c["before"], c["after"], c.get("changed", {}))
-            for c in corpus.diff(a, b)["changes"]]
+    return [(c["kind"], c["target"], c["about"], c["title"], c["before"], c["after"],
+             c.get("changed", {})) for c in corpus.diff(a, b)["changes"]]
 
 
 def sql_history(engine, ident: str, jurisdiction: str) -> list:
@@ -91,12 +94,13 @@ def sql_history(engine, ident: str, jurisdiction: str) -> list:
     for r in engine.query(schema.HISTORY_SQL, {"id": ident}):
         if r[0] != jurisdiction:
             continue
-        end = _iso(r[4])
+        end = _iso(r[5])
         until = (date.fromisoformat(end) - timedelta(days=1)).isoformat() if end else None
-        out.append((r[1], r[2], _iso(r[3]), until, _json(r[5]), _json(r[6]), _json(r[7])))
+        out.append((r[1], r[2], r[3], _iso(r[4]), until, _json(r[6]), _json(r[7]),
+                    _json(r[8])))
     return out
 
 
 def kzlaw_history(corpus, ident: str) -> list:
-    return [(p["fact"], p["status"], p["from"], p["until"], p["attributes"], p["by"],
-             p["sources"]) for p in corpus.history(ident)["periods"]]
+    return [(p["fact"], p["title"], p["status"], p["from"], p["until"], p["attributes"],
+             p["by"], p["sources"]) for p in corpus.history(ident)["periods"]]

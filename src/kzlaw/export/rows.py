@@ -129,11 +129,12 @@ def _bound(day: int) -> Optional[str]:
 
 
 def _facts(corpus, j):
+    title = corpus.names.fact_title
     for key in sorted(corpus.compiled.segments, key=_order):
         certain, possible = corpus.day_ranges(*key)
-        yield (j, fact_label(key), key[0], key[1], key[2], _label(corpus, key[1]),
-               _label(corpus, key[2]), key in corpus.derivations, _days(certain),
-               _days(possible))
+        yield (j, fact_label(key), key[0], key[1], key[2], title(*key),
+               _label(corpus, key[1]), _label(corpus, key[2]), key in corpus.derivations,
+               _days(certain), _days(possible))
 
 
 def _order(key):

@@ -124,6 +124,8 @@ TABLES = (
     ), indexes=(("measure",),)),
     Table("facts", "One row per fact that is ever in force or uncertain.", (
         JURISDICTION, FACT, KIND, TARGET, ABOUT,
+        _c("title", "text", "Title", "the fact as kzlaw's tables name it, from the labels: "
+           "'Prohibition: Financing of terrorism' (the JSON's title)"),
         _c("label", "text", "Label", "the target's label in the vocabulary"),
         _c("about_label", "text", "About label", "the label of 'about'"),
         _c("derived", "boolean", "Derived", "whether a rule derives it (else only effects "
@@ -207,37 +209,42 @@ def table(name: str) -> Table:
 # (``duckdb_views``). Parameters are named ``:date``, ``:date_a``, ``:date_b``, ``:id``
 # (DuckDB spells them ``$date``: see ``for_duckdb``). A date is an ISO day, 'YYYY-MM-DD'.
 
-_ON = '(start IS NULL OR start <= {d}) AND ("end" IS NULL OR {d} < "end")'
+_ON = '({t}start IS NULL OR {t}start <= {d}) AND ({t}"end" IS NULL OR {d} < {t}"end")'
 
 IN_FORCE_SQL = f"""\
-SELECT jurisdiction, fact, kind, target, about, status, attributes, "by", sources, start, "end"
-FROM segments
-WHERE {_ON.format(d=':date')}
-ORDER BY jurisdiction, kind, target, coalesce(about, '')"""
+SELECT s.jurisdiction, s.fact, f.title, s.kind, s.target, s.about, s.status, s.attributes,
+       s."by", s.sources, s.start, s."end"
+FROM segments AS s
+LEFT JOIN facts AS f ON f.jurisdiction = s.jurisdiction AND f.fact = s.fact
+WHERE {_ON.format(t='s.', d=':date')}
+ORDER BY s.jurisdiction, s.kind, s.target, coalesce(s.about, '')"""
 
 DIFF_SQL = f"""\
-SELECT jurisdiction, fact, kind, target, about,
+SELECT sides.jurisdiction, sides.fact, f.title, sides.kind, sides.target, sides.about,
        coalesce(max(CASE WHEN side = 'a' THEN status END), 'absent') AS before,
        coalesce(max(CASE WHEN side = 'b' THEN status END), 'absent') AS after,
        max(CASE WHEN side = 'a' THEN attributes END) AS attributes_before,
        max(CASE WHEN side = 'b' THEN attributes END) AS attributes_after
 FROM (SELECT 'a' AS side, jurisdiction, fact, kind, target, about, status, attributes
-      FROM segments WHERE {_ON.format(d=':date_a')}
+      FROM segments WHERE {_ON.format(t='', d=':date_a')}
       UNION ALL
       SELECT 'b' AS side, jurisdiction, fact, kind, target, about, status, attributes
-      FROM segments WHERE {_ON.format(d=':date_b')}) AS sides
-GROUP BY jurisdiction, fact, kind, target, about
+      FROM segments WHERE {_ON.format(t='', d=':date_b')}) AS sides
+LEFT JOIN facts AS f ON f.jurisdiction = sides.jurisdiction AND f.fact = sides.fact
+GROUP BY sides.jurisdiction, sides.fact, f.title, sides.kind, sides.target, sides.about
 HAVING coalesce(max(CASE WHEN side = 'a' THEN status END), 'absent')
        <> coalesce(max(CASE WHEN side = 'b' THEN status END), 'absent')
     OR max(CASE WHEN side = 'a' THEN attributes END)
        <> max(CASE WHEN side = 'b' THEN attributes END)
-ORDER BY jurisdiction, kind, target, coalesce(about, '')"""
+ORDER BY sides.jurisdiction, sides.kind, sides.target, coalesce(sides.about, '')"""
 
 HISTORY_SQL = """\
-SELECT jurisdiction, fact, status, start, "end", attributes, "by", sources
-FROM segments
-WHERE target = :id OR about = :id
-ORDER BY jurisdiction, kind, target, coalesce(about, ''), start IS NOT NULL, start"""
+SELECT s.jurisdiction, s.fact, f.title, s.status, s.start, s."end", s.attributes, s."by",
+       s.sources
+FROM segments AS s
+LEFT JOIN facts AS f ON f.jurisdiction = s.jurisdiction AND f.fact = s.fact
+WHERE s.target = :id OR s.about = :id
+ORDER BY s.jurisdiction, s.kind, s.target, coalesce(s.about, ''), s.start IS NOT NULL, s.start"""
 
 QUERIES = (
     ("in_force", "In force on a date", "Every fact in force or uncertain on :date "
