@@ -341,6 +341,26 @@ def test_diff_of_a_day_with_itself_is_empty(spec, idx):
         assert corpus.diff(day, day)["changes"] == []
 
 
+@given(diff_spec, day_pairs(2), st.integers(0, 6), st.integers(1, 5))
+def test_a_page_is_the_slice_of_the_whole_answer_with_its_provenance(spec, idx, offset, limit):
+    """Any page of a day, a diff or the timeline (``paging.py``) is the whole answer's items
+    ``[offset:offset + limit]``, its provenance included, and says how many there are."""
+    corpus = load(spec)
+    a, b = pick_days(corpus, spec, idx)
+    for key, ask in (("facts", lambda **p: corpus.in_force(a, **p)),
+                     ("changes", lambda **p: corpus.diff(a, b, **p)),
+                     ("events", lambda **p: corpus.timeline(**p))):
+        page = ask(offset=offset, limit=limit)
+        whole = ask()[key]
+        assert page[key] == whole[offset:offset + limit]
+        if offset == 0 and len(whole) <= limit:
+            assert "page" not in page
+        else:
+            assert page["page"]["total"] == len(whole)
+            assert page["page"]["next"] == (offset + limit if offset + limit < len(whole)
+                                            else None)
+
+
 def _change_key(c):
     return (c["kind"], c["target"], c["about"])
 

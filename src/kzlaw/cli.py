@@ -60,6 +60,16 @@ def need(p: argparse.ArgumentParser, name: str, metavar: str, help_: str = "",
     p.set_defaults(_needed=needed)
 
 
+def paged(p: argparse.ArgumentParser, items: str) -> None:
+    """``--offset`` and ``--limit``: one page of a long answer (``paging.py``); kzlaw checks
+    the numbers itself, so the command line and the web app refuse them alike."""
+    p.add_argument("--offset", metavar="N", default=None,
+                   help=f"leave out the first N {items} (default: 0)")
+    p.add_argument("--limit", metavar="N", default=None,
+                   help=f"at most N {items} (default: all); the answer says how many there "
+                        "are and where the next page starts")
+
+
 def missing_arguments(args) -> list[str]:
     """The required arguments of the command that the command line left out, in order."""
     return [label for dest, label in getattr(args, "_needed", ())
@@ -89,14 +99,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", metavar="STATUS", help="only in-force or only uncertain facts")
     p.add_argument("--about", metavar="X",
                    help="only facts about X (an organization, or a penalty's id)")
+    paged(p, "facts")
     p = cmd("diff", "every fact whose status or attributes differ between two dates")
     need(p, "date_a", "DATE_A", "the earlier day, YYYY-MM-DD")
     need(p, "date_b", "DATE_B", "the later day, YYYY-MM-DD")
+    paged(p, "changes")
     p = cmd("timeline", "the dated events and the changes they make, in order")
     p.add_argument("--from", dest="start", metavar="DATE",
                    help="only events on or after this day (default: from the first)")
     p.add_argument("--to", dest="end", metavar="DATE",
                    help="only events on or before this day (default: to the last)")
+    paged(p, "events")
     p = cmd("history", "the life of one act, organization, institution, power, duty or measure")
     need(p, "id", "ID", "the id or an alias of an organization, act, institution, power, "
                         "duty or measure (hizb-ut-tahrir, HT, law-2011-religious-activity)")

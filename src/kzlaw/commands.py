@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from . import report
+from . import paging, report
 from .chart import svg
 from .corpus import load, resolve_path, to_day, validate
 from .output import check_writable
@@ -47,25 +47,31 @@ def _opts(args) -> dict:
 
 def cmd_in_force(args, fmt):
     day = to_day(args.date)
+    paging.bounds(args.offset, args.limit)  # refused before the corpus is read
     corpus = _load(args)
     opts = _opts(args)
     data = corpus.in_force(day, kind=args.kind, category=args.category, status=args.status,
-                           about=args.about, with_by=report.in_force_shows_by(fmt, opts["ids"]))
+                           about=args.about, with_by=report.in_force_shows_by(fmt, opts["ids"]),
+                           offset=args.offset, limit=args.limit)
     return report.render_in_force(data, fmt, **opts), 0
 
 
 def cmd_diff(args, fmt):
     a, b = to_day(args.date_a), to_day(args.date_b)
+    paging.bounds(args.offset, args.limit)  # refused before the corpus is read
     corpus = _load(args)
-    return report.render_diff(corpus.diff(a, b), fmt, **_opts(args)), 0
+    return report.render_diff(corpus.diff(a, b, args.offset, args.limit), fmt,
+                              **_opts(args)), 0
 
 
 def cmd_timeline(args, fmt):
     start = to_day(args.start) if args.start is not None else None
     end = to_day(args.end) if args.end is not None else None
+    paging.bounds(args.offset, args.limit)  # refused before the corpus is read
     corpus = _load(args)
     chart = svg(corpus) if fmt == "html" else ""
-    return report.render_timeline(corpus.timeline(start, end), fmt, chart=chart,
+    return report.render_timeline(corpus.timeline(start, end, args.offset, args.limit), fmt,
+                                  chart=chart,
                                   **_opts(args)), 0
 
 

@@ -13,6 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Optional, Union
 
 from . import daysets as ds
+from . import paging
 from .dates import NEG, POS, DateError, day_iso, parse_day
 from .engine import HoldingMaker, build_holdings, certain_set, fact_key, sharer
 from .model import fact_order
@@ -474,28 +475,38 @@ class Corpus:
 
     def in_force(self, day: DayLike, kind: Optional[str] = None,
                  category: Optional[str] = None, status: Optional[str] = None,
-                 about: Optional[str] = None, with_by: bool = True) -> dict:
+                 about: Optional[str] = None, with_by: bool = True, offset=None,
+                 limit=None) -> dict:
         """The document of ``kzlaw in-force``: the facts in force or uncertain on the day
         (filtered by kind, category, status, what they are about), each with label, evidence
         and, when uncertain, why; the corpus to cite and the warnings. ``with_by=False``
-        leaves out each fact's ``by`` (a table that does not show it)."""
+        leaves out each fact's ``by`` (a table that does not show it). ``offset`` and
+        ``limit`` (numbers, or their text) ask for one page of the facts (``paging.py``)."""
         from .queries import in_force
-        return in_force(self, to_day(day), kind, category, status, about, with_by)
+        day = to_day(day)
+        first, most = paging.bounds(offset, limit)
+        return in_force(self, day, kind, category, status, about, with_by, first, most)
 
     def at(self, day: DayLike) -> State:
         """The state on one day: facts in force or uncertain, with attributes, by and sources."""
         return self.compiled.at(to_day(day))
 
-    def diff(self, a: DayLike, b: DayLike):
+    def diff(self, a: DayLike, b: DayLike, offset=None, limit=None):
+        """The document of ``kzlaw diff``: every fact whose status or attributes differ
+        between the two days, or one page of them (``offset``, ``limit``: ``paging.py``)."""
         from .queries import diff
-        return diff(self, to_day(a), to_day(b))
+        a, b = to_day(a), to_day(b)
+        return diff(self, a, b, *paging.bounds(offset, limit))
 
-    def timeline(self, start: Optional[DayLike] = None, end: Optional[DayLike] = None) -> dict:
+    def timeline(self, start: Optional[DayLike] = None, end: Optional[DayLike] = None,
+                 offset=None, limit=None) -> dict:
         """The document of ``kzlaw timeline``: ``"events"``, every dated event between the two
-        days (default: all), in order, with the facts each starts, ends or restates."""
+        days (default: all), in order, with the facts each starts, ends or restates; or one
+        page of them (``offset``, ``limit``: ``paging.py``)."""
         from .queries import timeline_document
-        return timeline_document(self, None if start is None else to_day(start),
-                                 None if end is None else to_day(end))
+        start = None if start is None else to_day(start)
+        end = None if end is None else to_day(end)
+        return timeline_document(self, start, end, *paging.bounds(offset, limit))
 
     def explain(self, kind: str, target: str, about: Optional[str] = None, *, at: DayLike):
         from .queries import explain

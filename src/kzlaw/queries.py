@@ -10,6 +10,7 @@ from operator import le
 from typing import Optional
 
 from . import collector
+from . import paging
 from . import daysets as ds
 from .dates import NEG, POS, day_iso, format_range, range_bounds
 from .engine import fact_key
@@ -66,11 +67,12 @@ def warnings_for(corpus, days: list) -> list[str]:
 
 def in_force(corpus, day: int, kind: Optional[str] = None, category: Optional[str] = None,
              status: Optional[str] = None, about: Optional[str] = None,
-             with_by: bool = True) -> dict:
+             with_by: bool = True, offset: int = 0, limit: Optional[int] = None) -> dict:
     """The facts in force or uncertain on ``day`` (semantics.md section 9), filtered by fact kind,
     the category of the fact's target, status, and what the fact is about; unknown values
     raise ``KzlawError`` with a suggestion. ``with_by=False`` leaves out each fact's ``by``
-    (for a table that does not show it: see ``State.plain_facts``)."""
+    (for a table that does not show it: see ``State.plain_facts``). With ``offset`` or
+    ``limit``, one page of the facts (``paging.py``), counted by status."""
     names = corpus.names
     question = {"command": "in-force", "date": day_iso(day)}
     if kind is not None:
@@ -95,6 +97,7 @@ def in_force(corpus, day: int, kind: Optional[str] = None, category: Optional[st
         members = {i for entries in names.entries.values() for i, e in entries.items()
                    if category in e[2]}
     evidence: dict = {}  # sources -> their evidence: the same few lists of sources recur
+    chosen = []
     for key, value in corpus.at(day).plain_facts(kind, by=with_by):
         if members is not None and key[1] not in members:
             continue
@@ -102,8 +105,17 @@ def in_force(corpus, day: int, kind: Optional[str] = None, category: Optional[st
             continue
         if about is not None and key[2] != about:
             continue
+        chosen.append((key, value))
+    for key, value in paging.cut(chosen, offset, limit):
         facts.append(fact_json(names, compiled, key, value, day, evidence, with_by))
-    return document(corpus, question, [day], {"date": day_iso(day), "facts": facts})
+    body = {"date": day_iso(day), "facts": facts}
+    uncertain = sum(1 for _, value in chosen if value[0] == UNCERTAIN) if \
+        offset or (limit is not None and len(chosen) > limit) else 0
+    cut = paging.page(len(chosen), offset, limit, **{IN_FORCE: len(chosen) - uncertain,
+                                                     UNCERTAIN: uncertain})
+    if cut is not None:
+        body["page"] = cut
+    return document(corpus, question, [day], body)
 
 
 def fact_json(names, compiled, key, value: tuple, day: int, evidence: Optional[dict] = None,
@@ -251,13 +263,36 @@ _GROUPS = {before: {after: diff_group(before, after) for after in (ABSENT, IN_FO
            for before in (ABSENT, IN_FORCE, UNCERTAIN)}  # diff_group, looked up
 
 
-def diff(corpus, a: int, b: int) -> dict:
+def diff(corpus, a: int, b: int, offset: int = 0, limit: Optional[int] = None) -> dict:
     """Every fact whose status or attributes differ between days a and b (semantics.md §9).
-    Each change is a ``Change``: a dict whose provenance is worked out when first read."""
+    Each change is a ``Change``: a dict whose provenance is worked out when first read. With
+    ``offset`` or ``limit``, one page of the changes (``paging.py``), counted by group; only
+    the page's provenance is worked out."""
     with collector.paused():
         changes = _changes(corpus, a, b)
+    body = {"from": day_iso(a), "to": day_iso(b), "changes": changes}
+    groups: dict = {}
+    if offset or (limit is not None and len(changes) > limit):
+        for c in changes:
+            g = dict.__getitem__(c, "group")
+            groups[g] = groups.get(g, 0) + 1
+        body["changes"] = _own_pending(paging.cut(changes, offset, limit))
+    cut = paging.page(len(changes), offset, limit, **groups)
+    if cut is not None:
+        body["page"] = cut
     return document(corpus, {"command": "diff", "from": day_iso(a), "to": day_iso(b)}, [a, b],
-                    {"from": day_iso(a), "to": day_iso(b), "changes": changes})
+                    body)
+
+
+def _own_pending(changes: list) -> list:
+    """Changes cut from a diff, their provenance to be worked out for them alone (a page of a
+    diff of 20,000 changes reads the provenance of its own hundred)."""
+    if changes:
+        pending = changes[0]._pending
+        mine = _Pending(pending.diff, [pending.origins[c._at] for c in changes])
+        for at, c in enumerate(changes):
+            c._pending, c._at = mine, at
+    return changes
 
 
 REMEMBER_SHARE = 16  # see _changes
@@ -935,15 +970,23 @@ def _target_label(corpus, target: str) -> str:
     return fact_names(corpus, fact_key(body))["title"]
 
 
-def timeline_document(corpus, start: Optional[int], end: Optional[int]) -> dict:
-    """The document of ``kzlaw timeline``: the events between the two days (open ends: all).
-    Refuses a period that ends before it starts."""
+def timeline_document(corpus, start: Optional[int], end: Optional[int], offset: int = 0,
+                      limit: Optional[int] = None) -> dict:
+    """The document of ``kzlaw timeline``: the events between the two days (open ends: all),
+    or one page of them (``offset``, ``limit``: ``paging.py``). Refuses a period that ends
+    before it starts."""
     if start is not None and end is not None and start > end:
         raise KzlawError([Problem("question", 0, f"--from {day_iso(start)} is after "
                                   f"--to {day_iso(end)}")])
     question = {"command": "timeline", "from": day_iso(start) if start is not None else None,
                 "to": day_iso(end) if end is not None else None}
-    return document(corpus, question, [start, end], {"events": timeline(corpus, start, end)})
+    rows = [r for r in _all_events(corpus) if (start is None or r["_latest"] >= start)
+            and (end is None or r["_earliest"] <= end)]
+    body = {"events": [_public(r) for r in paging.cut(rows, offset, limit)]}
+    cut = paging.page(len(rows), offset, limit)
+    if cut is not None:
+        body["page"] = cut
+    return document(corpus, question, [start, end], body)
 
 
 def _event_row(corpus, key, d, verb, mid, eid, title, started: set, ended: set) -> dict:

@@ -17,7 +17,7 @@ from html import escape
 from itertools import chain
 from typing import Iterable, NamedTuple, Optional
 
-from . import collector, layout
+from . import collector, layout, paging
 from .dates import range_bounds
 from .names import KIND_TITLES, SINGULAR, STATUS_WORDS
 from .queries import DIFF_GROUPS, fact_label
@@ -435,6 +435,20 @@ def date_words(text: Optional[str]) -> Optional[str]:
     return f"{bounds[0]}..{bounds[1]}{bounds[2]}{m.group(2)}"
 
 
+def _page_note(doc: "Doc", data: dict, key: str, items: str) -> None:
+    """The line that says a document is one page of a longer answer, and how to ask for the
+    next (``paging.py``): nothing for a whole answer."""
+    p = data.get("page")
+    if not p:
+        return
+    text = f"{items.capitalize()} {paging.shown(data, key)}"
+    if p["next"] is not None:
+        text += f"; the next page: --offset {p['next']}"
+        if p["limit"] is not None:
+            text += f" --limit {p['limit']}"
+    doc.para(text + ".")
+
+
 def _when(events: list[dict]) -> str:
     return "; ".join(when_text(e) for e in events)
 
@@ -507,10 +521,16 @@ def render_in_force(data: dict, fmt: str, ids: bool = False, width: int = 80) ->
                  f.get("deadline"), f["evidence"], f.get("why"), f["by"], f["sources"]]
                 for f in facts]
         return csv_text(IN_FORCE_CSV, rows)
-    n_unc = sum(1 for f in facts if f["status"] == "uncertain")
-    doc = Doc(f"{_in_force_head(data)} on {data['date']}: {len(facts) - n_unc} in force, "
+    if data.get("page"):
+        counts = data["page"]["counts"]
+        n_in, n_unc = counts["in-force"], counts["uncertain"]
+    else:
+        n_unc = sum(1 for f in facts if f["status"] == "uncertain")
+        n_in = len(facts) - n_unc
+    doc = Doc(f"{_in_force_head(data)} on {data['date']}: {n_in} in force, "
               f"{n_unc} uncertain{_leaves_out(data)}")
     doc.warnings(data.get("warnings", ()))
+    _page_note(doc, data, "facts", "facts")
     headers = ["fact", "status"] + list(ATTRIBUTE_NAMES) + ["evidence", "why"]
     if ids:
         headers += ["id", "by", "sources"]
@@ -555,9 +575,11 @@ def render_diff(data: dict, fmt: str, ids: bool = False, width: int = 80) -> str
                  _changed(c), _when(c["when"]), c.get("evidence"), c["by"], c["sources"]]
                 for c in data["changes"]]
         return csv_text(DIFF_CSV, rows)
+    total = data["page"]["total"] if data.get("page") else len(data["changes"])
     doc = Doc(f"Changes from {data['from']} to {data['to']}: "
-              f"{counted(len(data['changes']), 'fact', 'facts')}")
+              f"{counted(total, 'fact', 'facts')}")
     doc.warnings(data.get("warnings", ()))
+    _page_note(doc, data, "changes", "changes")
     headers = ["fact", "before", "after", "changed", "when"]
     if ids:
         headers += ["id", "by", "sources"]
@@ -864,8 +886,10 @@ def render_timeline(data: dict, fmt: str, ids: bool = False, width: int = 80,
                          [_fact_id(f) for f in r["starts"]], [_fact_id(f) for f in r["ends"]],
                          [_fact_id(f) for f in r["restates"]]])
         return csv_text(TIMELINE_CSV, rows)
-    doc = Doc(f"Timeline: {counted(len(events), 'dated event', 'dated events')}")
+    total = data["page"]["total"] if data.get("page") else len(events)
+    doc = Doc(f"Timeline: {counted(total, 'dated event', 'dated events')}")
     doc.warnings(data.get("warnings", ()))
+    _page_note(doc, data, "events", "events")
     if chart or chart_md:
         doc.raw(chart, chart_md)
     doc.table(EVENT_HEADERS + (["id"] if ids else []), _event_rows(events, ids))

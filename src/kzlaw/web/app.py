@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from .. import chart
+from .. import chart, paging
 from ..corpus import to_day
 from ..model import ATTRIBUTES, FACT_KINDS
 from ..names import KIND_TITLES, SINGULAR
@@ -32,7 +32,7 @@ from . import openapi
 from .links import LINKS
 from .params import MAX_PATH, MAX_QUERY, parse
 from .routes import VIEWS
-from .views import View
+from .views import View, with_query
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CSP = ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
@@ -66,9 +66,12 @@ class AppState:
         self._bytes = 0
         self._charts: dict = {}  # kind (None: all) -> chart.Chart
 
-    def chart(self, day: str, kind: Optional[str] = None) -> str:
+    def chart(self, day: str, kind: Optional[str] = None, only: Optional[list] = None) -> str:
         """The timeline chart (hand-written SVG, escaped by ``kzlaw.chart``) of every fact or of
-        one kind's, laid out once per kind (a handful), with the day marked."""
+        one kind's, laid out once per kind (a handful), with the day marked; or of the facts
+        ``only`` (a page of a day's facts: laid out for the page, which is kept as an answer)."""
+        if only is not None:
+            return chart.Chart(self.corpus, only).render(to_day(day))
         laid_out = self._charts.get(kind)
         if laid_out is None:
             only = None if kind is None else [k for k in self.corpus.compiled.segments
@@ -134,6 +137,7 @@ def _environment(corpus) -> jinja2.Environment:
     env.filters["date_words"] = date_words
     env.tests["web_url"] = _is_web_url
     env.filters["plain"] = _plain
+    env.filters["number"] = "{:,}".format  # 19,138: as the pager writes counts
     citation = corpus.citation()  # once: the commit is found with git, not per request
     env.globals["citation"] = citation
     env.globals["corpus_title"] = citation.get("title") or "kzlaw"
@@ -142,7 +146,14 @@ def _environment(corpus) -> jinja2.Environment:
     env.globals["by_label"] = lambda ref: _by_label(corpus, ref)
     env.globals["failing_words"] = failing_words
     env.globals["id_label"] = corpus.names.label
+    env.globals["page_url"] = page_url
+    env.globals["shown"] = paging.shown
     return env
+
+
+def page_url(path: str, query: dict, offset: int) -> str:
+    """The address of another page of the same answer: the same question, another offset."""
+    return with_query(path, **{**query, "offset": offset or None})
 
 
 def _by_label(corpus, ref: str) -> str:
@@ -237,7 +248,9 @@ def create_app(corpus, allowed_hosts: Optional[Iterable[str]] = None) -> Starlet
                 if view.is_api:
                     return JSONResponse(doc)
                 context = view.context(state, values, doc) if view.context else {}
-                return page(request, 200, view.template, doc=doc, v=values,
+                query = {p.name: values[p.name] for p in view.params
+                         if p.where == "query" and values.get(p.name) is not None}
+                return page(request, 200, view.template, doc=doc, v=values, query=query,
                             twin=view.twin(values) if view.twin else None, **context)
             except KzlawError as e:
                 return error(request, 404 if _not_found(view, values, e) else 400, _lines(e))

@@ -10,6 +10,7 @@ from typing import Optional
 
 import attrs
 
+from .. import paging
 from ..problems import KzlawError, Problem, suggest
 
 MAX_VALUE = 200       # characters in one parameter value (ids and dates are far shorter)
@@ -70,3 +71,17 @@ def parse(params: tuple[Param, ...], path_values: dict, query: list[tuple[str, s
     if problems:
         raise KzlawError(problems)
     return {p.name: out.get(p.name) for p in params}
+
+
+PAGE_SIZE = 100       # the items of a long answer on one page (as Datasette's tables) ...
+MOST_ON_A_PAGE = 1000  # ... and the most a request may ask for
+PAGE = (Param("offset", description="leave out the first N items (default: 0); a document "
+                                    "cut to a page says, in \"page\", where the next begins",
+              example="100"),
+        Param("limit", description=f"at most N items (default: {PAGE_SIZE}; at most "
+                                   f"{MOST_ON_A_PAGE:,})", example="100"))
+
+
+def page_bounds(values: dict) -> tuple[int, int]:
+    """The page a request asks for (``kzlaw.paging``): a long answer is always cut to one."""
+    return paging.bounds(values.get("offset"), values.get("limit"), PAGE_SIZE, MOST_ON_A_PAGE)

@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 from ..links import diff_url
-from ..params import Param
+from ..params import PAGE, Param, page_bounds
 from ..views import View, with_query
 
 
 def _diff(corpus, v):
-    return corpus.diff(v["from"], v["to"])
+    return corpus.diff(v["from"], v["to"], *page_bounds(v))
 
 
 def _diff_form(corpus, v):
@@ -17,7 +17,7 @@ def _diff_form(corpus, v):
 
 
 def _timeline(corpus, v):
-    return corpus.timeline(v["from"], v["to"])
+    return corpus.timeline(v["from"], v["to"], *page_bounds(v))
 
 
 VIEWS = [
@@ -25,7 +25,7 @@ VIEWS = [
          (Param("from", required=True, description="the first day, YYYY-MM-DD",
                 example="2010-01-01"),
           Param("to", required=True, description="the second day, YYYY-MM-DD",
-                example="2012-06-01")),
+                example="2012-06-01")) + PAGE,
          summary="Every fact whose status or attributes differ between two days "
                  "(kzlaw diff A B --format json)"),
     # The form: with both days it sends the browser to the permalink.
@@ -34,16 +34,18 @@ VIEWS = [
          template="diff.html",
          redirect=lambda v: diff_url(v["from"], v["to"]) if v["from"] and v["to"] else None),
     View("/diff/{from}/{to}", _diff, (Param("from", "path", description="the first day"),
-                                      Param("to", "path", description="the second day")),
+                                      Param("to", "path", description="the second day")) + PAGE,
          template="diff.html",
-         twin=lambda v: with_query("/api/diff", from_=v["from"], to=v["to"])),
+         twin=lambda v: with_query("/api/diff", from_=v["from"], to=v["to"],
+                                   offset=v["offset"], limit=v["limit"])),
     View("/api/timeline", _timeline,
          (Param("from", description="the first day (default: the beginning)"),
-          Param("to", description="the last day (default: the end)")),
+          Param("to", description="the last day (default: the end)")) + PAGE,
          summary="The dated events and the facts each starts or ends (kzlaw timeline "
                  "[--from A] [--to B] --format json)"),
     View("/timeline", _timeline, (Param("from", description="the first day"),
-                                  Param("to", description="the last day")),
+                                  Param("to", description="the last day")) + PAGE,
          template="timeline.html",
-         twin=lambda v: with_query("/api/timeline", from_=v["from"], to=v["to"])),
+         twin=lambda v: with_query("/api/timeline", from_=v["from"], to=v["to"],
+                                   offset=v["offset"], limit=v["limit"])),
 ]

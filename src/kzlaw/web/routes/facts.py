@@ -7,7 +7,7 @@ from datetime import date
 
 from ...problems import KzlawError
 from ..links import at_url
-from ..params import Param
+from ..params import PAGE, Param, page_bounds
 from ..views import View, with_query
 
 DATE = Param("date", required=True, description="a day, YYYY-MM-DD", example="2012-01-01")
@@ -17,7 +17,7 @@ FILTERS = (
     Param("category", description="only facts whose target is in this vocabulary category"),
     Param("status", description="only facts in-force or uncertain"),
     Param("about", is_id=True, description="only facts about this id (an organization)"),
-)
+) + PAGE
 
 
 def today() -> str:
@@ -25,8 +25,9 @@ def today() -> str:
 
 
 def _in_force(corpus, v):
+    offset, limit = page_bounds(v)
     return corpus.in_force(v["date"] or today(), kind=v["kind"], category=v["category"],
-                           status=v["status"], about=v["about"])
+                           status=v["status"], about=v["about"], offset=offset, limit=limit)
 
 
 def _filters(v) -> dict:
@@ -34,7 +35,11 @@ def _filters(v) -> dict:
 
 
 def _day_chart(state, v, doc):
-    return {"chart": state.chart(doc["date"], doc["question"].get("kind"))}
+    """The chart of the day's facts, or of the page's when the day holds more than a page."""
+    only = None
+    if doc.get("page"):
+        only = [(f["kind"], f["target"], f["about"]) for f in doc["facts"]]
+    return {"chart": state.chart(doc["date"], doc["question"].get("kind"), only)}
 
 
 def _explain(corpus, v):
